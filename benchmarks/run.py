@@ -1,0 +1,762 @@
+#!/usr/bin/env python3
+"""fake-seam benchmark suite: start-up, HTTP throughput, in-process cost, scale, concurrency.
+
+    python benchmarks/run.py                # full run (installs Seam's fake with npm)
+    python benchmarks/run.py --smoke        # tiny sizes, finishes in seconds
+    python benchmarks/run.py --json out.json
+
+Every server runs on 127.0.0.1 and is stopped when the run ends, fails or is interrupted.
+See benchmarks/README.md for what is measured and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import harness
+import http_bench
+import seam_fake
+from harness import BENCH_DIR, CACHE_DIR, REPO_DIR, Processes, Server, Stats
+
+FAKE_SEAM_HEALTH = "/health"
+ALL_SECTIONS = ("startup", "http", "inprocess", "scale", "concurrency", "stateful")
+
+
+# --------------------------------------------------------------------------- config
+
+
+@dataclass
+class Config:
+    smoke: bool
+    seam_fake: bool
+    sections: tuple[str, ...]
+    startup_runs: int
+    requests: int
+    warmup: int
+    inprocess_calls: int
+    fixture_runs: int
+    scale_codes: int
+    scale_locks: int
+    scale_small_codes: int
+    scale_ops: int
+    scale_transitions: int
+    clients: int
+    concurrency_s: float
+    stateful_examples: int
+    stateful_steps: int
+    json_path: Path | None
+    fail_on_miss: bool
+
+
+def parse_args(argv: list[str] | None = None) -> Config:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes and durations (seconds, not minutes)")
+    parser.add_argument(
+        "--no-seam-fake", action="store_true", help="skip Seam's own fake (no node/npm needed)"
+    )
+    parser.add_argument(
+        "--sections",
+        default=",".join(ALL_SECTIONS),
+        help=f"comma-separated subset of {','.join(ALL_SECTIONS)}",
+    )
+    parser.add_argument("--json", type=Path, dest="json_path", help="also write every figure to this file")
+    parser.add_argument("--fail-on-miss", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--requests", type=int, help="timed requests per route (default 3000, smoke 20)")
+    parser.add_argument("--scale-codes", type=int, help="codes in the big workspace (default 100000)")
+    parser.add_argument("--concurrency-seconds", type=float, help="length of the concurrency run (default 10)")
+    args = parser.parse_args(argv)
+    sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
+    unknown = set(sections) - set(ALL_SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    smoke = bool(args.smoke)
+    scale_codes = args.scale_codes or (1_000 if smoke else 100_000)
+    return Config(
+        smoke=smoke,
+        seam_fake=not args.no_seam_fake,
+        sections=sections,
+        startup_runs=1 if smoke else 5,
+        requests=args.requests or (20 if smoke else 3000),
+        warmup=5 if smoke else 300,
+        inprocess_calls=20 if smoke else 3000,
+        fixture_runs=20 if smoke else 500,
+        scale_codes=scale_codes,
+        scale_locks=max(scale_codes // 50, 2),
+        scale_small_codes=100,
+        scale_ops=20 if smoke else 300,
+        scale_transitions=min(1_000, scale_codes // 2),
+        clients=32,
+        concurrency_s=args.concurrency_seconds or (1.0 if smoke else 10.0),
+        stateful_examples=2 if smoke else 20,
+        stateful_steps=10 if smoke else 50,
+        json_path=args.json_path,
+        fail_on_miss=args.fail_on_miss,
+    )
+
+
+# ------------------------------------------------------------------------- report
+
+
+def fmt(value: float | None, digits: int = 2, suffix: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}{suffix}"
+    return f"{value:.{digits}f}{suffix}"
+
+
+def table(headers: list[str], rows: list[list[str]], indent: str = "  ") -> str:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(cells: list[str]) -> str:
+        parts = [cells[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        return indent + "  ".join(parts).rstrip()
+
+    out = [line(headers), indent + "  ".join("-" * w for w in widths)]
+    out.extend(line(r) for r in rows)
+    return "\n".join(out)
+
+
+@dataclass
+class Target:
+    name: str
+    value: float | None
+    limit: float
+    kind: str  # "max" (value <= limit) or "min" (value >= limit)
+    unit: str = "x"
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.value is None or math.isnan(self.value):
+            return "n/a"
+        ok = self.value <= self.limit if self.kind == "max" else self.value >= self.limit
+        return "PASS" if ok else "MISS"
+
+    def row(self) -> list[str]:
+        op = "<=" if self.kind == "max" else ">="
+        digits = 3 if self.unit == "x" else 2
+        return [
+            self.name,
+            fmt(self.value, digits, self.unit),
+            f"{op} {fmt(self.limit, 2, self.unit)}",
+            self.verdict,
+            self.note,
+        ]
+
+
+@dataclass
+class Report:
+    cfg: Config
+    data: dict[str, Any] = field(default_factory=dict)
+    sections: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+    def add(self, title: str, body: str) -> None:
+        text = f"{title}\n{body}"
+        self.sections.append(text)
+        print(text + "\n", file=sys.stderr, flush=True)
+
+    def problem(self, text: str) -> None:
+        self.problems.append(text)
+        print(f"PROBLEM: {text}", file=sys.stderr, flush=True)
+
+
+def progress(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0 or math.isnan(a) or math.isnan(b):
+        return None
+    return a / b
+
+
+def get(data: dict[str, Any], *path: str) -> Any:
+    node: Any = data
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+# ------------------------------------------------------------------------- servers
+
+
+def fake_seam_argv(port: int) -> list[str]:
+    return [sys.executable, "-m", "fake_seam", "serve", "--host", harness.LOOPBACK, "--port", str(port)]
+
+
+def start_fake_seam(procs: Processes, name: str = "fake-seam") -> Server:
+    port = harness.free_port()
+    server = procs.spawn(name, fake_seam_argv(port), port, cwd=REPO_DIR)
+    harness.wait_healthy(server, FAKE_SEAM_HEALTH)
+    return server
+
+
+def start_seam_fake(procs: Processes, name: str = "seam-fake") -> Server:
+    port = harness.free_port()
+    argv, env, cwd = seam_fake.command(port)
+    server = procs.spawn(name, argv, port, env=env, cwd=cwd)
+    harness.wait_healthy(server, seam_fake.HEALTH_PATH)
+    return server
+
+
+_CAPTURE_UVICORN = r"""
+import json, runpy, sys
+import uvicorn
+
+captured = {}
+
+class _Captured(BaseException):
+    pass
+
+def _run(app, **kwargs):
+    captured.update(kwargs)
+    raise _Captured
+
+_config_init = uvicorn.Config.__init__
+
+def _config(self, app, **kwargs):
+    captured.update(kwargs)
+    raise _Captured
+
+uvicorn.run = _run
+uvicorn.Config.__init__ = _config
+sys.argv = ["fake_seam", "serve", "--host", "127.0.0.1", "--port", "1"]
+how = "captured"
+try:
+    runpy.run_module("fake_seam", run_name="__main__", alter_sys=True)
+    how = "not called"
+except _Captured:
+    pass
+except SystemExit as exc:
+    how = f"exit {exc.code}"
+plain = {k: v for k, v in captured.items() if isinstance(v, (str, int, float, bool, type(None)))}
+print("UVICORN_OPTIONS=" + json.dumps({"how": how, "options": plain, "all_keys": sorted(captured)}))
+"""
+
+# Options that describe where and how to find the app, not how uvicorn serves it.
+_NOT_MIRRORED = {"host", "port", "factory", "app_dir", "reload", "reload_dirs", "uds", "fd"}
+
+
+def uvicorn_options_of_fake_seam() -> tuple[dict[str, Any], str]:
+    """The keyword arguments ``python -m fake_seam serve`` hands to uvicorn.
+
+    Found by running the CLI with ``uvicorn.run`` and ``uvicorn.Config`` replaced by
+    recorders, so the ceiling mirrors whatever fake-seam does (http=, loop=, ...).
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", _CAPTURE_UVICORN],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("UVICORN_OPTIONS="):
+            found = json.loads(line.split("=", 1)[1])
+            if found["how"] == "captured":
+                options = {k: v for k, v in found["options"].items() if k not in _NOT_MIRRORED}
+                return options, "mirrored from fake_seam's CLI"
+            return {"log_level": "warning"}, f"could not capture fake_seam's options ({found['how']})"
+    return {"log_level": "warning"}, f"could not capture fake_seam's options: {result.stderr.strip()[-300:]}"
+
+
+def start_ceiling(procs: Processes, body_file: Path, options: dict[str, Any]) -> Server:
+    port = harness.free_port()
+    argv = [
+        sys.executable,
+        str(BENCH_DIR / "ceiling.py"),
+        "--port",
+        str(port),
+        "--body-file",
+        str(body_file),
+        "--uvicorn-options",
+        json.dumps(options),
+    ]
+    server = procs.spawn("ceiling", argv, port, cwd=REPO_DIR)
+    harness.wait_healthy(server, "/health")
+    return server
+
+
+# ------------------------------------------------------------------------ sections
+
+
+def section_startup(cfg: Config, report: Report, procs: Processes, ceiling_args: dict[str, Any]) -> None:
+    progress(f"start-up: {cfg.startup_runs} run(s) per server")
+    runs: dict[str, list[float]] = {}
+
+    def measure(name: str, start: Callable[[], Server]) -> None:
+        times: list[float] = []
+        if not cfg.smoke:  # one discarded start: bytecode caches written, files in page cache
+            procs.stop(start())
+        for i in range(cfg.startup_runs):
+            server = start()
+            assert server.ready_after_s is not None
+            times.append(server.ready_after_s)
+            procs.stop(server)
+            if i == 0:
+                time.sleep(0.2)
+        runs[name] = times
+
+    measure("fake-seam", lambda: start_fake_seam(procs))
+    if cfg.seam_fake:
+        measure("Seam's fake", lambda: start_seam_fake(procs))
+    if ceiling_args:
+        measure(
+            "bare Starlette (reference)",
+            lambda: start_ceiling(procs, ceiling_args["body_file"], ceiling_args["options"]),
+        )
+    data: dict[str, Any] = {}
+    rows = []
+    for name, times in runs.items():
+        ordered = sorted(times)
+        med = harness.percentile(ordered, 50) * 1000
+        data[name] = {"runs_ms": [t * 1000 for t in times], "median_ms": med, "min_ms": ordered[0] * 1000}
+        rows.append([name, fmt(med, 1), fmt(ordered[0] * 1000, 1), fmt(ordered[-1] * 1000, 1)])
+    report.data["startup"] = data
+    report.add(
+        f"1. Start-up: spawn -> first 200 from /health ({cfg.startup_runs} run(s), median)",
+        table(["server", "median ms", "min ms", "max ms"], rows),
+    )
+
+
+def _seq_rows(label: str, stats: dict[str, Stats]) -> list[list[str]]:
+    rows = []
+    for route, st in stats.items():
+        rows.append(
+            [route, label, fmt(st.ops_per_s, 0), fmt(st.p50_ms, 3), fmt(st.p99_ms, 3), str(st.errors)]
+        )
+    return rows
+
+
+def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any]:
+    """Sequential keep-alive throughput; returns what the ceiling needs (body, options)."""
+    results: dict[str, dict[str, Stats]] = {}
+    notes: dict[str, Any] = {}
+    ceiling_args: dict[str, Any] = {}
+
+    progress(f"sequential HTTP: fake-seam, {cfg.requests} requests per route")
+    server = start_fake_seam(procs)
+    body = http_bench.body_of(server.url, "/devices/list")
+    results["fake-seam"], notes["fake-seam"] = http_bench.sequential_suite(server.url, cfg.requests, cfg.warmup)
+    procs.stop(server)
+
+    body_file = CACHE_DIR / "devices_list_body.json"
+    body_file.parent.mkdir(parents=True, exist_ok=True)
+    body_file.write_bytes(body)
+    options, how = uvicorn_options_of_fake_seam()
+    ceiling_args = {"body_file": body_file, "options": options, "how": how}
+    progress(f"sequential HTTP: bare-Starlette ceiling ({len(body)} bytes; uvicorn {options}: {how})")
+    server = start_ceiling(procs, body_file, options)
+    ceiling_stats, ceiling_notes = http_bench.sequential_suite(
+        server.url, cfg.requests, cfg.warmup, routes=("devices/list",)
+    )
+    results["bare Starlette"], notes["bare Starlette"] = ceiling_stats, ceiling_notes
+    procs.stop(server)
+
+    if cfg.seam_fake:
+        progress("sequential HTTP: Seam's fake")
+        server = start_seam_fake(procs)
+        results["Seam's fake"], notes["Seam's fake"] = http_bench.sequential_suite(
+            server.url, cfg.requests, cfg.warmup
+        )
+        procs.stop(server)
+
+    rows: list[list[str]] = []
+    for route in http_bench.ROUTES:
+        for label, stats in results.items():
+            if route in stats:
+                rows.extend(_seq_rows(label, {route: stats[route]}))
+    report.data["http_sequential"] = {
+        label: {route: st.as_dict() for route, st in stats.items()} for label, stats in results.items()
+    }
+    report.data["http_sequential_notes"] = notes
+    report.data["ceiling"] = {"uvicorn_options": options, "how": how, "body_bytes": len(body)}
+    for label, stats in results.items():
+        for route, st in stats.items():
+            if st.errors:
+                report.problem(f"{label} {route}: {st.errors} errors, first: {st.first_error}")
+    list_counts = ", ".join(
+        f"{label} {n.get('access_codes/list codes')}" for label, n in notes.items() if "access_codes/list codes" in n
+    )
+    report.add(
+        f"2. Sequential keep-alive HTTP, one httpx.Client ({cfg.requests} timed after {cfg.warmup} warm-up)",
+        table(["route", "server", "req/s", "p50 ms", "p99 ms", "errors"], rows)
+        + f"\n  devices/list body: {len(body)} bytes (ceiling sends the same bytes; uvicorn options"
+        f" {options}, {how})"
+        + f"\n  access_codes/list lists {http_bench.LIST_DEVICE} holding codes: {list_counts};"
+        f" create uses {http_bench.CREATE_DEVICE}",
+    )
+    return ceiling_args
+
+
+def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
+    import inprocess
+
+    n, warm = cfg.inprocess_calls, max(cfg.warmup, 5)
+    progress(f"in-process SDK: {n} calls per route")
+    inproc = inprocess.sdk_inprocess_suite(n, warm)
+    data: dict[str, Any] = {"in-process": {k: v.as_dict() for k, v in inproc.items()}}
+    rows = [[route, "fake-seam in-process", fmt(st.ops_per_s, 0), fmt(st.p50_ms, 3), fmt(st.p99_ms, 3), str(st.errors)] for route, st in inproc.items()]
+
+    progress("in-process SDK: the same SDK calls over loopback HTTP to a threaded fake-seam")
+    threaded, how = inprocess.sdk_threaded_suite(n, warm)
+    data["threaded HTTP"] = {k: v.as_dict() for k, v in threaded.items()}
+    data["threaded_server"] = how
+    rows += [[route, "fake-seam ThreadedServer", fmt(st.ops_per_s, 0), fmt(st.p50_ms, 3), fmt(st.p99_ms, 3), str(st.errors)] for route, st in threaded.items()]
+
+    if cfg.seam_fake:
+        progress("in-process SDK: the same SDK calls over HTTP to Seam's fake")
+        server = start_seam_fake(procs)
+        over_http = inprocess.sdk_http_suite(server.url, n, warm)
+        procs.stop(server)
+        data["Seam's fake HTTP"] = {k: v.as_dict() for k, v in over_http.items()}
+        rows += [[route, "Seam's fake over HTTP", fmt(st.ops_per_s, 0), fmt(st.p50_ms, 3), fmt(st.p99_ms, 3), str(st.errors)] for route, st in over_http.items()]
+
+    progress(f"fixture cost: {cfg.fixture_runs} x FakeSeam() + client() + close()")
+    fixture = inprocess.fixture_cost(cfg.fixture_runs, max(cfg.fixture_runs // 10, 3))
+    data["fixture"] = fixture.as_dict()
+    report.data["inprocess"] = data
+    for label in ("in-process", "threaded HTTP", "Seam's fake HTTP"):
+        for route, st in data.get(label, {}).items():
+            if st["errors"]:
+                report.problem(f"SDK {label} {route}: {st['errors']} errors, first: {st['first_error']}")
+    rows.sort(key=lambda r: inprocess.SDK_CALLS.index(r[0]) if r[0] in inprocess.SDK_CALLS else 99)
+    report.add(
+        f"3. Official SDK (seam {inprocess.sdk_version()}): in-process transport vs HTTP ({n} calls after {warm} warm-up)",
+        table(["SDK call", "transport", "calls/s", "p50 ms", "p99 ms", "errors"], rows)
+        + f"\n  per-test fixture (FakeSeam() + .client() + .client.close()): mean {fmt(fixture.mean_ms, 3)} ms,"
+        f" p50 {fmt(fixture.p50_ms, 3)} ms, p99 {fmt(fixture.p99_ms, 3)} ms over {fixture.n}"
+        + f"\n  threaded server: {how}",
+    )
+
+
+def section_scale(cfg: Config, report: Report) -> None:
+    progress(
+        f"scale: {cfg.scale_codes:,} codes over {cfg.scale_locks:,} locks vs {cfg.scale_small_codes} codes"
+        " (each in a fresh process)"
+    )
+    runs: dict[str, dict[str, Any]] = {}
+    for label, codes, locks in (
+        ("small", cfg.scale_small_codes, max(cfg.scale_small_codes // 50, 1)),
+        ("big", cfg.scale_codes, cfg.scale_locks),
+    ):
+        argv = [
+            sys.executable,
+            str(BENCH_DIR / "inprocess.py"),
+            "scale",
+            "--codes",
+            str(codes),
+            "--locks",
+            str(locks),
+            "--ops",
+            str(cfg.scale_ops),
+            "--transitions",
+            str(min(cfg.scale_transitions, codes)),
+        ]
+        result = subprocess.run(argv, cwd=REPO_DIR, capture_output=True, text=True, timeout=1800)
+        last = result.stdout.strip().splitlines()[-1:] if result.stdout.strip() else []
+        if result.returncode != 0 or not last:
+            raise RuntimeError(f"scale worker ({label}) failed ({result.returncode}): {result.stderr.strip()[-1500:]}")
+        runs[label] = json.loads(last[0])
+    report.data["scale"] = runs
+    small, big = runs["small"], runs["big"]
+    rows = []
+    for key, title in (
+        ("build_s", "build the workspace (s)"),
+        ("list_p50_ms", "access_codes.list(device_id) p50 ms"),
+        ("list_mean_ms", "access_codes.list(device_id) mean ms"),
+        ("create_p50_ms", "access_codes.create p50 ms"),
+        ("create_mean_ms", "access_codes.create mean ms"),
+        ("advance_s", "advance the clock over the window (s)"),
+        ("advance_transitions", "codes starting/ending in the window"),
+        ("advance_per_transition_ms", "advance cost per transition (ms)"),
+        ("rss_mb", "RSS after build (MiB)"),
+        ("peak_rss_mb", "peak RSS (MiB)"),
+    ):
+        rows.append([title, fmt(small.get(key), 3), fmt(big.get(key), 3), fmt(ratio(big.get(key), small.get(key)), 2, "x")])
+    header_small = f"{small['codes']:,} codes/{small['locks']:,} locks"
+    header_big = f"{big['codes']:,} codes/{big['locks']:,} locks"
+    notes = big.get("notes", "")
+    report.add(
+        "4. Scale (in-process SDK; per-device list on a lock holding the same number of codes in both)",
+        table(["measure", header_small, header_big, "big/small"], rows)
+        + (f"\n  {notes}" if notes else ""),
+    )
+
+
+def section_concurrency(cfg: Config, report: Report, procs: Processes) -> None:
+    progress(f"concurrency: {cfg.clients} clients for {cfg.concurrency_s:g}s against fake-seam")
+    server = start_fake_seam(procs, "fake-seam-concurrency")
+    result = http_bench.concurrency_suite(server.url, cfg.clients, cfg.concurrency_s)
+    procs.stop(server)
+    report.data["concurrency"] = result.as_dict()
+    if result.errors:
+        report.problem(f"concurrency: {result.errors} errors, first: {result.first_error}")
+    mix = ", ".join(f"{k} {v}" for k, v in sorted(result.by_op.items()))
+    report.add(
+        f"5. Concurrency: {cfg.clients} threads x own keep-alive httpx.Client, {cfg.concurrency_s:g}s, mixed reads/writes",
+        table(
+            ["server", "req/s", "p50 ms", "p99 ms", "requests", "errors"],
+            [
+                [
+                    "fake-seam",
+                    fmt(result.ops_per_s, 0),
+                    fmt(result.p50_ms, 2),
+                    fmt(result.p99_ms, 2),
+                    str(result.requests),
+                    str(result.errors),
+                ]
+            ],
+        )
+        + f"\n  mix: {mix}",
+    )
+
+
+def section_stateful(cfg: Config, report: Report) -> None:
+    # HOOK (issue 7): the stateful property test's steps per second, see stateful_hook.py.
+    progress("stateful property test: steps per second (hook for issue 7)")
+    argv = [
+        sys.executable,
+        str(BENCH_DIR / "stateful_hook.py"),
+        "--examples",
+        str(cfg.stateful_examples),
+        "--steps",
+        str(cfg.stateful_steps),
+    ]
+    result = subprocess.run(argv, cwd=REPO_DIR, capture_output=True, text=True, timeout=900)
+    lines = result.stdout.strip().splitlines()
+    try:
+        data = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        data = {"status": "error", "reason": result.stderr.strip()[-500:]}
+    report.data["stateful"] = data
+    if data.get("status") in ("ok", "error") and "steps_per_s" in data:
+        text = (
+            f"  steps/s: {fmt(data['steps_per_s'], 1)} ({data['steps']} steps in {fmt(data['seconds'], 2)} s,"
+            f" {cfg.stateful_examples} examples x <= {cfg.stateful_steps} steps)"
+        )
+        for m in data.get("machines", []):
+            if m.get("error"):
+                text += f"\n  {m['machine']}: failed: {m['error']}"
+                report.problem(f"stateful machine {m['machine']} failed: {m['error']}")
+    else:
+        text = f"  steps/s: n/a ({data.get('reason', 'unknown')})"
+        if data.get("status") == "error":
+            report.problem(f"stateful hook: {data.get('reason')}")
+    report.add("6. Stateful property test (issue 7 hook)", text)
+
+
+# ------------------------------------------------------------------------ targets
+
+
+def compute_targets(report: Report) -> None:
+    d = report.data
+    t = report.targets
+    t.append(
+        Target(
+            "start-up: fake-seam / Seam's fake",
+            ratio(get(d, "startup", "fake-seam", "median_ms"), get(d, "startup", "Seam's fake", "median_ms")),
+            0.6,
+            "max",
+        )
+    )
+    for route in http_bench.ROUTES:
+        t.append(
+            Target(
+                f"HTTP {route}: fake-seam / Seam's fake req/s",
+                ratio(
+                    get(d, "http_sequential", "fake-seam", route, "ops_per_s"),
+                    get(d, "http_sequential", "Seam's fake", route, "ops_per_s"),
+                ),
+                1.5,
+                "min",
+            )
+        )
+    t.append(
+        Target(
+            "HTTP devices/list: fake-seam / bare Starlette req/s",
+            ratio(
+                get(d, "http_sequential", "fake-seam", "devices/list", "ops_per_s"),
+                get(d, "http_sequential", "bare Starlette", "devices/list", "ops_per_s"),
+            ),
+            0.70,
+            "min",
+        )
+    )
+    import inprocess
+
+    for call in inprocess.SDK_CALLS:
+        t.append(
+            Target(
+                f"SDK {call}: in-process / HTTP to Seam's fake calls/s",
+                ratio(
+                    get(d, "inprocess", "in-process", call, "ops_per_s"),
+                    get(d, "inprocess", "Seam's fake HTTP", call, "ops_per_s"),
+                ),
+                5.0,
+                "min",
+            )
+        )
+    for call in inprocess.SDK_CALLS:
+        t.append(
+            Target(
+                f"SDK {call}: in-process / threaded HTTP time per call",
+                ratio(
+                    get(d, "inprocess", "in-process", call, "mean_ms"),
+                    get(d, "inprocess", "threaded HTTP", call, "mean_ms"),
+                ),
+                0.25,
+                "max",
+            )
+        )
+    t.append(Target("per-test fixture cost (mean)", get(d, "inprocess", "fixture", "mean_ms"), 2.0, "max", " ms"))
+    big = get(d, "scale", "big") or {}
+    small = get(d, "scale", "small") or {}
+    label = f"{big.get('codes', 0):,} codes / {small.get('codes', 0):,} codes"
+    t.append(Target(f"scale list(device): {label} (p50)", ratio(big.get("list_p50_ms"), small.get("list_p50_ms")), 1.3, "max"))
+    t.append(Target(f"scale create: {label} (p50)", ratio(big.get("create_p50_ms"), small.get("create_p50_ms")), 1.3, "max"))
+    t.append(Target(f"scale RSS with {big.get('codes', 0):,} codes", big.get("rss_mb"), 300.0, "max", " MiB"))
+    errors = get(d, "concurrency", "errors")
+    t.append(Target("concurrency errors (32 clients)", None if errors is None else float(errors), 0.0, "max", ""))
+
+
+# --------------------------------------------------------------------------- main
+
+
+def header(cfg: Config) -> str:
+    node = "n/a"
+    try:
+        node = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        from importlib.metadata import version
+
+        sdk = version("seam")
+    except Exception:
+        sdk = "n/a"
+    seam_fake_version = seam_fake.installed_version() if cfg.seam_fake else None
+    lines = [
+        "=" * 100,
+        f"fake-seam benchmarks  ({'SMOKE run: tiny sizes, figures not meaningful' if cfg.smoke else 'full run'})"
+        f"  {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"CPU: {harness.cpu_model()} ({harness.cpu_count()} cores usable), {platform.system()} {platform.release()}",
+        f"Python {platform.python_version()}, node {node}, seam SDK {sdk},"
+        f" @seamapi/fake-seam-connect {seam_fake_version or 'not used'}",
+        "=" * 100,
+    ]
+    return "\n".join(lines)
+
+
+def run(cfg: Config) -> int:
+    report = Report(cfg)
+    report.data["config"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in cfg.__dict__.items()}
+    report.data["machine"] = {"cpu": harness.cpu_model(), "cores": harness.cpu_count(), "python": platform.python_version()}
+    started = time.perf_counter()
+
+    if cfg.seam_fake:
+        try:
+            seam_fake.ensure_installed()
+        except seam_fake.SeamFakeUnavailable as exc:
+            if not cfg.smoke:
+                report.problem(f"Seam's fake unavailable, its columns are n/a: {exc}")
+            else:
+                progress(f"smoke: skipping Seam's fake ({exc})")
+            cfg.seam_fake = False
+
+    def guarded(name: str, fn: Callable[[], Any]) -> Any:
+        if name not in cfg.sections:
+            return None
+        try:
+            return fn()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:
+            report.problem(f"section {name} failed: {type(exc).__name__}: {exc}")
+            traceback.print_exc(file=sys.stderr)
+            return None
+
+    with Processes() as procs:
+        ceiling_args = guarded("http", lambda: section_http(cfg, report, procs)) or {}
+        guarded("startup", lambda: section_startup(cfg, report, procs, ceiling_args))
+        guarded("inprocess", lambda: section_inprocess(cfg, report, procs))
+        guarded("concurrency", lambda: section_concurrency(cfg, report, procs))
+    guarded("scale", lambda: section_scale(cfg, report))
+    guarded("stateful", lambda: section_stateful(cfg, report))
+
+    compute_targets(report)
+    report.data["targets"] = [
+        {"name": t.name, "value": t.value, "limit": t.limit, "kind": t.kind, "verdict": t.verdict}
+        for t in report.targets
+    ]
+    report.data["problems"] = report.problems
+    report.data["wall_s"] = time.perf_counter() - started
+
+    order = {"1.": 0, "2.": 1, "3.": 2, "4.": 3, "5.": 4, "6.": 5}
+    out = [header(cfg)]
+    out += sorted(report.sections, key=lambda s: order.get(s[:2], 9))
+    out.append(
+        "Targets (from this one run)\n"
+        + table(["target", "value", "limit", "result", ""], [t.row() for t in report.targets])
+    )
+    verdicts = [t.verdict for t in report.targets]
+    out.append(
+        f"  {verdicts.count('PASS')} PASS, {verdicts.count('MISS')} MISS, {verdicts.count('n/a')} n/a;"
+        f" wall time {report.data['wall_s']:.1f} s"
+    )
+    if report.problems:
+        out.append("Problems\n" + "\n".join(f"  - {p}" for p in report.problems))
+    print("\n\n".join(out), flush=True)
+
+    if cfg.json_path:
+        cfg.json_path.parent.mkdir(parents=True, exist_ok=True)
+        cfg.json_path.write_text(json.dumps(report.data, indent=2, default=str) + "\n")
+        progress(f"wrote {cfg.json_path}")
+
+    if report.problems:
+        return 1
+    if cfg.fail_on_miss and "MISS" in verdicts:
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    harness.install_sigterm_handler()
+    # Run from anywhere: fake_seam is imported from the repo this file belongs to.
+    if str(REPO_DIR) not in sys.path:
+        sys.path.insert(1, str(REPO_DIR))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO_DIR), os.environ.get("PYTHONPATH", "")) if p
+    )
+    cfg = parse_args(argv)
+    try:
+        return run(cfg)
+    except KeyboardInterrupt:
+        print("\ninterrupted: every server was stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""HOOK for issue 7: steps per second of the stateful property test.
+
+If ``tests/test_stateful.py`` exists, this imports it, picks its Hypothesis
+``RuleBasedStateMachine`` (the module attribute ``BENCHMARK_MACHINE`` if it sets one,
+else every RuleBasedStateMachine subclass defined in the module), runs it for a fixed
+number of examples x steps with a fixed seed, and reports steps per second. If the file
+does not exist the figure is "n/a".
+
+A step is one rule executed. It is counted with an extra invariant (``check_during_init``)
+on a subclass: Hypothesis checks invariants once when a machine is built and once after
+every step, so steps = invariant checks - machines built.
+
+Run by run.py as ``python benchmarks/stateful_hook.py --examples E --steps S``; prints one
+JSON object on the last line of stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+STATEFUL_TEST = REPO_DIR / "tests" / "test_stateful.py"
+
+
+def _machines(module: Any) -> list[type]:
+    from hypothesis.stateful import RuleBasedStateMachine
+
+    chosen = getattr(module, "BENCHMARK_MACHINE", None)
+    if chosen is not None:
+        return [chosen]
+    found = []
+    for value in vars(module).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, RuleBasedStateMachine)
+            and value is not RuleBasedStateMachine
+            and value.__module__ == module.__name__
+        ):
+            found.append(value)
+    return found
+
+
+def _counting(machine: type) -> tuple[type, dict[str, int]]:
+    from hypothesis.stateful import invariant
+
+    counts = {"built": 0, "checks": 0}
+
+    class Counting(machine):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            counts["built"] += 1
+            super().__init__()
+
+        @invariant(check_during_init=True)
+        def _benchmark_step_counter(self) -> None:
+            counts["checks"] += 1
+
+    Counting.__name__ = f"Counting{machine.__name__}"
+    Counting.__qualname__ = Counting.__name__
+    return Counting, counts
+
+
+def measure(examples: int, steps: int, test_file: Path = STATEFUL_TEST) -> dict[str, Any]:
+    if not test_file.is_file():
+        return {"status": "n/a", "reason": f"{test_file} does not exist"}
+    for path in (str(REPO_DIR), str(test_file.parent)):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    spec = importlib.util.spec_from_file_location("test_stateful", test_file)
+    if spec is None or spec.loader is None:
+        return {"status": "n/a", "reason": f"could not load {test_file}"}
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["test_stateful"] = module
+    spec.loader.exec_module(module)
+
+    from hypothesis import HealthCheck, Phase, settings
+    from hypothesis.stateful import run_state_machine_as_test
+
+    machines = _machines(module)
+    if not machines:
+        return {"status": "n/a", "reason": "no RuleBasedStateMachine in tests/test_stateful.py"}
+    results = []
+    total_steps = 0
+    total_s = 0.0
+    for machine in machines:
+        counting, counts = _counting(machine)
+        config = settings(
+            max_examples=examples,
+            stateful_step_count=steps,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            print_blob=False,
+        )
+        start = time.perf_counter()
+        error = None
+        try:
+            run_state_machine_as_test(counting, settings=config)
+        except BaseException as exc:  # a failing property is reported, not raised
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        elapsed = time.perf_counter() - start
+        ran = max(counts["checks"] - counts["built"], 0)
+        total_steps += ran
+        total_s += elapsed
+        results.append(
+            {
+                "machine": machine.__name__,
+                "examples": counts["built"],
+                "steps": ran,
+                "seconds": elapsed,
+                "steps_per_s": ran / elapsed if elapsed > 0 else 0.0,
+                "error": error,
+            }
+        )
+    return {
+        "status": "ok" if all(r["error"] is None for r in results) else "error",
+        "steps": total_steps,
+        "seconds": total_s,
+        "steps_per_s": total_steps / total_s if total_s > 0 else 0.0,
+        "machines": results,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--examples", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=50)
+    parser.add_argument("--file", type=Path, default=STATEFUL_TEST, help="the stateful test module")
+    args = parser.parse_args()
+    try:
+        result = measure(args.examples, args.steps, args.file)
+    except Exception as exc:
+        result = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

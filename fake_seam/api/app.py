@@ -1,0 +1,164 @@
+"""The Starlette app: authenticate, parse, call the Seam layer, serialize. Nothing else."""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from fake_seam.api import access_codes, connected_accounts, control, devices, events, locks, workspaces  # noqa: F401 - they register routes
+from fake_seam.api.routing import HANDLERS, Context, Endpoint
+from fake_seam.seam.errors import SeamError
+
+if TYPE_CHECKING:
+    from fake_seam.fake import FakeSeam
+
+log = logging.getLogger("fake_seam")
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+JSON = b"application/json"
+
+
+def dumps(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+class Api:
+    """One fake's request handling, independent of the transport that carries it."""
+
+    def __init__(self, fake: FakeSeam) -> None:
+        self.fake = fake
+        self.requests = 0
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        base_url: str = "",
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        with self.fake.lock:
+            self.requests += 1
+            request_id = f"request{self.requests}"
+            status, payload, content_type = self._answer(method, path, query, headers, body, base_url)
+        return status, [(b"content-type", content_type), (b"seam-request-id", request_id.encode())], payload
+
+    def _answer(
+        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes, base_url: str
+    ) -> tuple[int, bytes, bytes]:
+        path = path.rstrip("/") or "/"
+        endpoint = HANDLERS.get(path)
+        if endpoint is None:
+            error = SeamError("not_found", f"Route {path} not found", 404, data={"path": path})
+            return 404, dumps(error.body()), JSON
+        try:
+            return self._call(endpoint, method, path, query, headers, body, base_url)
+        except SeamError as error:
+            return error.status, dumps(error.body()), JSON
+        except Exception:  # pragma: no cover - a bug in the fake, reported Seam-style
+            log.error("fake-seam failed on %s %s\n%s", method, path, traceback.format_exc())
+            error = SeamError("internal_server_error", f"fake-seam failed on {path}", 500)
+            return 500, dumps(error.body()), JSON
+
+    def _call(
+        self,
+        endpoint: Endpoint,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        base_url: str,
+    ) -> tuple[int, bytes, bytes]:
+        from fake_seam.api.validation import InvalidInput
+
+        fake = self.fake
+        methods = endpoint.methods or route_methods(path)
+        if method not in methods and method != "HEAD":
+            raise SeamError(
+                "method_not_allowed",
+                f"{method} is not allowed on {path}; use {' or '.join(sorted(methods))}",
+                405,
+            )
+        fake.timeline.run_until()
+        caller = fake.cloud.authenticate(headers) if endpoint.auth else None
+        if caller is not None and path in fake.outages.get(caller.workspace_id, ()):
+            # A gateway in front of Seam answers, not Seam: no Seam error body.
+            return 503, b"Service Unavailable", b"text/plain; charset=utf-8"
+        pairs = parse_qsl(query, keep_blank_values=True) if query else []
+        try:
+            parsed_body = json.loads(body) if body.strip() else None
+        except ValueError:
+            raise SeamError(
+                "invalid_input",
+                "Invalid input: the request body is not valid JSON",
+                400,
+                validation_errors={"_errors": ["Invalid JSON"]},
+            ) from None
+        try:
+            params = parse(endpoint, path, pairs, parsed_body)
+        except InvalidInput as problem:
+            raise SeamError(
+                "invalid_input", problem.message, 400, validation_errors=problem.validation_errors
+            ) from None
+        raw = dict(pairs)
+        if isinstance(parsed_body, dict):
+            raw.update(parsed_body)
+        ctx = Context(fake, caller, path, base_url, raw)
+        result = endpoint.handler(ctx, params)
+        # Zero-delay writes land at once, as the hardware would have it.
+        fake.timeline.run_until()
+        result["ok"] = True
+        return 200, dumps(result), JSON
+
+
+def route_methods(path: str) -> frozenset[str]:
+    from fake_seam.api.params import ROUTES
+
+    spec = ROUTES.get(path)
+    return spec.methods if spec else frozenset({"GET", "POST"})
+
+
+def parse(endpoint: Endpoint, path: str, pairs: list[tuple[str, str]], body: Any) -> Any:
+    from fake_seam.api import validation
+
+    if endpoint.params is not None:
+        return control.validate(endpoint.params, pairs, body)
+    from fake_seam.api.params import ROUTES
+
+    return validation.parse_params(ROUTES[path], pairs, body)
+
+
+def build_app(fake: FakeSeam) -> Starlette:
+    api = fake.api
+
+    async def health(request: Request) -> Response:
+        return Response(b'{"ok":true,"msg":"I\'m one with the Force"}', media_type="application/json")
+
+    async def seam_route(request: Request) -> Response:
+        body = await request.body()
+        scope = request.scope
+        query = scope.get("query_string", b"").decode("latin-1")
+        base_url = f"{request.url.scheme}://{request.url.netloc}"
+        status, headers, payload = api.handle(
+            request.method, scope["path"], query, request.headers, body, base_url
+        )
+        response = Response(payload, status)
+        response.raw_headers = [*headers, (b"content-length", str(len(payload)).encode())]
+        return response
+
+    return Starlette(
+        routes=[
+            Route("/health", health, methods=["GET", "HEAD"]),
+            Route("/{path:path}", seam_route, methods=ALL_METHODS),
+        ]
+    )

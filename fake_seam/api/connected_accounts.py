@@ -1,0 +1,95 @@
+"""/connected_accounts/*."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from fake_seam.api.routing import Context, given, paginate, route
+from fake_seam.seam import shapes
+from fake_seam.seam.errors import invalid_input, not_found
+
+
+@route("/connected_accounts/get")
+def get_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    cloud = ctx.cloud
+    caller = ctx.require_caller()
+    if given(p, "connected_account_id"):
+        account = cloud.connected_account(caller, p.connected_account_id)  # type: ignore[attr-defined]
+        return {"connected_account": shapes.connected_account(cloud, account)}
+    email = getattr(p, "email", None)
+    if email:
+        for account in cloud.connected_accounts.values():
+            if account.workspace_id == caller.workspace_id and account.user_identifier.get("email") == email:
+                cloud.connected_account(caller, account.connected_account_id)
+                return {"connected_account": shapes.connected_account(cloud, account)}
+        raise not_found("connected_account", "Connected account not found", email=email)
+    raise invalid_input("connected_account_id", "Required")
+
+
+def visible_accounts(ctx: Context) -> list[Any]:
+    caller = ctx.require_caller()
+    return [
+        a
+        for a in ctx.cloud.connected_accounts.values()
+        if a.workspace_id == caller.workspace_id
+        and (caller.connected_account_ids is None or a.connected_account_id in caller.connected_account_ids)
+    ]
+
+
+@route("/connected_accounts/list")
+def list_accounts(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    accounts = visible_accounts(ctx)
+    has = getattr(p, "custom_metadata_has", None)
+    if has:
+        accounts = [a for a in accounts if all(a.custom_metadata.get(k) == v for k, v in has.items())]
+    search = getattr(p, "search", None)
+    if search:
+        needle = search.lower()
+        accounts = [
+            a
+            for a in accounts
+            if needle in a.connected_account_id.lower()
+            or needle in str(a.user_identifier.get("email", "")).lower()
+        ]
+    page, pagination = paginate(ctx, accounts, p)
+    return {
+        "connected_accounts": [shapes.connected_account(ctx.cloud, a) for a in page],
+        "pagination": pagination,
+    }
+
+
+@route("/connected_accounts/update")
+def update_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    account = ctx.cloud.connected_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
+    metadata = getattr(p, "custom_metadata", None)
+    if metadata is not None:
+        for key, value in metadata.items():
+            if value is None:
+                account.custom_metadata.pop(key, None)
+            else:
+                account.custom_metadata[key] = value
+    manage = getattr(p, "automatically_manage_new_devices", None)
+    if manage is not None:
+        account.automatically_manage_new_devices = manage
+    return {}
+
+
+@route("/connected_accounts/delete")
+def delete_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    cloud = ctx.cloud
+    account = cloud.connected_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
+    for device in list(cloud.devices_by_workspace[account.workspace_id].values()):
+        if device.connected_account_id == account.connected_account_id:
+            cloud.drop_device(device)
+    del cloud.connected_accounts[account.connected_account_id]
+    cloud.emit(account.workspace_id, "connected_account.deleted",
+               connected_account_id=account.connected_account_id)
+    return {}
+
+
+@route("/connected_accounts/simulate/disconnect")
+def simulate_disconnect(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    ctx.cloud.disconnect_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
+    return {}

@@ -1,0 +1,48 @@
+"""/workspaces/*."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from fake_seam.api.routing import Context, route
+from fake_seam.seam import shapes
+
+
+@route("/workspaces/get")
+def get_workspace(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    return {"workspace": shapes.workspace(ctx.cloud.workspace(ctx.require_caller().workspace_id))}
+
+
+@route("/workspaces/list")
+def list_workspaces(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    caller = ctx.require_caller()
+    cloud = ctx.cloud
+    ids = caller.user_workspace_ids or frozenset({caller.workspace_id})
+    workspaces = [w for w in cloud.workspaces.values() if w.workspace_id in ids]
+    return {"workspaces": [shapes.workspace(w) for w in workspaces]}
+
+
+@route("/workspaces/create")
+def create_workspace(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    caller = ctx.require_caller()
+    cloud = ctx.cloud
+    cloud.require_user(caller, "/workspaces/create")
+    workspace, _ = cloud.create_workspace(
+        p.name,  # type: ignore[attr-defined]
+        company_name=getattr(p, "company_name", None),
+        is_sandbox=getattr(p, "is_sandbox", None) is not False,
+        connect_partner_name=getattr(p, "connect_partner_name", None),
+        personal_access_token=caller.token,
+    )
+    return {"workspace": shapes.workspace(workspace)}
+
+
+@route("/workspaces/reset_sandbox")
+def reset_sandbox(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    caller = ctx.require_caller()
+    cloud = ctx.cloud
+    cloud.reset_workspace(caller.workspace_id)
+    attempt = cloud.finished_attempt(caller.workspace_id, "RESET_SANDBOX_WORKSPACE", {})
+    return {"action_attempt": shapes.action_attempt(attempt)}

@@ -1,0 +1,164 @@
+"""The one clock of a fake, and the ordered queue of jobs that time makes due.
+
+Nothing else in the package reads the time: the model asks `Clock.now()` (through the
+`Timeline`), and every delayed effect is a `Job` due at a time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+
+def to_datetime(value: datetime | str | float | int) -> datetime:
+    """An aware UTC datetime from a datetime, an ISO 8601 string or Unix seconds."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def to_seconds(value: float | int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Seam's timestamp format: `2026-11-26T10:00:00.000Z`."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class Clock:
+    """Wall time plus an offset, or frozen at an instant.
+
+    Wall time is read through `time.time()` at each call, so freezegun and time-machine,
+    which patch it, move this clock too.
+    """
+
+    def __init__(self, now: datetime | str | None = None, *, frozen: bool = False) -> None:
+        self._offset = 0.0
+        self._frozen_at: float | None = None
+        if now is not None:
+            self.set(now)
+        if frozen:
+            self.freeze()
+
+    @staticmethod
+    def _wall() -> float:
+        return time.time()
+
+    def timestamp(self) -> float:
+        if self._frozen_at is not None:
+            return self._frozen_at
+        return self._wall() + self._offset
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp(), UTC)
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+    def freeze(self, frozen: bool = True) -> None:
+        """Stop the clock where it is (or let it follow wall time again from here)."""
+        if frozen and self._frozen_at is None:
+            self._frozen_at = self.timestamp()
+        elif not frozen and self._frozen_at is not None:
+            self._offset = self._frozen_at - self._wall()
+            self._frozen_at = None
+
+    def set(self, now: datetime | str | float) -> None:
+        target = to_datetime(now).timestamp()
+        if self._frozen_at is not None:
+            self._frozen_at = target
+        else:
+            self._offset = target - self._wall()
+
+    def advance(self, seconds: float | timedelta) -> None:
+        delta = to_seconds(seconds)
+        if delta < 0:
+            raise ValueError("the clock only moves forward")
+        if self._frozen_at is not None:
+            self._frozen_at += delta
+        else:
+            self._offset += delta
+
+
+@dataclass(order=True)
+class Job:
+    due: float
+    seq: int
+    action: Callable[[], None] = field(compare=False)
+    label: str = field(compare=False, default="")
+    cancelled: bool = field(compare=False, default=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Timeline:
+    """The clock and every job due on it, processed strictly in time order.
+
+    While a job runs, `now()` is the job's due time, so whatever it records (an event's
+    `occurred_at`) carries the simulated instant, not the instant it was processed.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._jobs: list[Job] = []
+        self._seq = itertools.count()
+        self._running_at: float | None = None
+
+    def timestamp(self) -> float:
+        if self._running_at is not None:
+            return self._running_at
+        return self.clock.timestamp()
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp(), UTC)
+
+    def at(self, due: float | datetime, action: Callable[[], None], label: str = "") -> Job:
+        when = due.timestamp() if isinstance(due, datetime) else due
+        job = Job(when, next(self._seq), action, label)
+        heapq.heappush(self._jobs, job)
+        return job
+
+    def after(self, seconds: float, action: Callable[[], None], label: str = "") -> Job:
+        return self.at(self.timestamp() + seconds, action, label)
+
+    def next_due(self) -> float | None:
+        while self._jobs and self._jobs[0].cancelled:
+            heapq.heappop(self._jobs)
+        return self._jobs[0].due if self._jobs else None
+
+    def pending(self) -> list[Job]:
+        return sorted(job for job in self._jobs if not job.cancelled)
+
+    def run_until(self, until: float | None = None) -> int:
+        """Run every job due at or before `until` (default: the clock's now), in order."""
+        limit = self.clock.timestamp() if until is None else until
+        ran = 0
+        while self._jobs and self._jobs[0].due <= limit:
+            job = heapq.heappop(self._jobs)
+            if job.cancelled:
+                continue
+            self._running_at = job.due
+            try:
+                job.action()
+            finally:
+                self._running_at = None
+            ran += 1
+        return ran
+
+    def catch_up(self) -> int:
+        return self.run_until(self.clock.timestamp())

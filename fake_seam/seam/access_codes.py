@@ -1,0 +1,450 @@
+"""Access codes on Seam's side: create, update, delete, and the lifecycle that the clock and
+the lock drive (unset -> setting -> set -> removing -> gone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fake_seam.seam.errors import SeamError, invalid_input
+from fake_seam.seam.records import AccessCode, Device
+from fake_seam.seam.state import Caller, State
+from fake_seam.simulator import PinRejected, SimulatedLock, SlotOrigin
+
+ERROR_MESSAGES = {
+    "failed_to_set_on_device": "Failed to set code on device.",
+    "no_space_for_access_code_on_device": "No space for access code on device.",
+    "duplicate_code_on_device": "Duplicate access code detected on device.",
+    "failed_to_remove_from_device": "Failed to remove code from device.",
+}
+WARNING_MESSAGES = {
+    "delay_in_setting_on_device": "Delay in setting code on device.",
+    "delay_in_removing_from_device": "Delay in removing code from device.",
+}
+
+
+class AccessCodeRules(State):
+    # -- lookups ----------------------------------------------------------------------
+
+    def lock_of(self, code: AccessCode) -> SimulatedLock:
+        lock = self.devices[code.device_id].lock
+        assert lock is not None
+        return lock
+
+    def taken_codes(self, device: Device, *, besides: str | None = None) -> set[str]:
+        """PINs in use on a device: on the lock, being written, or waiting for their start."""
+        taken = set(device.lock.codes_on_lock()) if device.lock else set()
+        for code in self.codes_by_device.get(device.device_id, {}).values():
+            if code.access_code_id != besides and code.status != "removing" and not code.deleted:
+                taken.add(code.code)
+        if besides is not None and device.lock is not None:
+            slot = device.lock.slot_of(besides)
+            if slot is not None and not any(
+                c.code == slot.code and c.access_code_id != besides
+                for c in self.codes_by_device.get(device.device_id, {}).values()
+            ):
+                taken.discard(slot.code)
+        return taken
+
+    def visible_codes(self, device: Device) -> list[AccessCode]:
+        """What `access_codes/list` shows: managed codes, and backups once pulled."""
+        return [
+            c
+            for c in self.codes_by_device.get(device.device_id, {}).values()
+            if not c.deleted and (not c.is_backup or c.pulled)
+        ]
+
+    # -- create -----------------------------------------------------------------------
+
+    def check_window(self, starts_at: float | None, ends_at: float | None) -> None:
+        if starts_at is not None and ends_at is None:
+            raise invalid_input("ends_at", "ends_at is required when starts_at is given")
+        if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+            raise invalid_input("ends_at", "ends_at must be later than starts_at")
+        if ends_at is not None and ends_at <= self.now():
+            raise invalid_input("ends_at", "ends_at must be in the future")
+
+    def check_code(self, device: Device, pin: str, *, besides: str | None = None) -> None:
+        lock = device.lock
+        assert lock is not None
+        if not lock.rules.allows_custom_pin:
+            raise invalid_input(
+                "code", "This device does not allow choosing the code (cannot_specify_pin_code)"
+            )
+        try:
+            lock.rules.check_pin(pin, self.taken_codes(device, besides=besides))
+        except PinRejected as rejected:
+            raise invalid_input("code", str(rejected).capitalize()) from None
+        if pin in self.taken_codes(device, besides=besides):
+            raise SeamError(
+                "duplicate_access_code",
+                "An access code with this code already exists on the device",
+                409,
+                data={"device_id": device.device_id},
+            )
+
+    def check_name(self, device: Device, name: str | None, *, besides: str | None = None) -> None:
+        lock = device.lock
+        assert lock is not None
+        names = {
+            c.name
+            for c in self.codes_by_device.get(device.device_id, {}).values()
+            if c.access_code_id != besides and c.name and not c.deleted
+        }
+        try:
+            lock.rules.check_name(name, names)
+        except PinRejected as rejected:
+            raise invalid_input("name", str(rejected).capitalize()) from None
+
+    def generate_pin(self, device: Device, length: int | None = None) -> str:
+        assert device.lock is not None
+        try:
+            return device.lock.rules.generate(self.pin_rng, self.taken_codes(device), length)
+        except PinRejected as rejected:
+            raise SeamError("no_code_available", str(rejected).capitalize(), 400) from None
+
+    def access_code_device(self, caller: Caller, device_id: str | None) -> Device:
+        device = self.device(caller, device_id)
+        if device.lock is None:
+            raise invalid_input("device_id", f"Device {device_id} does not support access codes")
+        return device
+
+    def create_code(
+        self,
+        caller: Caller,
+        *,
+        device_id: str,
+        name: str | None = None,
+        code: str | None = None,
+        starts_at: float | None = None,
+        ends_at: float | None = None,
+        use_backup_access_code_pool: bool | None = None,
+        common_code_key: str | None = None,
+        is_external_modification_allowed: bool = False,
+        is_one_time_use: bool = False,
+        is_offline_access_code: bool = False,
+        preferred_code_length: int | None = None,
+    ) -> AccessCode:
+        device = self.access_code_device(caller, device_id)
+        self.check_window(starts_at, ends_at)
+        time_bound = ends_at is not None
+        if use_backup_access_code_pool:
+            self.check_pool_allowed(device, time_bound)
+        self.check_name(device, name)
+        if code is None and common_code_key:
+            code = next(
+                (
+                    c.code
+                    for c in self.access_codes.values()
+                    if c.common_code_key == common_code_key
+                    and c.workspace_id == caller.workspace_id
+                    and not c.deleted
+                ),
+                None,
+            )
+        if code is not None:
+            self.check_code(device, code)
+        else:
+            code = self.generate_pin(device, preferred_code_length)
+        if time_bound and starts_at is None:
+            starts_at = self.now()
+        record = AccessCode(
+            access_code_id=self.ids.uuid(),
+            workspace_id=caller.workspace_id,
+            device_id=device.device_id,
+            name=name,
+            code=code,
+            type="time_bound" if time_bound else "ongoing",
+            created_at=self.now(),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            common_code_key=common_code_key,
+            is_external_modification_allowed=is_external_modification_allowed,
+            is_one_time_use=is_one_time_use,
+            is_offline_access_code=is_offline_access_code,
+        )
+        self.add_code(record)
+        self.emit_code_event(record, "access_code.created")
+        if use_backup_access_code_pool:
+            self.activate_pool(device)
+        self.reconcile(record)
+        return record
+
+    # -- update -----------------------------------------------------------------------
+
+    def update_code(self, caller: Caller, access_code_id: str, **changes: Any) -> AccessCode:
+        record = self.code(caller, access_code_id)
+        device = self.devices[record.device_id]
+        if "device_id" in changes and changes["device_id"] not in (None, record.device_id):
+            raise invalid_input("device_id", "An access code cannot move to another device")
+        new_type = changes.get("type")
+        starts_at = changes.get("starts_at", record.starts_at)
+        ends_at = changes.get("ends_at", record.ends_at)
+        if new_type == "ongoing":
+            starts_at = ends_at = None
+        elif new_type == "time_bound" and ends_at is None:
+            raise invalid_input("ends_at", "ends_at is required for a time_bound access code")
+        if "starts_at" in changes or "ends_at" in changes or new_type:
+            if starts_at is not None or ends_at is not None:
+                if starts_at is None:
+                    starts_at = self.now()
+                self.check_window(
+                    None if record.status == "set" and "starts_at" not in changes else starts_at,
+                    ends_at,
+                )
+                if ends_at is not None and starts_at is not None and ends_at <= starts_at:
+                    raise invalid_input("ends_at", "ends_at must be later than starts_at")
+        if changes.get("use_backup_access_code_pool"):
+            self.check_pool_allowed(device, ends_at is not None)
+        if "name" in changes:
+            self.check_name(device, changes["name"], besides=record.access_code_id)
+        pin = changes.get("code")
+        if pin is not None and pin != record.code:
+            self.check_code(device, pin, besides=record.access_code_id)
+        # Everything checked: now change the record.
+        changed = []
+        if "name" in changes and changes["name"] != record.name:
+            record.name = changes["name"]
+            changed.append("name")
+        if pin is not None and pin != record.code:
+            record.code = pin
+            changed.append("code")
+        if (starts_at, ends_at) != (record.starts_at, record.ends_at):
+            record.starts_at, record.ends_at = starts_at, ends_at
+            record.type = "time_bound" if ends_at is not None else "ongoing"
+            changed.append("time_frame")
+        for flag in ("is_external_modification_allowed", "is_one_time_use", "is_offline_access_code"):
+            if changes.get(flag) is not None:
+                setattr(record, flag, changes[flag])
+        if changes.get("use_backup_access_code_pool"):
+            self.activate_pool(device)
+        if changed:
+            self.emit_code_event(record, "access_code.changed", changed_properties=changed)
+            backup = self.pulled_backup_of(record)
+            if backup is not None and "time_frame" in changed:
+                # A pulled backup lives exactly as long as its original.
+                backup.ends_at = record.ends_at
+                self.reconcile(backup)
+            self.reconcile(record)
+        return record
+
+    # -- delete -----------------------------------------------------------------------
+
+    def delete_code(self, caller: Caller, access_code_id: str) -> AccessCode:
+        record = self.code(caller, access_code_id)
+        record.deleted = True
+        self.emit_code_event(record, "access_code.deleted", code=record.code)
+        backup = self.pulled_backup_of(record)
+        if backup is not None:
+            self.remove(backup)
+        self.remove(record)
+        return record
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    def write_window_opens(self, record: AccessCode, lock: SimulatedLock) -> float | None:
+        """When the code must start being written (None: now, for ongoing codes)."""
+        if record.type != "time_bound" or record.starts_at is None:
+            return None
+        if lock.native_scheduling and not record.is_backup:
+            return record.starts_at - self.settings.native_preload_seconds
+        return record.starts_at
+
+    def reconcile(self, record: AccessCode) -> None:
+        """Bring the lock in line with what the code should be now, and book the next change."""
+        if record.deleted or record.status == "removing":
+            return
+        lock = self.lock_of(record)
+        now = self.now()
+        record.cancel_jobs("start", "end", "activate")
+        if record.ends_at is not None and now >= record.ends_at:
+            self.remove(record)
+            return
+        if record.ends_at is not None:
+            record.jobs["end"] = self.timeline.at(
+                record.ends_at, lambda: self.reconcile(record), f"end {record.access_code_id}"
+            )
+        opens = self.write_window_opens(record, lock)
+        key = record.access_code_id
+        if opens is not None and now < opens:
+            record.jobs["start"] = self.timeline.at(
+                opens, lambda: self.reconcile(record), f"start {record.access_code_id}"
+            )
+            if lock.slot_of(key) is not None or lock.in_flight(key):
+                lock.erase(key)
+            record.status = "unset"
+            record.is_scheduled_on_device = False
+            return
+        native_wait = (
+            lock.native_scheduling
+            and not record.is_backup
+            and record.starts_at is not None
+            and now < record.starts_at
+        )
+        if native_wait:
+            record.jobs["activate"] = self.timeline.at(
+                record.starts_at, lambda: self.activate(record), f"activate {key}"
+            )
+        slot = lock.slot_of(key)
+        window = self.window_of(record, lock)
+        pending = lock.pending.get(key)
+        if pending is not None and not pending.erase:
+            if (pending.code, pending.name, pending.window) == (record.code, record.name, window):
+                return  # already being written
+        elif (
+            slot is not None
+            and (slot.code, slot.name, (slot.starts_at, slot.ends_at)) == (record.code, record.name, window)
+        ):
+            if record.status not in ("set",) and not native_wait:
+                self.mark_set(record)
+            return
+        elif "retry" in record.jobs:
+            return  # a failed write will be tried again on schedule
+        self.write(record)
+
+    def window_of(self, record: AccessCode, lock: SimulatedLock) -> tuple[float | None, float | None]:
+        if lock.native_scheduling and not record.is_backup and record.type == "time_bound":
+            return (record.starts_at, record.ends_at)
+        return (None, None)
+
+    def write(self, record: AccessCode) -> None:
+        lock = self.lock_of(record)
+        record.cancel_jobs("retry")
+        origin = SlotOrigin.BACKUP if record.is_backup else SlotOrigin.MANAGED
+        lock.program(record.access_code_id, record.code, self.name_on_lock(record), origin,
+                     self.window_of(record, lock))
+        native_early = (
+            lock.native_scheduling and record.starts_at is not None and self.now() < record.starts_at
+        )
+        record.status = "unset" if native_early else "setting"
+        if "delay" not in record.jobs:
+            record.jobs["delay"] = self.timeline.after(
+                self.settings.delay_warning_seconds,
+                lambda: self.delay_noticed(record),
+                f"delay {record.access_code_id}",
+            )
+
+    def name_on_lock(self, record: AccessCode) -> str | None:
+        if record.is_backup:
+            return f"Backup {record.access_code_id} (Seam)"
+        return record.name
+
+    def delay_noticed(self, record: AccessCode) -> None:
+        record.jobs.pop("delay", None)
+        if record.deleted and record.status != "removing":
+            return
+        warning = "delay_in_removing_from_device" if record.status == "removing" else "delay_in_setting_on_device"
+        if warning not in record.warnings:
+            record.warnings[warning] = (self.now(), WARNING_MESSAGES[warning])
+            self.emit_code_event(record, f"access_code.{warning}", with_state=True)
+
+    def mark_set(self, record: AccessCode) -> None:
+        record.status = "set"
+        record.errors.clear()
+        record.warnings.pop("delay_in_setting_on_device", None)
+        self.emit_code_event(record, "access_code.set_on_device", code=record.code)
+
+    def activate(self, record: AccessCode) -> None:
+        """A natively scheduled code reaches its start: the lock now honours it."""
+        record.jobs.pop("activate", None)
+        lock = self.lock_of(record)
+        if lock.slot_of(record.access_code_id) is not None and not lock.in_flight(record.access_code_id):
+            self.mark_set(record)
+
+    def remove(self, record: AccessCode) -> None:
+        """Take a code off its lock (at its end, or when deleted); gone once the erase lands."""
+        if record.status == "removing":
+            return
+        lock = self.lock_of(record)
+        record.cancel_jobs()
+        record.status = "removing"
+        record.warnings.pop("delay_in_setting_on_device", None)
+        backup = self.pulled_backup_of(record)
+        if backup is not None and not backup.deleted:
+            self.remove(backup)
+        key = record.access_code_id
+        if lock.slot_of(key) is not None:
+            lock.erase(key)
+            record.jobs["delay"] = self.timeline.after(
+                self.settings.delay_warning_seconds,
+                lambda: self.delay_noticed(record),
+                f"delay removing {key}",
+            )
+        else:
+            lock.cancel(key)
+            self.gone(record, had_slot=False)
+
+    def gone(self, record: AccessCode, *, had_slot: bool) -> None:
+        if had_slot:
+            self.emit_code_event(record, "access_code.removed_from_device")
+        if not record.deleted:
+            record.deleted = True
+            self.emit_code_event(record, "access_code.deleted", code=record.code)
+        self.drop_code(record)
+        if record.is_backup:
+            self.backup_gone(record)
+
+    # -- what the lock reports --------------------------------------------------------
+
+    def code_landed(self, record: AccessCode) -> None:
+        record.cancel_jobs("delay", "retry")
+        record.errors.clear()
+        record.warnings.pop("delay_in_setting_on_device", None)
+        lock = self.lock_of(record)
+        if lock.native_scheduling and record.starts_at is not None and self.now() < record.starts_at and not record.is_backup:
+            record.status = "unset"
+            if not record.is_scheduled_on_device:
+                record.is_scheduled_on_device = True
+                self.emit_code_event(record, "access_code.scheduled_on_device", code=record.code)
+            return
+        record.is_scheduled_on_device = lock.native_scheduling and record.type == "time_bound" and not record.is_backup
+        self.mark_set(record)
+        if record.is_backup:
+            self.pool_changed(self.devices[record.device_id])
+
+    def code_failed(self, record: AccessCode, error_code: str) -> None:
+        record.cancel_jobs("delay")
+        message = ERROR_MESSAGES.get(error_code, f"Failed to set code on device ({error_code}).")
+        record.errors = {error_code: (self.now(), message)}
+        record.status = "setting"
+        self.emit_code_event(record, "access_code.failed_to_set_on_device", with_state=True)
+        record.jobs["retry"] = self.timeline.after(
+            self.settings.retry_seconds, lambda: self.retry(record), f"retry {record.access_code_id}"
+        )
+        if record.is_backup:
+            self.pool_changed(self.devices[record.device_id])
+
+    def retry(self, record: AccessCode) -> None:
+        record.jobs.pop("retry", None)
+        if record.deleted or record.status == "removing":
+            return
+        self.reconcile(record)
+
+    # -- events -----------------------------------------------------------------------
+
+    def emit_code_event(
+        self, record: AccessCode, event_type: str, *, with_state: bool = False, **extra: Any
+    ) -> None:
+        device = self.devices.get(record.device_id)
+        fields: dict[str, Any] = {
+            "access_code_id": record.access_code_id,
+            "device_id": record.device_id,
+            "connected_account_id": device.connected_account_id if device else None,
+        }
+        if with_state and device is not None:
+            fields.update(self.error_fields(device, record))
+        fields.update(extra)
+        self.emit(record.workspace_id, event_type, **fields)
+
+    def error_fields(self, device: Device, record: AccessCode | None = None) -> dict[str, Any]:
+        from fake_seam.seam import shapes  # shapes reads records only; imported late to stay light
+
+        fields = {
+            "device_errors": shapes.device_errors(device),
+            "device_warnings": shapes.device_warnings(device),
+            "connected_account_errors": [],
+            "connected_account_warnings": [],
+        }
+        if record is not None:
+            fields["access_code_errors"] = shapes.code_errors(record)
+            fields["access_code_warnings"] = shapes.code_warnings(record)
+        return fields

@@ -1,0 +1,318 @@
+"""Devices on Seam's side: listing, updating, managing, and what their hardware reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fake_seam.seam.backup_pool import BackupPoolRules
+from fake_seam.seam.errors import SeamError, invalid_input
+from fake_seam.seam.records import ConnectedAccount, Device
+from fake_seam.seam.state import Caller
+from fake_seam.simulator import SimulatedLock, Slot
+from fake_seam.simulator.lock import LockSpec
+
+LOCK_CAPABILITIES = ["access_code", "lock"]
+
+
+class DeviceRules(BackupPoolRules):
+    # -- making devices ---------------------------------------------------------------
+
+    def add_lock(
+        self,
+        *,
+        workspace_id: str,
+        connected_account_id: str,
+        device_id: str | None = None,
+        manufacturer: str = "august",
+        display_name: str = "Lock",
+        device_type: str | None = None,
+        max_active_codes_supported: int = 10,
+        supported_code_lengths: list[int] | None = None,
+        code_constraints: list[dict] | None = None,
+        supports_backup_access_code_pool: bool | None = None,
+        programming_delay_seconds: float = 5.0,
+        native_scheduling: bool = False,
+        online: bool = True,
+        locked: bool = True,
+        pool_size: int | None = None,
+        many_active_backup_codes_threshold: int | None = None,
+        properties: dict[str, Any] | None = None,
+    ) -> Device:
+        device_id = device_id or self.ids.uuid()
+        if device_id in self.devices:
+            raise invalid_input("device_id", f"A device with id {device_id} already exists")
+        if supports_backup_access_code_pool is None:
+            # Every access-code lock supports the pool except Salto's (Seam's guide).
+            supports_backup_access_code_pool = not manufacturer.startswith("salto")
+        spec = LockSpec(
+            capacity=max_active_codes_supported,
+            supported_code_lengths=list(supported_code_lengths or [4, 5, 6, 7, 8]),
+            code_constraints=list(code_constraints or []),
+            programming_delay=programming_delay_seconds,
+            native_scheduling=native_scheduling,
+        )
+        lock = SimulatedLock(device_id, self.timeline, self.fault_rng, spec, online=online, listener=self)  # type: ignore[arg-type]
+        lock.locked = locked
+        device = Device(
+            device_id=device_id,
+            workspace_id=workspace_id,
+            connected_account_id=connected_account_id,
+            device_type=device_type or f"{manufacturer}_lock",
+            manufacturer=manufacturer,
+            display_name=display_name,
+            created_at=self.now(),
+            properties=dict(properties or {}),
+            lock=lock,
+            supports_backup_access_code_pool=supports_backup_access_code_pool,
+        )
+        device.pool.target_size = self.settings.default_pool_size if pool_size is None else pool_size
+        device.pool.many_active_threshold = (
+            self.settings.default_many_active_threshold
+            if many_active_backup_codes_threshold is None
+            else many_active_backup_codes_threshold
+        )
+        self.add_device(device)
+        if not online:
+            self.set_condition_message(device, "device_offline", True, "Device is offline")
+        return device
+
+    def add_other_device(
+        self,
+        *,
+        workspace_id: str,
+        connected_account_id: str,
+        device_id: str,
+        device_type: str,
+        manufacturer: str,
+        display_name: str,
+        properties: dict[str, Any] | None = None,
+    ) -> Device:
+        device = Device(
+            device_id=device_id,
+            workspace_id=workspace_id,
+            connected_account_id=connected_account_id,
+            device_type=device_type,
+            manufacturer=manufacturer,
+            display_name=display_name,
+            created_at=self.now(),
+            properties={"online": True, **(properties or {})},
+        )
+        self.add_device(device)
+        return device
+
+    # -- reading ----------------------------------------------------------------------
+
+    def list_devices(
+        self,
+        caller: Caller,
+        *,
+        managed: bool = True,
+        device_ids: list[str] | None = None,
+        device_types: list[str] | None = None,
+        manufacturer: str | None = None,
+        connected_account_ids: list[str] | None = None,
+        search: str | None = None,
+        created_before: float | None = None,
+        locks_only: bool = False,
+    ) -> list[Device]:
+        if device_ids is not None:
+            wanted = [self.devices.get(i) for i in dict.fromkeys(device_ids)]
+            candidates = [d for d in wanted if d is not None and d.workspace_id == caller.workspace_id]
+            allowed = caller.connected_account_ids
+            candidates = [
+                d
+                for d in candidates
+                if not d.removed and (allowed is None or d.connected_account_id in allowed)
+            ]
+        else:
+            candidates = self.visible_devices(caller)
+        needle = search.lower() if search else None
+        out = []
+        for device in candidates:
+            if device.is_managed != managed:
+                continue
+            if locks_only and device.lock is None:
+                continue
+            if device_types is not None and device.device_type not in device_types:
+                continue
+            if manufacturer is not None and device.manufacturer != manufacturer:
+                continue
+            if connected_account_ids is not None and device.connected_account_id not in connected_account_ids:
+                continue
+            if created_before is not None and device.created_at >= created_before:
+                continue
+            if needle and not any(
+                needle in (v or "").lower()
+                for v in (device.display_name, device.nickname, device.device_id, device.manufacturer)
+            ):
+                continue
+            out.append(device)
+        return out
+
+    # -- changing ---------------------------------------------------------------------
+
+    def update_device(
+        self,
+        caller: Caller,
+        device_id: str,
+        *,
+        managed: bool = True,
+        name: str | None = None,
+        custom_metadata: dict[str, Any] | None = None,
+        is_managed: bool | None = None,
+        backup_access_code_pool_enabled: bool | None = None,
+    ) -> Device:
+        device = self.device(caller, device_id, managed=managed)
+        if custom_metadata is not None:
+            for key, value in custom_metadata.items():
+                if value is not None and not isinstance(value, str | bool | int | float):
+                    raise invalid_input(
+                        "custom_metadata", f"custom_metadata.{key} must be a string, number or boolean"
+                    )
+        if backup_access_code_pool_enabled and not device.supports_backup_access_code_pool:
+            from fake_seam.seam.errors import BACKUP_POOL_UNSUPPORTED
+
+            raise invalid_input("backup_access_code_pool_enabled", BACKUP_POOL_UNSUPPORTED)
+        if name is not None:
+            if name != device.display_name:
+                device.display_name = name
+                device.nickname = name
+                self.emit_device_event(device, "device.name_changed", device_name=name)
+        if custom_metadata is not None:
+            for key, value in custom_metadata.items():
+                if value is None:
+                    device.custom_metadata.pop(key, None)
+                else:
+                    device.custom_metadata[key] = value
+        if backup_access_code_pool_enabled is not None and device.lock is not None:
+            self.set_pool_enabled(device, backup_access_code_pool_enabled)
+        if is_managed is not None and is_managed != device.is_managed:
+            if not is_managed:
+                self.drop_pool_codes(device)
+                device.is_managed = False
+                self.emit_device_event(device, "device.converted_to_unmanaged")
+            else:
+                device.is_managed = True
+                self.emit_device_event(device, "device.unmanaged.converted_to_managed")
+                self.refill(device)
+                self.pool_changed(device)
+        return device
+
+    def delete_device(self, caller: Caller, device_id: str) -> None:
+        device = self.device(caller, device_id, managed=None)
+        self.emit_device_event(device, "device.deleted", device_name=device.display_name)
+        self.drop_device(device)
+
+    def remove_device(self, caller: Caller, device_id: str) -> None:
+        """`devices/simulate/remove`: the device vanishes from the provider's account."""
+        device = self.device(caller, device_id, managed=None)
+        self.emit_device_event(device, "device.removed")
+        self.drop_device(device)
+
+    def set_device_online(self, caller: Caller, device_id: str, online: bool) -> Device:
+        device = self.device(caller, device_id, managed=None)
+        self.set_online(device, online)
+        return device
+
+    def set_online(self, device: Device, online: bool, for_seconds: float | None = None) -> None:
+        if device.lock is not None:
+            if online:
+                device.lock.go_online()
+            else:
+                device.lock.go_offline(for_seconds)
+            return
+        if device.properties.get("online", True) != online:
+            device.properties["online"] = online
+            self.connectivity(device, online)
+
+    def disconnect_account(self, caller: Caller, connected_account_id: str) -> ConnectedAccount:
+        account = self.connected_account(caller, connected_account_id)
+        if account.disconnected_at is None:
+            account.disconnected_at = self.now()
+            self.emit(
+                account.workspace_id,
+                "connected_account.disconnected",
+                connected_account_id=account.connected_account_id,
+                connected_account_errors=[self.account_error(account)],
+                connected_account_warnings=[],
+            )
+            for device in list(self.devices_by_workspace[account.workspace_id].values()):
+                if device.connected_account_id == account.connected_account_id:
+                    self.set_online(device, False)
+        return account
+
+    def account_error(self, account: ConnectedAccount) -> dict[str, Any]:
+        from fake_seam.clock import to_datetime, iso
+
+        return {
+            "error_code": "account_disconnected",
+            "message": "Account Disconnected",
+            "is_connected_account_error": True,
+            "is_device_error": False,
+            "created_at": iso(to_datetime(account.disconnected_at or 0.0)),
+        }
+
+    # -- what the hardware reports (LockListener) -------------------------------------
+
+    def write_landed(self, lock: SimulatedLock, key: str, slot: Slot) -> None:
+        record = self.access_codes.get(key)
+        if record is not None and not record.deleted:
+            self.code_landed(record)
+
+    def write_failed(self, lock: SimulatedLock, key: str, error_code: str) -> None:
+        record = self.access_codes.get(key)
+        if record is not None and not record.deleted:
+            self.code_failed(record, error_code)
+
+    def write_held(self, lock: SimulatedLock, key: str) -> None:
+        record = self.access_codes.get(key)
+        if record is not None and record.is_backup:
+            self.pool_changed(self.devices[record.device_id])
+
+    def erase_landed(self, lock: SimulatedLock, key: str, had_slot: bool) -> None:
+        record = self.access_codes.get(key)
+        device = self.locks_by_id.get(lock.lock_id)
+        if record is not None and record.status == "removing":
+            self.gone(record, had_slot=had_slot)
+        elif record is not None and record.status == "unset":
+            # Taken off early (its start moved later): it will be written again at its start.
+            record.is_scheduled_on_device = False
+        if device is not None:
+            self.nudge_blocked_backups(device)
+
+    def connectivity_changed(self, lock: SimulatedLock, online: bool) -> None:
+        device = self.locks_by_id.get(lock.lock_id)
+        if device is not None:
+            self.connectivity(device, online)
+
+    def connectivity(self, device: Device, online: bool) -> None:
+        self.set_condition_message(device, "device_offline", not online, "Device is offline")
+        if online:
+            self.emit_device_event(device, "device.connected")
+        else:
+            self.emit_device_event(
+                device,
+                "device.disconnected",
+                error_code="device_offline",
+                **{k: v for k, v in self.error_fields(device).items()},
+            )
+        self.pool_changed(device)
+
+    def set_condition_message(self, device: Device, code: str, present: bool, message: str) -> None:
+        if present and code not in device.errors:
+            device.errors[code] = (self.now(), message)
+        elif not present:
+            device.errors.pop(code, None)
+
+    def emit_device_event(self, device: Device, event_type: str, **extra: Any) -> None:
+        self.emit(
+            device.workspace_id,
+            event_type,
+            device_id=device.device_id,
+            connected_account_id=device.connected_account_id,
+            **extra,
+        )
+
+    def require(self, condition: bool, error: SeamError) -> None:
+        if not condition:
+            raise error

@@ -1,0 +1,73 @@
+"""Every error the fake's Seam layer raises, with Seam's `type`, wording and status.
+
+Kept in one module, like fakeredis' `_msgs.py`, so the wording stays consistent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SeamError(Exception):
+    """An error answer: the API layer turns it into Seam's error body."""
+
+    def __init__(
+        self,
+        type: str,
+        message: str,
+        status: int = 400,
+        data: dict[str, Any] | None = None,
+        validation_errors: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.type = type
+        self.message = message
+        self.status = status
+        self.data = data
+        self.validation_errors = validation_errors
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"type": self.type, "message": self.message}
+        if self.data is not None:
+            error["data"] = self.data
+        if self.validation_errors is not None:
+            error["validation_errors"] = self.validation_errors
+        return {"error": error, "ok": False}
+
+
+def invalid_input(param: str, message: str) -> SeamError:
+    """A 400 `invalid_input` naming one parameter, in zod's `format()` shape."""
+    return SeamError(
+        "invalid_input",
+        f"Invalid input: {param}: {message}",
+        400,
+        validation_errors={param: {"_errors": [message]}, "_errors": []},
+    )
+
+
+def not_found(thing: str, message: str, **data: Any) -> SeamError:
+    return SeamError(f"{thing}_not_found", message, 404, data=data or None)
+
+
+def device_not_found(device_id: str | None) -> SeamError:
+    return not_found("device", "Device not found", device_id=device_id)
+
+
+def access_code_not_found(access_code_id: str | None) -> SeamError:
+    return not_found(
+        "access_code",
+        "Could not find an access_code with device_id or access_code_id",
+        access_code_id=access_code_id,
+    )
+
+
+def unauthorized(message: str = "Unauthorized") -> SeamError:
+    return SeamError("unauthorized", message, 401)
+
+
+# Messages reused by several rules.
+BACKUP_ONLY_TIME_BOUND = "Backup access codes are only supported for time_bound access codes"
+BACKUP_POOL_UNSUPPORTED = (
+    "This device does not support backup access code pools "
+    "(properties.supports_backup_access_code_pool is false)"
+)

@@ -1,0 +1,142 @@
+"""The objects Seam keeps, as plain records. Their JSON shapes live in `shapes.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fake_seam.clock import Job
+from fake_seam.simulator import SimulatedLock
+
+
+@dataclass
+class Workspace:
+    workspace_id: str
+    name: str
+    company_name: str
+    is_sandbox: bool = True
+    connect_partner_name: str | None = None
+    created_at: float = 0.0
+    # The slice of the seed this workspace came from, for `workspaces/reset_sandbox`.
+    seed: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ConnectedAccount:
+    connected_account_id: str
+    workspace_id: str
+    provider: str
+    created_at: float
+    user_identifier: dict[str, Any] = field(default_factory=dict)
+    custom_metadata: dict[str, Any] = field(default_factory=dict)
+    automatically_manage_new_devices: bool = True
+    disconnected_at: float | None = None
+
+
+@dataclass
+class BackupPool:
+    """A device's backup access code pool (see seam-api/backup-access-codes.txt)."""
+
+    active: bool = False  # ever activated; a create option never turns it off
+    enabled: bool = False  # `backup_access_code_pool_enabled`
+    target_size: int = 3
+    many_active_threshold: int = 2
+    members: list[str] = field(default_factory=list)  # unpulled backup code ids, oldest first
+    pulled: list[str] = field(default_factory=list)  # pulled backups still alive
+
+
+@dataclass
+class Device:
+    device_id: str
+    workspace_id: str
+    connected_account_id: str
+    device_type: str
+    manufacturer: str
+    display_name: str
+    created_at: float
+    properties: dict[str, Any] = field(default_factory=dict)
+    custom_metadata: dict[str, Any] = field(default_factory=dict)
+    nickname: str | None = None
+    is_managed: bool = True
+    lock: SimulatedLock | None = None  # the hardware, for devices with a keypad
+    supports_backup_access_code_pool: bool = False
+    pool: BackupPool = field(default_factory=BackupPool)
+    # Device-level errors and warnings: code -> (created_at, message), kept while the cause lasts.
+    errors: dict[str, tuple[float, str]] = field(default_factory=dict)
+    warnings: dict[str, tuple[float, str]] = field(default_factory=dict)
+    removed: bool = False
+
+    @property
+    def is_lock(self) -> bool:
+        return self.lock is not None
+
+
+@dataclass
+class AccessCode:
+    access_code_id: str
+    workspace_id: str
+    device_id: str
+    name: str | None
+    code: str
+    type: str  # "ongoing" | "time_bound"
+    created_at: float
+    starts_at: float | None = None
+    ends_at: float | None = None
+    status: str = "unset"
+    common_code_key: str | None = None
+    is_external_modification_allowed: bool = False
+    is_one_time_use: bool = False
+    is_offline_access_code: bool = False
+    is_scheduled_on_device: bool = False
+    is_backup: bool = False
+    pulled: bool = False
+    pulled_backup_access_code_id: str | None = None  # on an original: its backup
+    pulled_for: str | None = None  # on a pulled backup: its original
+    # code -> (created_at, message); errors come from failed writes, warnings from delays.
+    errors: dict[str, tuple[float, str]] = field(default_factory=dict)
+    warnings: dict[str, tuple[float, str]] = field(default_factory=dict)
+    deleted: bool = False  # gone from the API; its slot may still be being erased
+    jobs: dict[str, Job] = field(default_factory=dict)
+
+    def cancel_jobs(self, *names: str) -> None:
+        for name in names or list(self.jobs):
+            job = self.jobs.pop(name, None)
+            if job:
+                job.cancel()
+
+
+@dataclass
+class UnmanagedAccessCode:
+    """A code Seam found on the lock that it did not make (keypad, another app)."""
+
+    access_code_id: str
+    workspace_id: str
+    device_id: str
+    name: str | None
+    code: str
+    created_at: float
+    is_managed: bool = False
+
+
+@dataclass
+class Event:
+    event_id: str
+    workspace_id: str
+    event_type: str
+    occurred_at: float
+    created_at: float
+    fields: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0
+
+
+@dataclass
+class ActionAttempt:
+    action_attempt_id: str
+    workspace_id: str
+    action_type: str
+    status: str = "pending"
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    # What a poll turns a pending attempt into, unless a test steers it.
+    outcome: tuple[str, dict[str, Any] | None, dict[str, Any] | None] | None = None
+    steered: bool = False

@@ -1,0 +1,302 @@
+"""The JSON shape of every object, as Seam's OpenAPI document (seam-api/openapi-subset.json)
+describes it: every required field, with Seam's types and enum values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from fake_seam.seam.records import (
+    AccessCode,
+    ActionAttempt,
+    ConnectedAccount,
+    Device,
+    Event,
+    UnmanagedAccessCode,
+    Workspace,
+)
+
+if TYPE_CHECKING:
+    from fake_seam.seam.cloud import SeamCloud
+
+
+def ts(seconds: float | None) -> str | None:
+    """Seam's timestamp format: `2026-11-26T10:00:00.000Z`."""
+    if seconds is None:
+        return None
+    moment = datetime.fromtimestamp(seconds, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+PROVIDER_NAMES = {
+    "august": "August",
+    "schlage": "Schlage",
+    "salto": "Salto",
+    "kwikset": "Kwikset",
+    "yale": "Yale",
+    "ecobee": "ecobee",
+    "minut": "Minut",
+    "nuki": "Nuki",
+    "igloohome": "igloohome",
+    "ttlock": "TTLock",
+    "assa_abloy_credential_service": "ASSA ABLOY Credential Service",
+}
+
+
+def provider_name(manufacturer: str) -> str:
+    return PROVIDER_NAMES.get(manufacturer, manufacturer.replace("_", " ").title())
+
+
+# -- devices ----------------------------------------------------------------------------
+
+
+def device_errors(device: Device) -> list[dict[str, Any]]:
+    return [
+        {"error_code": code, "message": message, "is_device_error": True, "created_at": ts(at)}
+        for code, (at, message) in device.errors.items()
+    ]
+
+
+def device_warnings(device: Device) -> list[dict[str, Any]]:
+    return [
+        {"warning_code": code, "message": message, "created_at": ts(at)}
+        for code, (at, message) in device.warnings.items()
+    ]
+
+
+def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
+    lock = d.lock
+    online = lock.online if lock is not None else bool(d.properties.get("online", True))
+    name = d.display_name
+    properties: dict[str, Any] = {
+        "name": name,
+        "online": online,
+        "manufacturer": d.manufacturer,
+        "appearance": {"name": name},
+        "model": {
+            "display_name": provider_name(d.manufacturer),
+            "manufacturer_display_name": provider_name(d.manufacturer),
+        },
+        "image_url": f"https://connect.getseam.com/assets/images/devices/{d.manufacturer}.png",
+        "image_alt_text": f"{provider_name(d.manufacturer)} device",
+        "battery_level": 0.86,
+        "battery": {"level": 0.86, "status": "good"},
+        "has_direct_power": False,
+    }
+    extra = dict(d.properties)
+    model = extra.pop("model", None)
+    if isinstance(model, dict):
+        properties["model"] = {**properties["model"], **model}
+    properties.update({k: v for k, v in extra.items() if k != "online"})
+    capabilities: list[str] = []
+    flags = {
+        "can_remotely_lock": False,
+        "can_remotely_unlock": False,
+        "can_program_online_access_codes": False,
+        "can_program_offline_access_codes": False,
+        "can_simulate_removal": True,
+        "can_simulate_connection": True,
+        "can_simulate_disconnection": True,
+    }
+    if lock is not None:
+        capabilities = ["access_code", "lock"]
+        pool = d.pool
+        properties.update(
+            {
+                "locked": lock.locked,
+                "door_open": False,
+                "max_active_codes_supported": lock.capacity,
+                "supported_code_lengths": list(lock.rules.supported_code_lengths),
+                "code_constraints": [dict(c) for c in lock.rules.code_constraints],
+                "supports_backup_access_code_pool": d.supports_backup_access_code_pool,
+                "backup_access_code_pool_enabled": pool.active and pool.enabled,
+                "has_native_entry_events": True,
+                "supports_accessory_keypad": False,
+                "supports_offline_access_codes": False,
+                "online_access_codes_enabled": True,
+                "offline_access_codes_enabled": False,
+                "keypad_battery": {"level": 0.9},
+            }
+        )
+        properties["model"].update(
+            {"has_built_in_keypad": True, "can_connect_accessory_keypad": False,
+             "online_access_codes_supported": True, "offline_access_codes_supported": False}
+        )
+        flags.update(
+            {
+                "can_remotely_lock": True,
+                "can_remotely_unlock": True,
+                "can_program_online_access_codes": True,
+                "can_unlock_with_code": True,
+            }
+        )
+    elif d.device_type.endswith("thermostat"):
+        capabilities = ["thermostat"]
+    elif "sensor" in d.device_type:
+        capabilities = ["noise_detection"]
+    out: dict[str, Any] = {
+        "device_id": d.device_id,
+        "device_type": d.device_type,
+        "display_name": name,
+        "nickname": d.nickname,
+        "space_ids": [],
+        "capabilities_supported": capabilities,
+        "properties": properties,
+        "location": None,
+        "connected_account_id": d.connected_account_id,
+        "workspace_id": d.workspace_id,
+        "errors": device_errors(d),
+        "warnings": device_warnings(d),
+        "created_at": ts(d.created_at),
+        "is_managed": d.is_managed,
+        "custom_metadata": dict(d.custom_metadata),
+        **flags,
+    }
+    if not d.is_managed:
+        # Unmanaged devices show only what Seam's `unmanaged_device` schema lists.
+        keep = {"device_id", "device_type", "connected_account_id", "capabilities_supported",
+                "workspace_id", "errors", "warnings", "created_at", "is_managed", "properties",
+                "custom_metadata", "location", "space_ids", "display_name", *flags}
+        out = {k: v for k, v in out.items() if k in keep}
+    return out
+
+
+# -- access codes -----------------------------------------------------------------------
+
+
+def code_errors(c: AccessCode) -> list[dict[str, Any]]:
+    return [
+        {"error_code": code, "message": message, "is_access_code_error": True, "created_at": ts(at)}
+        for code, (at, message) in c.errors.items()
+    ]
+
+
+def code_warnings(c: AccessCode) -> list[dict[str, Any]]:
+    return [
+        {"warning_code": code, "message": message, "created_at": ts(at)}
+        for code, (at, message) in c.warnings.items()
+    ]
+
+
+def access_code(cloud: SeamCloud, c: AccessCode) -> dict[str, Any]:
+    dev = cloud.devices.get(c.device_id)
+    errors = code_errors(c)
+    if dev is not None and "device_offline" in dev.errors and c.status in ("setting", "removing"):
+        at, message = dev.errors["device_offline"]
+        errors.append(
+            {"error_code": "device_offline", "message": message, "is_device_error": True,
+             "created_at": ts(at)}
+        )
+    out: dict[str, Any] = {
+        "access_code_id": c.access_code_id,
+        "device_id": c.device_id,
+        "workspace_id": c.workspace_id,
+        "name": c.name,
+        "code": c.code,
+        "common_code_key": c.common_code_key,
+        "type": c.type,
+        "status": c.status,
+        "created_at": ts(c.created_at),
+        "errors": errors,
+        "warnings": code_warnings(c),
+        "is_managed": True,
+        "is_backup": c.is_backup,
+        "is_backup_access_code_available": cloud.is_backup_access_code_available(c),
+        "pulled_backup_access_code_id": c.pulled_backup_access_code_id,
+        "is_external_modification_allowed": c.is_external_modification_allowed,
+        "is_one_time_use": c.is_one_time_use,
+        "is_offline_access_code": c.is_offline_access_code,
+        "is_scheduled_on_device": c.is_scheduled_on_device,
+        "is_waiting_for_code_assignment": False,
+        "pending_mutations": [],
+        "dormakaba_oracode_metadata": None,
+    }
+    if c.is_backup:
+        out["pulled"] = c.pulled
+    if c.type == "time_bound":
+        out["starts_at"] = ts(c.starts_at)
+        out["ends_at"] = ts(c.ends_at)
+    return out
+
+
+def unmanaged_access_code(u: UnmanagedAccessCode) -> dict[str, Any]:
+    return {
+        "access_code_id": u.access_code_id,
+        "device_id": u.device_id,
+        "workspace_id": u.workspace_id,
+        "name": u.name,
+        "code": u.code,
+        "type": "ongoing",
+        "status": "set",
+        "created_at": ts(u.created_at),
+        "errors": [],
+        "warnings": [],
+        "is_managed": False,
+        "dormakaba_oracode_metadata": None,
+    }
+
+
+# -- the rest ---------------------------------------------------------------------------
+
+
+def action_attempt(a: ActionAttempt) -> dict[str, Any]:
+    return {
+        "action_attempt_id": a.action_attempt_id,
+        "action_type": a.action_type,
+        "status": a.status,
+        "result": a.result if a.status == "success" else None,
+        "error": a.error if a.status == "error" else None,
+    }
+
+
+def event(e: Event) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id,
+        "event_type": e.event_type,
+        "workspace_id": e.workspace_id,
+        "created_at": ts(e.created_at),
+        "occurred_at": ts(e.occurred_at),
+        **e.fields,
+    }
+
+
+def connected_account(cloud: SeamCloud, a: ConnectedAccount) -> dict[str, Any]:
+    errors = []
+    if a.disconnected_at is not None:
+        errors.append(
+            {"error_code": "account_disconnected", "message": "Account Disconnected",
+             "is_connected_account_error": True, "created_at": ts(a.disconnected_at)}
+        )
+    return {
+        "connected_account_id": a.connected_account_id,
+        "account_type": a.provider,
+        "account_type_display_name": provider_name(a.provider),
+        "display_name": a.user_identifier.get("email") or provider_name(a.provider),
+        "user_identifier": dict(a.user_identifier),
+        "created_at": ts(a.created_at),
+        "errors": errors,
+        "warnings": [],
+        "custom_metadata": dict(a.custom_metadata),
+        "automatically_manage_new_devices": a.automatically_manage_new_devices,
+        "accepted_capabilities": ["lock", "thermostat", "noise_sensor", "access_control"],
+    }
+
+
+def workspace(w: Workspace) -> dict[str, Any]:
+    return {
+        "workspace_id": w.workspace_id,
+        "name": w.name,
+        "company_name": w.company_name,
+        "is_sandbox": w.is_sandbox,
+        "is_suspended": False,
+        "connect_partner_name": w.connect_partner_name,
+        "connect_webview_customization": {
+            "inviter_logo_url": None,
+            "logo_shape": None,
+            "primary_button_color": None,
+            "primary_button_text_color": None,
+            "success_message": None,
+        },
+        "is_publishable_key_auth_enabled": False,
+        "organization_id": None,
+    }

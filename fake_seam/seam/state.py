@@ -1,0 +1,203 @@
+"""One fake's whole Seam state, indexed for the lookups the routes make."""
+
+from __future__ import annotations
+
+import bisect
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from fake_seam.clock import Timeline
+from fake_seam.seam.errors import SeamError, access_code_not_found, device_not_found, not_found
+from fake_seam.seam.ids import IdFactory
+from fake_seam.seam.records import (
+    AccessCode,
+    ActionAttempt,
+    ConnectedAccount,
+    Device,
+    Event,
+    UnmanagedAccessCode,
+    Workspace,
+)
+
+
+@dataclass
+class Settings:
+    """Timings of Seam's cloud, in simulated seconds (hardware timings live on each lock)."""
+
+    retry_seconds: float = 300.0  # a failed write is tried again this long after
+    delay_warning_seconds: float = 300.0  # a write still not landed gets `delay_in_setting_on_device`
+    native_preload_seconds: float = 72 * 3600.0  # natively scheduled codes are written this early
+    default_pool_size: int = 3
+    default_many_active_threshold: int = 2
+
+
+@dataclass
+class Caller:
+    """Who made a request: the workspace it acts in, and what it may see there."""
+
+    workspace_id: str
+    kind: str  # "api_key" | "personal_access_token" | "client_session_token" | "publishable_key"
+    connected_account_ids: frozenset[str] | None = None  # client sessions see only these
+    user_workspace_ids: frozenset[str] = frozenset()
+    token: str = ""
+
+
+@dataclass
+class Credentials:
+    api_keys: dict[str, str] = field(default_factory=dict)  # token -> workspace_id
+    personal_access_tokens: dict[str, set[str]] = field(default_factory=dict)  # token -> ws ids
+    client_sessions: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    publishable_keys: dict[str, str] = field(default_factory=dict)
+
+
+class State:
+    def __init__(self, timeline: Timeline, seed: int | str = 0, settings: Settings | None = None):
+        self.timeline = timeline
+        self.settings = settings or Settings()
+        self.rng_seed = seed
+        # Separate streams from the one seed, so e.g. a new id never shifts a fault draw.
+        self.id_rng = random.Random(f"{seed}/ids")
+        self.pin_rng = random.Random(f"{seed}/pins")
+        self.fault_rng = random.Random(f"{seed}/faults")
+        self.ids = IdFactory(self.id_rng)
+        self.credentials = Credentials()
+        self.workspaces: dict[str, Workspace] = {}
+        self.connected_accounts: dict[str, ConnectedAccount] = {}
+        self.devices: dict[str, Device] = {}
+        self.devices_by_workspace: dict[str, dict[str, Device]] = {}
+        self.access_codes: dict[str, AccessCode] = {}
+        self.codes_by_device: dict[str, dict[str, AccessCode]] = {}
+        self.unmanaged: dict[str, UnmanagedAccessCode] = {}
+        self.unmanaged_by_device: dict[str, dict[str, UnmanagedAccessCode]] = {}
+        self.events: dict[str, Event] = {}
+        self.events_by_workspace: dict[str, list[Event]] = {}
+        self.action_attempts: dict[str, ActionAttempt] = {}
+        self.attempts_by_workspace: dict[str, dict[str, ActionAttempt]] = {}
+        self.locks_by_id: dict[str, Device] = {}
+        self.seed_aliases: dict[str, str] = {}
+        self._event_seq = 0
+
+    # -- time -------------------------------------------------------------------------
+
+    def now(self) -> float:
+        return self.timeline.timestamp()
+
+    # -- indexes ----------------------------------------------------------------------
+
+    def add_workspace(self, workspace: Workspace) -> None:
+        self.workspaces[workspace.workspace_id] = workspace
+        self.devices_by_workspace.setdefault(workspace.workspace_id, {})
+        self.events_by_workspace.setdefault(workspace.workspace_id, [])
+        self.attempts_by_workspace.setdefault(workspace.workspace_id, {})
+
+    def add_device(self, device: Device) -> None:
+        self.devices[device.device_id] = device
+        self.devices_by_workspace[device.workspace_id][device.device_id] = device
+        self.codes_by_device.setdefault(device.device_id, {})
+        self.unmanaged_by_device.setdefault(device.device_id, {})
+        if device.lock is not None:
+            self.locks_by_id[device.lock.lock_id] = device
+
+    def drop_device(self, device: Device) -> None:
+        self.devices.pop(device.device_id, None)
+        self.devices_by_workspace.get(device.workspace_id, {}).pop(device.device_id, None)
+        for code in list(self.codes_by_device.pop(device.device_id, {}).values()):
+            code.cancel_jobs()
+            self.access_codes.pop(code.access_code_id, None)
+        for unmanaged in self.unmanaged_by_device.pop(device.device_id, {}).values():
+            self.unmanaged.pop(unmanaged.access_code_id, None)
+        if device.lock is not None:
+            for key in list(device.lock.pending):
+                device.lock.cancel(key)
+            self.locks_by_id.pop(device.lock.lock_id, None)
+
+    def add_code(self, code: AccessCode) -> None:
+        self.access_codes[code.access_code_id] = code
+        self.codes_by_device[code.device_id][code.access_code_id] = code
+
+    def drop_code(self, code: AccessCode) -> None:
+        code.cancel_jobs()
+        self.access_codes.pop(code.access_code_id, None)
+        self.codes_by_device.get(code.device_id, {}).pop(code.access_code_id, None)
+
+    # -- scoped lookups: another workspace's objects do not exist -----------------------
+
+    def device(self, caller: Caller, device_id: str | None, *, managed: bool | None = True) -> Device:
+        device = self.devices.get(device_id or "")
+        if device is None or device.workspace_id != caller.workspace_id or device.removed:
+            raise device_not_found(device_id)
+        if (
+            caller.connected_account_ids is not None
+            and device.connected_account_id not in caller.connected_account_ids
+        ):
+            raise device_not_found(device_id)
+        if managed is not None and device.is_managed != managed:
+            raise device_not_found(device_id)
+        return device
+
+    def lock_device(self, caller: Caller, device_id: str | None) -> Device:
+        device = self.device(caller, device_id)
+        if device.lock is None:
+            raise SeamError(
+                "device_not_lock" if device_id else "invalid_input",
+                f"Device {device_id} is not a lock",
+                400,
+                data={"device_id": device_id},
+            )
+        return device
+
+    def code(self, caller: Caller, access_code_id: str | None) -> AccessCode:
+        code = self.access_codes.get(access_code_id or "")
+        if code is None or code.deleted or code.workspace_id != caller.workspace_id:
+            raise access_code_not_found(access_code_id)
+        device = self.devices.get(code.device_id)
+        if device is None or not device.is_managed:
+            raise access_code_not_found(access_code_id)
+        if (
+            caller.connected_account_ids is not None
+            and device.connected_account_id not in caller.connected_account_ids
+        ):
+            raise access_code_not_found(access_code_id)
+        return code
+
+    def connected_account(self, caller: Caller, connected_account_id: str | None) -> ConnectedAccount:
+        account = self.connected_accounts.get(connected_account_id or "")
+        if (
+            account is None
+            or account.workspace_id != caller.workspace_id
+            or (
+                caller.connected_account_ids is not None
+                and account.connected_account_id not in caller.connected_account_ids
+            )
+        ):
+            raise not_found(
+                "connected_account",
+                "Connected account not found",
+                connected_account_id=connected_account_id,
+            )
+        return account
+
+    def visible_devices(self, caller: Caller) -> list[Device]:
+        devices = self.devices_by_workspace.get(caller.workspace_id, {}).values()
+        allowed = caller.connected_account_ids
+        return [
+            d
+            for d in devices
+            if not d.removed and (allowed is None or d.connected_account_id in allowed)
+        ]
+
+    # -- events -----------------------------------------------------------------------
+
+    def emit(self, workspace_id: str, event_type: str, **fields: Any) -> Event:
+        now = self.now()
+        self._event_seq += 1
+        event = Event(self.ids.uuid(), workspace_id, event_type, now, now, fields, self._event_seq)
+        self.events[event.event_id] = event
+        log = self.events_by_workspace.setdefault(workspace_id, [])
+        if log and log[-1].occurred_at > now:
+            # The clock was moved back (e.g. freezegun): keep the log in time order anyway.
+            bisect.insort(log, event, key=lambda e: (e.occurred_at, e.seq))
+        else:
+            log.append(event)
+        return event

@@ -1,0 +1,133 @@
+"""What PINs a lock accepts: its code lengths and its `code_constraints`."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+PIN_CONSTRAINTS = frozenset(
+    {
+        "no_zeros",
+        "cannot_start_with_12",
+        "no_triple_consecutive_ints",
+        "cannot_specify_pin_code",
+        "pin_code_matches_existing_set",
+        "start_date_in_future",
+        "no_ascending_or_descending_sequence",
+        "at_least_three_unique_digits",
+        "cannot_contain_089",
+        "cannot_contain_0789",
+        "unique_first_four_digits",
+        "no_all_same_digits",
+    }
+)
+NAME_CONSTRAINTS = frozenset({"name_length", "name_must_be_unique"})
+
+
+class PinRejected(ValueError):
+    """The lock would refuse this PIN; the message says why, in words a user can act on."""
+
+
+def _has_run(pin: str, length: int, step: int) -> bool:
+    digits = [int(c) for c in pin]
+    run = 1
+    for prev, cur in zip(digits, digits[1:], strict=False):
+        run = run + 1 if cur - prev == step else 1
+        if run >= length:
+            return True
+    return False
+
+
+@dataclass
+class CodeRules:
+    supported_code_lengths: list[int] = field(default_factory=lambda: [4, 5, 6, 7, 8])
+    code_constraints: list[dict] = field(default_factory=list)
+
+    def kinds(self) -> set[str]:
+        return {c["constraint_type"] for c in self.code_constraints}
+
+    @property
+    def allows_custom_pin(self) -> bool:
+        return "cannot_specify_pin_code" not in self.kinds()
+
+    def check_pin(self, pin: str, taken: set[str] | frozenset[str] = frozenset()) -> None:
+        """Raise PinRejected naming the first rule the PIN breaks."""
+        if not pin.isdigit():
+            raise PinRejected("code must contain digits only")
+        if len(pin) not in self.supported_code_lengths:
+            lengths = " or ".join(str(n) for n in sorted(self.supported_code_lengths))
+            raise PinRejected(f"code must be {lengths} digits long on this device, got {len(pin)}")
+        kinds = self.kinds()
+        if "no_zeros" in kinds and "0" in pin:
+            raise PinRejected("code cannot contain 0 on this device (no_zeros)")
+        if "cannot_start_with_12" in kinds and pin.startswith("12"):
+            raise PinRejected("code cannot start with 12 on this device (cannot_start_with_12)")
+        if "no_triple_consecutive_ints" in kinds and any(
+            pin[i] == pin[i + 1] == pin[i + 2] for i in range(len(pin) - 2)
+        ):
+            raise PinRejected(
+                "code cannot repeat a digit three times in a row (no_triple_consecutive_ints)"
+            )
+        if "no_ascending_or_descending_sequence" in kinds and (
+            _has_run(pin, len(pin), 1) or _has_run(pin, len(pin), -1)
+        ):
+            raise PinRejected(
+                "code cannot be an ascending or descending sequence "
+                "(no_ascending_or_descending_sequence)"
+            )
+        if "at_least_three_unique_digits" in kinds and len(set(pin)) < 3:
+            raise PinRejected("code needs at least three different digits (at_least_three_unique_digits)")
+        if "cannot_contain_089" in kinds and any(d in pin for d in "089"):
+            raise PinRejected("code cannot contain 0, 8 or 9 on this device (cannot_contain_089)")
+        if "cannot_contain_0789" in kinds and any(d in pin for d in "0789"):
+            raise PinRejected("code cannot contain 0, 7, 8 or 9 on this device (cannot_contain_0789)")
+        if "no_all_same_digits" in kinds and len(set(pin)) == 1:
+            raise PinRejected("code cannot be one digit repeated (no_all_same_digits)")
+        if "unique_first_four_digits" in kinds and any(t[:4] == pin[:4] for t in taken if t != pin):
+            raise PinRejected(
+                "code's first four digits must differ from every other code on the device "
+                "(unique_first_four_digits)"
+            )
+
+    def check_name(self, name: str | None, taken_names: set[str]) -> None:
+        for constraint in self.code_constraints:
+            kind = constraint["constraint_type"]
+            if kind == "name_length" and name is not None:
+                low = constraint.get("min_length")
+                high = constraint.get("max_length")
+                if low is not None and len(name) < low:
+                    raise PinRejected(f"name must be at least {int(low)} characters on this device")
+                if high is not None and len(name) > high:
+                    raise PinRejected(f"name must be at most {int(high)} characters on this device")
+            if kind == "name_must_be_unique" and name is not None and name in taken_names:
+                raise PinRejected("name must be unique on this device (name_must_be_unique)")
+
+    def generate(self, rng: random.Random, taken: set[str], length: int | None = None) -> str:
+        """A PIN this lock accepts and that no other code on it uses."""
+        lengths = [length] if length else sorted(self.supported_code_lengths)
+        # Prefer the lock's most common length (4 digits on most keypads, else the shortest).
+        size = 4 if (length is None and 4 in lengths) else lengths[0]
+        kinds = self.kinds()
+        banned = set()
+        if "no_zeros" in kinds:
+            banned |= {"0"}
+        if "cannot_contain_089" in kinds:
+            banned |= set("089")
+        if "cannot_contain_0789" in kinds:
+            banned |= set("0789")
+        alphabet = "".join(d for d in "0123456789" if d not in banned)
+        for attempt in range(10_000):
+            # Widen to a longer supported length if the short space is crowded.
+            if attempt and attempt % 500 == 0 and length is None:
+                longer = [n for n in lengths if n > size]
+                if longer:
+                    size = longer[0]
+            pin = "".join(rng.choice(alphabet) for _ in range(size))
+            if pin in taken:
+                continue
+            try:
+                self.check_pin(pin, taken)
+            except PinRejected:
+                continue
+            return pin
+        raise PinRejected("no free code left that this device accepts")

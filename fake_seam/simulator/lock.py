@@ -1,0 +1,324 @@
+"""A smart lock as hardware: a fixed slot table, a keypad, a radio that drops, and writes
+that take time to land and sometimes fail."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from fake_seam.clock import Job, Timeline
+from fake_seam.simulator.code_rules import CodeRules, PinRejected
+
+
+class SlotOrigin(StrEnum):
+    MANAGED = "managed"  # written by Seam for an access code
+    BACKUP = "backup"  # written by Seam for its backup pool
+    KEYPAD = "keypad"  # made on the lock itself or by another app
+
+
+@dataclass
+class Slot:
+    slot: int
+    code: str
+    name: str | None
+    origin: SlotOrigin
+    key: str  # whoever owns the slot: a Seam code id, or the keypad code's own id
+    # Locks with native scheduling keep the code's window and enforce it themselves.
+    starts_at: float | None = None
+    ends_at: float | None = None
+
+    def active_at(self, moment: float) -> bool:
+        if self.starts_at is not None and moment < self.starts_at:
+            return False
+        return not (self.ends_at is not None and moment >= self.ends_at)
+
+    def as_json(self) -> dict:
+        return {"slot": self.slot, "code": self.code, "name": self.name, "origin": str(self.origin)}
+
+
+@dataclass
+class FaultPlan:
+    fail_next: int = 0
+    error_code: str = "failed_to_set_on_device"
+    failure_rate: float = 0.0
+    offline_until: float | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "fail_next": self.fail_next,
+            "error_code": self.error_code,
+            "failure_rate": self.failure_rate,
+            "offline_until": self.offline_until,
+        }
+
+
+class LockListener(Protocol):
+    """What the lock reports upward (the Seam layer implements this)."""
+
+    def write_landed(self, lock: SimulatedLock, key: str, slot: Slot) -> None: ...
+    def write_failed(self, lock: SimulatedLock, key: str, error_code: str) -> None: ...
+    def write_held(self, lock: SimulatedLock, key: str) -> None: ...
+    def erase_landed(self, lock: SimulatedLock, key: str, had_slot: bool) -> None: ...
+    def connectivity_changed(self, lock: SimulatedLock, online: bool) -> None: ...
+
+
+@dataclass
+class Write:
+    key: str
+    erase: bool
+    code: str = ""
+    name: str | None = None
+    origin: SlotOrigin = SlotOrigin.MANAGED
+    window: tuple[float | None, float | None] = (None, None)
+    job: Job | None = None
+    held: bool = False  # waiting for the lock to come back online
+
+
+@dataclass
+class LockSpec:
+    capacity: int = 10
+    supported_code_lengths: list[int] = field(default_factory=lambda: [4, 5, 6, 7, 8])
+    code_constraints: list[dict] = field(default_factory=list)
+    programming_delay: float = 5.0
+    native_scheduling: bool = False
+
+
+class SimulatedLock:
+    def __init__(
+        self,
+        lock_id: str,
+        timeline: Timeline,
+        rng: random.Random,
+        spec: LockSpec,
+        *,
+        online: bool = True,
+        listener: LockListener | None = None,
+    ) -> None:
+        self.lock_id = lock_id
+        self.timeline = timeline
+        self.rng = rng
+        self.rules = CodeRules(list(spec.supported_code_lengths), list(spec.code_constraints))
+        self.programming_delay = float(spec.programming_delay)
+        self.native_scheduling = spec.native_scheduling
+        self.slots: list[Slot | None] = [None] * spec.capacity
+        self._slot_by_key: dict[str, Slot] = {}
+        self.pending: dict[str, Write] = {}
+        self.online = online
+        self.locked = True
+        self.fault_plan = FaultPlan()
+        self._online_job: Job | None = None
+        self.listener = listener
+
+    # -- inspection -------------------------------------------------------------------
+
+    @property
+    def capacity(self) -> int:
+        return len(self.slots)
+
+    def occupied(self) -> list[Slot]:
+        return [s for s in self.slots if s is not None]
+
+    def free_slot_count(self) -> int:
+        return sum(1 for s in self.slots if s is None)
+
+    def slot_of(self, key: str) -> Slot | None:
+        return self._slot_by_key.get(key)
+
+    def codes_on_lock(self) -> set[str]:
+        return {s.code for s in self.slots if s is not None}
+
+    def in_flight(self, key: str) -> bool:
+        return key in self.pending
+
+    def is_held(self, key: str) -> bool:
+        write = self.pending.get(key)
+        return write is not None and write.held
+
+    # -- writes -----------------------------------------------------------------------
+
+    def program(
+        self,
+        key: str,
+        code: str,
+        name: str | None,
+        origin: SlotOrigin,
+        window: tuple[float | None, float | None] = (None, None),
+    ) -> None:
+        """Queue a write of `code` for `key`; it lands after the programming delay."""
+        self._submit(Write(key, erase=False, code=code, name=name, origin=origin, window=window))
+
+    def erase(self, key: str) -> None:
+        """Queue the removal of whatever `key` holds on the lock."""
+        self._submit(Write(key, erase=True))
+
+    def cancel(self, key: str) -> None:
+        write = self.pending.pop(key, None)
+        if write and write.job:
+            write.job.cancel()
+
+    def _submit(self, write: Write) -> None:
+        self.cancel(write.key)
+        self.pending[write.key] = write
+        if self.online:
+            self._schedule(write)
+        else:
+            write.held = True
+
+    def _schedule(self, write: Write) -> None:
+        write.held = False
+        write.job = self.timeline.after(
+            self.programming_delay, lambda: self._land(write), f"land {write.key} on {self.lock_id}"
+        )
+
+    def _land(self, write: Write) -> None:
+        if self.pending.get(write.key) is not write:
+            return
+        if not self.online:
+            write.held = True
+            write.job = None
+            if self.listener:
+                self.listener.write_held(self, write.key)
+            return
+        del self.pending[write.key]
+        if write.erase:
+            slot = self._slot_by_key.pop(write.key, None)
+            if slot is not None:
+                self.slots[slot.slot] = None
+            if self.listener:
+                self.listener.erase_landed(self, write.key, slot is not None)
+            return
+        error = self._fault()
+        existing = self._slot_by_key.get(write.key)
+        if error is None and any(
+            s is not None and s.code == write.code and s.key != write.key for s in self.slots
+        ):
+            error = "duplicate_code_on_device"
+        if error is None and existing is None and self.free_slot_count() == 0:
+            error = "no_space_for_access_code_on_device"
+        if error is not None:
+            if self.listener:
+                self.listener.write_failed(self, write.key, error)
+            return
+        if existing is not None:
+            existing.code, existing.name = write.code, write.name
+            existing.starts_at, existing.ends_at = write.window
+            slot = existing
+        else:
+            index = self.slots.index(None)
+            slot = Slot(index, write.code, write.name, write.origin, write.key, *write.window)
+            self.slots[index] = slot
+            self._slot_by_key[write.key] = slot
+        if self.listener:
+            self.listener.write_landed(self, write.key, slot)
+
+    def _fault(self) -> str | None:
+        plan = self.fault_plan
+        if plan.fail_next > 0:
+            plan.fail_next -= 1
+            return plan.error_code
+        # Draw only when a rate is set, so adding a flaky lock leaves other locks' runs alone.
+        if plan.failure_rate > 0 and self.rng.random() < plan.failure_rate:
+            return plan.error_code
+        return None
+
+    # -- faults and connectivity ------------------------------------------------------
+
+    def set_fault_plan(
+        self,
+        *,
+        fail_next: int | None = None,
+        error_code: str | None = None,
+        failure_rate: float | None = None,
+        offline_for: float | None = None,
+    ) -> None:
+        plan = self.fault_plan
+        if fail_next is not None:
+            plan.fail_next = fail_next
+        if error_code is not None:
+            plan.error_code = error_code
+        if failure_rate is not None:
+            plan.failure_rate = failure_rate
+        if offline_for is not None:
+            self.go_offline(for_seconds=offline_for)
+
+    def go_offline(self, for_seconds: float | None = None) -> None:
+        if self._online_job:
+            self._online_job.cancel()
+            self._online_job = None
+        self.fault_plan.offline_until = None
+        if for_seconds is not None:
+            self.fault_plan.offline_until = self.timeline.timestamp() + for_seconds
+            self._online_job = self.timeline.after(
+                for_seconds, self.go_online, f"{self.lock_id} back online"
+            )
+        if not self.online:
+            return
+        self.online = False
+        if self.listener:
+            self.listener.connectivity_changed(self, False)
+
+    def go_online(self) -> None:
+        if self._online_job:
+            self._online_job.cancel()
+            self._online_job = None
+        self.fault_plan.offline_until = None
+        if self.online:
+            return
+        self.online = True
+        if self.listener:
+            self.listener.connectivity_changed(self, True)
+        for write in list(self.pending.values()):
+            if write.held:
+                self._schedule(write)
+
+    # -- the keypad -------------------------------------------------------------------
+
+    def enter_pin(self, code: str) -> Slot | None:
+        """A PIN typed on the keypad: the slot that opened the door, or None if denied."""
+        now = self.timeline.timestamp()
+        for slot in self.slots:
+            if slot is not None and slot.code == code and slot.active_at(now):
+                self.locked = False
+                return slot
+        return None
+
+    def add_keypad_code(self, key: str, code: str, name: str | None) -> Slot:
+        """A code made on the lock itself: it takes a slot at once, no radio involved."""
+        self.rules.check_pin(code, self.codes_on_lock())
+        if code in self.codes_on_lock():
+            raise PinRejected(f"code {code} is already on this device")
+        if self.free_slot_count() == 0:
+            raise PinRejected("the device has no free slot for another code")
+        index = self.slots.index(None)
+        slot = Slot(index, code, name, SlotOrigin.KEYPAD, key)
+        self.slots[index] = slot
+        self._slot_by_key[key] = slot
+        return slot
+
+    def edit_on_keypad(self, key: str, code: str | None) -> Slot | None:
+        """Someone changes (or, with None, deletes) a code at the lock, behind Seam's back."""
+        slot = self._slot_by_key.get(key)
+        if slot is None:
+            return None
+        if code is None:
+            self.slots[slot.slot] = None
+            del self._slot_by_key[key]
+            return None
+        slot.code = code
+        return slot
+
+    def forget(self, key: str) -> None:
+        """Drop a slot at once (the device was removed or reset)."""
+        self.cancel(key)
+        slot = self._slot_by_key.pop(key, None)
+        if slot is not None:
+            self.slots[slot.slot] = None
+
+    def rekey(self, old: str, new: str, origin: SlotOrigin) -> None:
+        """A slot changes owner (an unmanaged code converted to managed)."""
+        slot = self._slot_by_key.pop(old, None)
+        if slot is not None:
+            slot.key, slot.origin = new, origin
+            self._slot_by_key[new] = slot

@@ -1,0 +1,39 @@
+"""The benchmark suite still runs: `python benchmarks/run.py --smoke --no-seam-fake`.
+
+Part of the default suite and fast (tiny sizes; about 15 s on the 2-core machine). Seam's
+own fake is skipped (no node/npm needed). Targets are not judged here (smoke sizes make
+the ratios meaningless), only that every section runs and every request succeeds.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RUN = REPO / "benchmarks" / "run.py"
+
+
+def test_benchmark_smoke_run(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--smoke", "--no-seam-fake", "--json", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr[-4000:]}"
+    assert "CPU:" in result.stdout
+    assert "Targets (from this one run)" in result.stdout
+    data = json.loads(out.read_text())
+    assert data["problems"] == []
+    for route in ("devices/list", "access_codes/create", "access_codes/list"):
+        stats = data["http_sequential"]["fake-seam"][route]
+        assert stats["errors"] == 0 and stats["n"] > 0
+    assert data["concurrency"]["errors"] == 0 and data["concurrency"]["requests"] > 0
+    assert data["scale"]["big"]["codes"] > data["scale"]["small"]["codes"]
+    assert data["inprocess"]["fixture"]["n"] > 0
+    assert data["stateful"]["status"] in ("ok", "n/a")
