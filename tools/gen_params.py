@@ -150,8 +150,11 @@ class Generator:
             alias = self.unique(name)
             self.enum_aliases[values] = alias
             self.literal_aliases[alias] = alias
-            body = ",\n".join(f"    {json.dumps(v)}" for v in values)
-            self.enum_blocks.append(f"{alias} = Literal[\n{body},\n]")
+            if len(values) == 1:
+                self.enum_blocks.append(f"{alias} = Literal[{json.dumps(values[0])}]")
+            else:
+                body = ",\n".join(f"    {json.dumps(v)}" for v in values)
+                self.enum_blocks.append(f"{alias} = Literal[\n{body},\n]")
             self.exports.append(alias)
             return alias
         if name == alias or name in self.names:

@@ -106,7 +106,7 @@ DeviceTypeOption1 = Literal[
 ]
 
 
-DeviceTypeOption2 = Literal["keynest_key",]
+DeviceTypeOption2 = Literal["keynest_key"]
 
 
 DeviceTypeOption3 = Literal[
@@ -131,7 +131,7 @@ DeviceTypeOption5 = Literal[
 ]
 
 
-DeviceTypeOption6 = Literal["ring_camera",]
+DeviceTypeOption6 = Literal["ring_camera"]
 
 
 DevicesListDeviceType = (

@@ -1,0 +1,3 @@
+from fake_seam.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""`fake-seam`: serve a fake, replay scenarios, record sessions."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from fake_seam.fake import DEFAULT_API_KEY
+
+
+def serve(args: argparse.Namespace) -> int:
+    from fake_seam.fake import FakeSeam
+    from fake_seam.seam.seed import SeedError
+    from fake_seam.server import FakeSeamServer, PortInUse, bind
+
+    try:
+        fake = FakeSeam(args.seed, rng_seed=args.rng_seed)
+    except SeedError as problem:
+        print(f"fake-seam: {problem}", file=sys.stderr)
+        return 2
+    try:
+        sock = bind(args.host, args.port)
+    except PortInUse as problem:
+        print(f"fake-seam: {problem}", file=sys.stderr)
+        return 1
+    port = sock.getsockname()[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    endpoint = f"http://{host}:{port}"
+    recorder = None
+    if getattr(args, "record", None):
+        from fake_seam.scenarios.recorder import Recorder
+
+        recorder = Recorder(fake, args.record)
+    print(f"fake-seam {_version()} serving Seam on {endpoint} (seed: {args.seed})")
+    print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={DEFAULT_API_KEY}", flush=True)
+    server = FakeSeamServer(fake)
+    try:
+        asyncio.run(server.serve(sockets=[sock]))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+        if recorder is not None:
+            recorder.save()
+            print(f"fake-seam: recorded {recorder.count} calls to {recorder.path}")
+    print("fake-seam stopped")
+    return 0
+
+
+def _version() -> str:
+    from fake_seam import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fake-seam", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve_cmd = commands.add_parser("serve", help="serve a fake Seam API over HTTP")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    serve_cmd.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
+    serve_cmd.add_argument("--seed", default="default", help="default, empty, or a seed JSON file")
+    serve_cmd.add_argument("--rng-seed", default="0", help="seed of the fake's RNG (PINs, faults, ids)")
+    serve_cmd.add_argument("--record", metavar="FILE", help="record API calls to a scenario file")
+    serve_cmd.set_defaults(run=serve)
+
+    try:
+        from fake_seam.scenarios import cli as scenario_cli
+    except ImportError:  # scenarios are optional until their package lands
+        scenario_cli = None
+    if scenario_cli is not None:
+        scenario_cli.register(commands)
+
+    args = parser.parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""Serving a fake over real HTTP: uvicorn on loopback, in the foreground (`fake-seam serve`)
+or in a background thread (`ThreadedServer`, for tests and for code that is not Python)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+from typing import Any
+
+import uvicorn
+
+from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
+
+LOOPBACK = "127.0.0.1"
+
+
+class PortInUse(OSError):
+    pass
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Bind first, so a port in use is one clear error rather than a server log."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, port))
+    except OSError as problem:
+        sock.close()
+        raise PortInUse(f"cannot listen on {host}:{port}: {problem.strerror or problem}") from None
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+async def wake_at_due_times(fake: FakeSeam, stop: asyncio.Event) -> None:
+    """The server's only timer: run jobs as they fall due, even with no request coming."""
+    while not stop.is_set():
+        due = fake.timeline.next_due()
+        wait = 0.5
+        if due is not None and not fake.clock.frozen:
+            wait = min(wait, max(0.0, due - fake.clock.timestamp()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=max(wait, 0.001))
+        fake.run_due()
+
+
+def config(fake: FakeSeam, **options: Any) -> uvicorn.Config:
+    return uvicorn.Config(
+        fake.app,
+        log_level=options.pop("log_level", "warning"),
+        access_log=False,
+        lifespan="off",
+        server_header=False,
+        date_header=False,
+        **options,
+    )
+
+
+class FakeSeamServer(uvicorn.Server):
+    def __init__(self, fake: FakeSeam, **options: Any) -> None:
+        super().__init__(config(fake, **options))
+        self.fake = fake
+        self._stop = asyncio.Event()
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        self._stop = asyncio.Event()
+        waker = asyncio.create_task(wake_at_due_times(self.fake, self._stop))
+        try:
+            await super().serve(sockets=sockets)
+        finally:
+            self._stop.set()
+            await waker
+
+
+class ThreadedServer:
+    """A fake served over loopback HTTP from a background thread.
+
+    >>> server = ThreadedServer(FakeSeam()).start()
+    >>> server.endpoint   # e.g. http://127.0.0.1:53411
+    >>> server.stop()
+    """
+
+    def __init__(self, fake: FakeSeam | None = None, host: str = LOOPBACK, port: int = 0) -> None:
+        self.fake = fake or FakeSeam()
+        self.host = host
+        self._sock = bind(host, port)
+        self.port = self._sock.getsockname()[1]
+        self._server = FakeSeamServer(self.fake)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_key(self) -> str:
+        return DEFAULT_API_KEY
+
+    def start(self) -> ThreadedServer:
+        self._server.config.install_signal_handlers = False  # type: ignore[attr-defined]
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(self._server.serve(sockets=[self._sock])),
+            name=f"fake-seam:{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("fake-seam's server thread died while starting")
+            self._thread.join(0.002)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(5)
+        self._sock.close()
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
