@@ -242,7 +242,7 @@ def _config(self, app, **kwargs):
 
 uvicorn.run = _run
 uvicorn.Config.__init__ = _config
-sys.argv = ["fake_seam", "serve", "--host", "127.0.0.1", "--port", "1"]
+sys.argv = ["fake_seam", "serve", "--host", "127.0.0.1", "--port", "0"]
 how = "captured"
 try:
     runpy.run_module("fake_seam", run_name="__main__", alter_sys=True)

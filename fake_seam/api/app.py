@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -36,6 +37,8 @@ class Api:
     def __init__(self, fake: FakeSeam) -> None:
         self.fake = fake
         self.requests = 0
+        # Called after each request with (method, path, params, status, body): the recorder.
+        self.observers: list[Callable[[str, str, dict[str, Any], int, bytes], None]] = []
 
     def handle(
         self,
@@ -50,6 +53,14 @@ class Api:
             self.requests += 1
             request_id = f"request{self.requests}"
             status, payload, content_type = self._answer(method, path, query, headers, body, base_url)
+            if self.observers:
+                params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
+                with contextlib.suppress(ValueError):
+                    parsed = json.loads(body) if body.strip() else None
+                    if isinstance(parsed, dict):
+                        params.update(parsed)
+                for observer in self.observers:
+                    observer(method, path, params, status, payload)
         return status, [(b"content-type", content_type), (b"seam-request-id", request_id.encode())], payload
 
     def _answer(

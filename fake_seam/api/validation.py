@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, ClassVar, Self, TypeVar
+from urllib.parse import parse_qsl
 
 from pydantic import (
     BaseModel,
@@ -173,8 +174,11 @@ class ZodFailure(Exception):
     """Raised by `ZodType.parse`; carries zod issues relative to the parsed value."""
 
     def __init__(self, issues: list[Issue]) -> None:
-        super().__init__(summarize(issues))
+        super().__init__(issues)
         self.issues = issues
+
+    def __str__(self) -> str:
+        return summarize(self.issues)
 
     @property
     def fatal(self) -> bool:
@@ -840,13 +844,18 @@ class _Query:
         return out
 
 
-def parse_query(model: type[BaseModel], query: Iterable[tuple[str, str]]) -> dict[str, object]:
+def parse_query(
+    model: type[BaseModel], query: Iterable[tuple[str, str]] | str
+) -> dict[str, object]:
     """Query-string pairs read as the model's declared types, like Seam's parser:
     repeated keys, `key[]=` and `a,b` make arrays, one value makes a one-item array,
     `x=` is `[]` for an array and null otherwise, `true`/`false` (also `1`/`0`,
     `yes`/`no`) are booleans, numbers are numbers, `obj.key=v` nests. A value that
     cannot be read as its type is kept as the string, for zod to reject. Keys the
-    model does not declare (`_strict`) are ignored."""
+    model does not declare (`_strict`) are ignored. `query` is the decoded pairs
+    (blank values kept) or the raw query string."""
+    if isinstance(query, str):
+        query = parse_qsl(query.removeprefix("?"), keep_blank_values=True)
     try:
         return _Query(query).object(model)
     except _Unparseable as exc:
@@ -857,7 +866,9 @@ def parse_query(model: type[BaseModel], query: Iterable[tuple[str, str]]) -> dic
 # ------------------------------------------------------------------------ entry points
 
 
-def validate_params(model: type[M], query: Iterable[tuple[str, str]], body: object) -> M:
+def validate_params(
+    model: type[M], query: Iterable[tuple[str, str]] | str, body: object
+) -> M:
     """`parse_params` for a known model class (typed result)."""
     data: dict[str, Any] = {}
     if query:
@@ -874,9 +885,13 @@ def validate_params(model: type[M], query: Iterable[tuple[str, str]], body: obje
         raise InvalidInput.from_issues(issues_from_validation_error(exc)) from None
 
 
-def parse_params(route: Route, query: list[tuple[str, str]], body: object) -> BaseModel:
-    """The route's parameters from the query string and the JSON body (`None` when
-    there is none); the body wins where both name a parameter. Raises `InvalidInput`."""
+def parse_params(
+    route: Route, query: Iterable[tuple[str, str]] | str, body: object
+) -> BaseModel:
+    """The route's parameters from the query string (decoded pairs with blank values
+    kept, e.g. Starlette's `request.query_params.multi_items()`, or the raw string)
+    and the JSON body (`None` when there is none); the body wins where both name a
+    parameter. Raises `InvalidInput`."""
     return validate_params(route.params, query, body)
 
 
