@@ -253,18 +253,28 @@ Call = Callable[[int], str | None]
 """One benchmarked call: gets its index, returns None on success or an error text."""
 
 
-def run_sequential(call: Call, n: int, warmup: int) -> Stats:
-    """Warm up, then time n calls back to back (a failing call counts as an error)."""
+def run_sequential(call: Call, n: int, warmup: int, max_seconds: float | None = None) -> Stats:
+    """Warm up, then time n calls back to back (a failing call counts as an error).
+
+    With max_seconds, warm-up and timed calls each stop early once that much wall time
+    has passed (at least one timed call is made); Stats.n is the number actually timed.
+    """
+    perf = time.perf_counter_ns
+    budget_ns = None if max_seconds is None else int(max_seconds * 1e9)
     index = 0
+    warm_start = perf()
     for _ in range(warmup):
         call(index)
         index += 1
+        if budget_ns is not None and perf() - warm_start > budget_ns / 4:
+            break
     latencies: list[int] = []
     errors = 0
     first_error: str | None = None
-    perf = time.perf_counter_ns
     start = perf()
     for _ in range(n):
+        if budget_ns is not None and latencies and perf() - start > budget_ns:
+            break
         t0 = perf()
         try:
             problem = call(index)
@@ -277,17 +287,17 @@ def run_sequential(call: Call, n: int, warmup: int) -> Stats:
             if first_error is None:
                 first_error = problem[:300]
     elapsed = (perf() - start) / 1e9
-    return Stats(n, elapsed, latencies, errors, first_error)
+    return Stats(len(latencies), elapsed, latencies, errors, first_error)
 
 
-def time_repeated(fn: Callable[[], object], n: int, warmup: int) -> Stats:
+def time_repeated(fn: Callable[[], object], n: int, warmup: int, max_seconds: float | None = None) -> Stats:
     """Time n calls of fn that take no argument and signal errors by raising."""
 
     def call(_: int) -> str | None:
         fn()
         return None
 
-    return run_sequential(call, n, warmup)
+    return run_sequential(call, n, warmup, max_seconds)
 
 
 # ----------------------------------------------------------------------- machine

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
-
 from harness import Call, Stats, percentile, run_sequential
 
 API_KEY = "seam_apikey1_token"
@@ -100,7 +99,11 @@ ROUTES = ("devices/list", "access_codes/list", "access_codes/create")
 
 
 def sequential_suite(
-    base_url: str, n: int, warmup: int, routes: tuple[str, ...] = ROUTES
+    base_url: str,
+    n: int,
+    warmup: int,
+    routes: tuple[str, ...] = ROUTES,
+    max_seconds: float | None = None,
 ) -> tuple[dict[str, Stats], dict[str, object]]:
     """Time each route back to back on one keep-alive connection.
 
@@ -116,12 +119,14 @@ def sequential_suite(
                 resp = client.get("/devices/list")
                 notes["devices/list bytes"] = len(resp.content)
                 notes["devices/list devices"] = len(resp.json().get("devices", []))
-                results[route] = run_sequential(devices_list_call(client), n, warmup)
+                results[route] = run_sequential(devices_list_call(client), n, warmup, max_seconds)
             elif route == "access_codes/list":
                 notes["access_codes/list codes"] = prepare_list_device(client, pins)
-                results[route] = run_sequential(access_codes_list_call(client), n, warmup)
+                results[route] = run_sequential(access_codes_list_call(client), n, warmup, max_seconds)
             elif route == "access_codes/create":
-                results[route] = run_sequential(access_codes_create_call(client, pins), n, warmup)
+                results[route] = run_sequential(
+                    access_codes_create_call(client, pins), n, warmup, max_seconds
+                )
             else:
                 raise ValueError(route)
     return results, notes

@@ -18,7 +18,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -48,6 +47,7 @@ class Config:
     requests: int
     warmup: int
     inprocess_calls: int
+    max_seconds: float
     fixture_runs: int
     scale_codes: int
     scale_locks: int
@@ -63,8 +63,12 @@ class Config:
 
 
 def parse_args(argv: list[str] | None = None) -> Config:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes and durations (seconds, not minutes)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes and durations (seconds, not minutes)"
+    )
     parser.add_argument(
         "--no-seam-fake", action="store_true", help="skip Seam's own fake (no node/npm needed)"
     )
@@ -77,7 +81,9 @@ def parse_args(argv: list[str] | None = None) -> Config:
     parser.add_argument("--fail-on-miss", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--requests", type=int, help="timed requests per route (default 3000, smoke 20)")
     parser.add_argument("--scale-codes", type=int, help="codes in the big workspace (default 100000)")
-    parser.add_argument("--concurrency-seconds", type=float, help="length of the concurrency run (default 10)")
+    parser.add_argument(
+        "--concurrency-seconds", type=float, help="length of the concurrency run (default 10)"
+    )
     args = parser.parse_args(argv)
     sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
     unknown = set(sections) - set(ALL_SECTIONS)
@@ -93,6 +99,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
         requests=args.requests or (20 if smoke else 3000),
         warmup=5 if smoke else 300,
         inprocess_calls=20 if smoke else 3000,
+        max_seconds=5.0 if smoke else 15.0,
         fixture_runs=20 if smoke else 500,
         scale_codes=scale_codes,
         scale_locks=max(scale_codes // 50, 2),
@@ -341,13 +348,19 @@ def section_startup(cfg: Config, report: Report, procs: Processes, ceiling_args:
     )
 
 
-def _seq_rows(label: str, stats: dict[str, Stats]) -> list[list[str]]:
-    rows = []
-    for route, st in stats.items():
-        rows.append(
-            [route, label, fmt(st.ops_per_s, 0), fmt(st.p50_ms, 3), fmt(st.p99_ms, 3), str(st.errors)]
-        )
-    return rows
+def _stat_row(first: str, label: str, st: Stats) -> list[str]:
+    return [
+        first,
+        label,
+        fmt(st.ops_per_s, 0),
+        fmt(st.p50_ms, 3),
+        fmt(st.p99_ms, 3),
+        str(st.n),
+        str(st.errors),
+    ]
+
+
+STAT_HEADERS = ["req/s", "p50 ms", "p99 ms", "n", "errors"]
 
 
 def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any]:
@@ -359,7 +372,9 @@ def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any
     progress(f"sequential HTTP: fake-seam, {cfg.requests} requests per route")
     server = start_fake_seam(procs)
     body = http_bench.body_of(server.url, "/devices/list")
-    results["fake-seam"], notes["fake-seam"] = http_bench.sequential_suite(server.url, cfg.requests, cfg.warmup)
+    results["fake-seam"], notes["fake-seam"] = http_bench.sequential_suite(
+        server.url, cfg.requests, cfg.warmup, max_seconds=cfg.max_seconds
+    )
     procs.stop(server)
 
     body_file = CACHE_DIR / "devices_list_body.json"
@@ -370,7 +385,7 @@ def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any
     progress(f"sequential HTTP: bare-Starlette ceiling ({len(body)} bytes; uvicorn {options}: {how})")
     server = start_ceiling(procs, body_file, options)
     ceiling_stats, ceiling_notes = http_bench.sequential_suite(
-        server.url, cfg.requests, cfg.warmup, routes=("devices/list",)
+        server.url, cfg.requests, cfg.warmup, routes=("devices/list",), max_seconds=cfg.max_seconds
     )
     results["bare Starlette"], notes["bare Starlette"] = ceiling_stats, ceiling_notes
     procs.stop(server)
@@ -379,7 +394,7 @@ def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any
         progress("sequential HTTP: Seam's fake")
         server = start_seam_fake(procs)
         results["Seam's fake"], notes["Seam's fake"] = http_bench.sequential_suite(
-            server.url, cfg.requests, cfg.warmup
+            server.url, cfg.requests, cfg.warmup, max_seconds=cfg.max_seconds
         )
         procs.stop(server)
 
@@ -387,7 +402,7 @@ def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any
     for route in http_bench.ROUTES:
         for label, stats in results.items():
             if route in stats:
-                rows.extend(_seq_rows(label, {route: stats[route]}))
+                rows.append(_stat_row(route, label, stats[route]))
     report.data["http_sequential"] = {
         label: {route: st.as_dict() for route, st in stats.items()} for label, stats in results.items()
     }
@@ -397,14 +412,22 @@ def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any
         for route, st in stats.items():
             if st.errors:
                 report.problem(f"{label} {route}: {st.errors} errors, first: {st.first_error}")
+    sizes = ", ".join(
+        f"{label} {n['devices/list bytes']} B / {n['devices/list devices']} devices"
+        for label, n in notes.items()
+        if "devices/list bytes" in n
+    )
     list_counts = ", ".join(
-        f"{label} {n.get('access_codes/list codes')}" for label, n in notes.items() if "access_codes/list codes" in n
+        f"{label} {n.get('access_codes/list codes')}"
+        for label, n in notes.items()
+        if "access_codes/list codes" in n
     )
     report.add(
-        f"2. Sequential keep-alive HTTP, one httpx.Client ({cfg.requests} timed after {cfg.warmup} warm-up)",
-        table(["route", "server", "req/s", "p50 ms", "p99 ms", "errors"], rows)
-        + f"\n  devices/list body: {len(body)} bytes (ceiling sends the same bytes; uvicorn options"
-        f" {options}, {how})"
+        f"2. Sequential keep-alive HTTP, one httpx.Client (up to {cfg.requests} timed after"
+        f" {cfg.warmup} warm-up, at most {cfg.max_seconds:g} s each)",
+        table(["route", "server", *STAT_HEADERS], rows)
+        + f"\n  devices/list answers (default seeds): {sizes}"
+        + f"\n  ceiling: fake-seam's devices/list bytes as a constant; uvicorn options {options} ({how})"
         + f"\n  access_codes/list lists {http_bench.LIST_DEVICE} holding codes: {list_counts};"
         f" create uses {http_bench.CREATE_DEVICE}",
     )
@@ -416,23 +439,23 @@ def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
 
     n, warm = cfg.inprocess_calls, max(cfg.warmup, 5)
     progress(f"in-process SDK: {n} calls per route")
-    inproc = inprocess.sdk_inprocess_suite(n, warm)
+    inproc = inprocess.sdk_inprocess_suite(n, warm, cfg.max_seconds)
     data: dict[str, Any] = {"in-process": {k: v.as_dict() for k, v in inproc.items()}}
-    rows = [[route, "fake-seam in-process", fmt(st.ops_per_s, 0), fmt(st.p50_ms, 3), fmt(st.p99_ms, 3), str(st.errors)] for route, st in inproc.items()]
+    rows = [_stat_row(route, "fake-seam in-process", st) for route, st in inproc.items()]
 
     progress("in-process SDK: the same SDK calls over loopback HTTP to a threaded fake-seam")
-    threaded, how = inprocess.sdk_threaded_suite(n, warm)
+    threaded, how = inprocess.sdk_threaded_suite(n, warm, cfg.max_seconds)
     data["threaded HTTP"] = {k: v.as_dict() for k, v in threaded.items()}
     data["threaded_server"] = how
-    rows += [[route, "fake-seam ThreadedServer", fmt(st.ops_per_s, 0), fmt(st.p50_ms, 3), fmt(st.p99_ms, 3), str(st.errors)] for route, st in threaded.items()]
+    rows += [_stat_row(route, "fake-seam ThreadedServer", st) for route, st in threaded.items()]
 
     if cfg.seam_fake:
         progress("in-process SDK: the same SDK calls over HTTP to Seam's fake")
         server = start_seam_fake(procs)
-        over_http = inprocess.sdk_http_suite(server.url, n, warm)
+        over_http = inprocess.sdk_http_suite(server.url, n, warm, cfg.max_seconds)
         procs.stop(server)
         data["Seam's fake HTTP"] = {k: v.as_dict() for k, v in over_http.items()}
-        rows += [[route, "Seam's fake over HTTP", fmt(st.ops_per_s, 0), fmt(st.p50_ms, 3), fmt(st.p99_ms, 3), str(st.errors)] for route, st in over_http.items()]
+        rows += [_stat_row(route, "Seam's fake over HTTP", st) for route, st in over_http.items()]
 
     progress(f"fixture cost: {cfg.fixture_runs} x FakeSeam() + client() + close()")
     fixture = inprocess.fixture_cost(cfg.fixture_runs, max(cfg.fixture_runs // 10, 3))
@@ -444,8 +467,9 @@ def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
                 report.problem(f"SDK {label} {route}: {st['errors']} errors, first: {st['first_error']}")
     rows.sort(key=lambda r: inprocess.SDK_CALLS.index(r[0]) if r[0] in inprocess.SDK_CALLS else 99)
     report.add(
-        f"3. Official SDK (seam {inprocess.sdk_version()}): in-process transport vs HTTP ({n} calls after {warm} warm-up)",
-        table(["SDK call", "transport", "calls/s", "p50 ms", "p99 ms", "errors"], rows)
+        f"3. Official SDK (seam {inprocess.sdk_version()}): in-process transport vs HTTP"
+        f" (up to {n} calls after {warm} warm-up, at most {cfg.max_seconds:g} s each)",
+        table(["SDK call", "transport", "calls/s", *STAT_HEADERS[1:]], rows)
         + f"\n  per-test fixture (FakeSeam() + .client() + .client.close()): mean {fmt(fixture.mean_ms, 3)} ms,"
         f" p50 {fmt(fixture.p50_ms, 3)} ms, p99 {fmt(fixture.p99_ms, 3)} ms over {fixture.n}"
         + f"\n  threaded server: {how}",
@@ -478,7 +502,9 @@ def section_scale(cfg: Config, report: Report) -> None:
         result = subprocess.run(argv, cwd=REPO_DIR, capture_output=True, text=True, timeout=1800)
         last = result.stdout.strip().splitlines()[-1:] if result.stdout.strip() else []
         if result.returncode != 0 or not last:
-            raise RuntimeError(f"scale worker ({label}) failed ({result.returncode}): {result.stderr.strip()[-1500:]}")
+            raise RuntimeError(
+                f"scale worker ({label}) failed ({result.returncode}): {result.stderr.strip()[-1500:]}"
+            )
         runs[label] = json.loads(last[0])
     report.data["scale"] = runs
     small, big = runs["small"], runs["big"]
@@ -495,14 +521,20 @@ def section_scale(cfg: Config, report: Report) -> None:
         ("rss_mb", "RSS after build (MiB)"),
         ("peak_rss_mb", "peak RSS (MiB)"),
     ):
-        rows.append([title, fmt(small.get(key), 3), fmt(big.get(key), 3), fmt(ratio(big.get(key), small.get(key)), 2, "x")])
+        rows.append(
+            [
+                title,
+                fmt(small.get(key), 3),
+                fmt(big.get(key), 3),
+                fmt(ratio(big.get(key), small.get(key)), 2, "x"),
+            ]
+        )
     header_small = f"{small['codes']:,} codes/{small['locks']:,} locks"
     header_big = f"{big['codes']:,} codes/{big['locks']:,} locks"
     notes = big.get("notes", "")
     report.add(
         "4. Scale (in-process SDK; per-device list on a lock holding the same number of codes in both)",
-        table(["measure", header_small, header_big, "big/small"], rows)
-        + (f"\n  {notes}" if notes else ""),
+        table(["measure", header_small, header_big, "big/small"], rows) + (f"\n  {notes}" if notes else ""),
     )
 
 
@@ -631,15 +663,33 @@ def compute_targets(report: Report) -> None:
                 "max",
             )
         )
-    t.append(Target("per-test fixture cost (mean)", get(d, "inprocess", "fixture", "mean_ms"), 2.0, "max", " ms"))
+    t.append(
+        Target("per-test fixture cost (mean)", get(d, "inprocess", "fixture", "mean_ms"), 2.0, "max", " ms")
+    )
     big = get(d, "scale", "big") or {}
     small = get(d, "scale", "small") or {}
     label = f"{big.get('codes', 0):,} codes / {small.get('codes', 0):,} codes"
-    t.append(Target(f"scale list(device): {label} (p50)", ratio(big.get("list_p50_ms"), small.get("list_p50_ms")), 1.3, "max"))
-    t.append(Target(f"scale create: {label} (p50)", ratio(big.get("create_p50_ms"), small.get("create_p50_ms")), 1.3, "max"))
+    t.append(
+        Target(
+            f"scale list(device): {label} (p50)",
+            ratio(big.get("list_p50_ms"), small.get("list_p50_ms")),
+            1.3,
+            "max",
+        )
+    )
+    t.append(
+        Target(
+            f"scale create: {label} (p50)",
+            ratio(big.get("create_p50_ms"), small.get("create_p50_ms")),
+            1.3,
+            "max",
+        )
+    )
     t.append(Target(f"scale RSS with {big.get('codes', 0):,} codes", big.get("rss_mb"), 300.0, "max", " MiB"))
     errors = get(d, "concurrency", "errors")
-    t.append(Target("concurrency errors (32 clients)", None if errors is None else float(errors), 0.0, "max", ""))
+    t.append(
+        Target("concurrency errors (32 clients)", None if errors is None else float(errors), 0.0, "max", "")
+    )
 
 
 # --------------------------------------------------------------------------- main
@@ -648,7 +698,9 @@ def compute_targets(report: Report) -> None:
 def header(cfg: Config) -> str:
     node = "n/a"
     try:
-        node = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
+        node = subprocess.run(
+            ["node", "--version"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pass
     try:
@@ -673,7 +725,11 @@ def header(cfg: Config) -> str:
 def run(cfg: Config) -> int:
     report = Report(cfg)
     report.data["config"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in cfg.__dict__.items()}
-    report.data["machine"] = {"cpu": harness.cpu_model(), "cores": harness.cpu_count(), "python": platform.python_version()}
+    report.data["machine"] = {
+        "cpu": harness.cpu_model(),
+        "cores": harness.cpu_count(),
+        "python": platform.python_version(),
+    }
     started = time.perf_counter()
 
     if cfg.seam_fake:

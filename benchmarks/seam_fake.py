@@ -47,9 +47,7 @@ def ensure_installed(quiet: bool = False) -> Path:
     NPM_DIR.mkdir(parents=True, exist_ok=True)
     manifest = NPM_DIR / "package.json"
     if not manifest.exists():
-        manifest.write_text(
-            json.dumps({"name": "fake-seam-bench-cache", "private": True}, indent=2) + "\n"
-        )
+        manifest.write_text(json.dumps({"name": "fake-seam-bench-cache", "private": True}, indent=2) + "\n")
     if not quiet:
         print(f"installing {PACKAGE}@{VERSION} with npm into {NPM_DIR} ...", flush=True)
     result = subprocess.run(

@@ -174,8 +174,7 @@ class Generator:
         alias = self.enum_union_aliases.get(key)
         if alias is None:
             members = [
-                self.enum_alias(values, f"{singular(hint)}_option_{i}")
-                for i, values in enumerate(options, 1)
+                self.enum_alias(values, f"{singular(hint)}_option_{i}") for i, values in enumerate(options, 1)
             ]
             alias = self.unique(name)
             self.enum_union_aliases[key] = alias
@@ -201,19 +200,13 @@ class Generator:
         if options:
             resolved = [self.resolve(o) for o in options]
             if all(
-                o.get("enum") and all(isinstance(v, str) for v in o["enum"])
-                and not o.get("nullable")
+                o.get("enum") and all(isinstance(v, str) for v in o["enum"]) and not o.get("nullable")
                 for o in resolved
             ):
                 alias = self.enum_union_alias([tuple(o["enum"]) for o in resolved], hint)
-                members = ", ".join(
-                    f"z.enum(get_args({m}))" for m in self.enum_union_members[alias]
-                )
+                members = ", ".join(f"z.enum(get_args({m}))" for m in self.enum_union_members[alias])
                 return Typed(alias, f"z.union({members})")
-            parts = [
-                self.typed(option, hint, f"{owner}Option{i}")
-                for i, option in enumerate(options, 1)
-            ]
+            parts = [self.typed(option, hint, f"{owner}Option{i}") for i, option in enumerate(options, 1)]
             annotations: list[str] = []
             for part in parts:
                 for piece in part.annotation.split(" | "):
@@ -320,7 +313,7 @@ class Generator:
         if doc:
             lines.append(f'    """{doc}"""')
             lines.append("")
-        lines.extend(self.fields(schema, name) or ["    pass"])
+        lines.extend(self.fields(schema, name) or ([] if doc else ["    pass"]))
         self.blocks.append("\n".join(lines))
         self.exports.append(name)
         return name
@@ -338,16 +331,13 @@ class Generator:
         name = self.unique(name)
         lines = [f"class {name}(z.OneOfParams):", f'    """{doc}"""', ""]
         lines.append(
-            "    zod_variants: ClassVar[tuple[type[z.Params], ...]] = ("
-            + ", ".join(variants)
-            + ",)"
+            "    zod_variants: ClassVar[tuple[type[z.Params], ...]] = (" + ", ".join(variants) + ",)"
         )
         lines.extend(self.fields({"properties": merged}, name, optional=True))
         self.blocks.append("\n".join(lines))
         self.exports.append(name)
         self.notes.append(
-            f"{name}: the whole body is a oneOf of {len(options)} objects "
-            f"({', '.join(variants)})"
+            f"{name}: the whole body is a oneOf of {len(options)} objects ({', '.join(variants)})"
         )
         return name
 
@@ -419,8 +409,9 @@ class Generator:
             "from fake_seam.api.validation import Route",
             "",
         ]
-        out += ["", *[block + "\n\n" for block in self.enum_blocks]]
-        out += ["", *[block + "\n\n" for block in self.blocks]]
+        for block in self.enum_blocks + self.blocks:
+            out += ["", block, ""]
+        out.append("")
         out.append("ROUTES: dict[str, Route] = {")
         for path, methods, cls in routes:
             method_set = "{" + ", ".join(json.dumps(m) for m in methods) + "}"
@@ -453,9 +444,11 @@ class Generator:
 
 
 def ruff_format(path: Path) -> bool:
+    """Sort the imports and format the file with the project's ruff settings."""
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     if not Path(ruff).exists():
         return False
+    subprocess.run([ruff, "check", "--quiet", "--fix", "--select", "I", str(path)], cwd=ROOT)
     subprocess.run([ruff, "format", "--quiet", str(path)], check=True, cwd=ROOT)
     return True
 

@@ -16,7 +16,6 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 from fake_seam.api import validation as z
 from fake_seam.api.validation import Route
 
-
 MaxTimeRounding = Literal[
     "1hour",
     "1day",
@@ -1475,8 +1474,6 @@ class WebhooksGetParams(z.Params):
 class WebhooksListParams(z.Params):
     """`/webhooks/list`: List Webhooks."""
 
-    pass
-
 
 class WebhooksUpdateParams(z.Params):
     """`/webhooks/update`: Update a Webhook."""
@@ -1572,8 +1569,6 @@ class WorkspacesCustomizationProfilesUpdateParams(z.Params):
 class WorkspacesCustomizationProfilesUploadImagesParams(z.Params):
     """`/workspaces/customization_profiles/upload_images`: Upload Customization Profile Logo."""
 
-    pass
-
 
 class WorkspacesFindAnythingParams(z.Params):
     """`/workspaces/find_anything`: Find Resources."""
@@ -1584,19 +1579,13 @@ class WorkspacesFindAnythingParams(z.Params):
 class WorkspacesGetParams(z.Params):
     """`/workspaces/get`: Get a Workspace."""
 
-    pass
-
 
 class WorkspacesListParams(z.Params):
     """`/workspaces/list`: List Workspaces."""
 
-    pass
-
 
 class WorkspacesResetSandboxParams(z.Params):
     """`/workspaces/reset_sandbox`: Reset a Sandbox Workspace."""
-
-    pass
 
 
 class WorkspacesUpdateParamsConnectWebviewCustomization(z.Params):

@@ -333,9 +333,7 @@ class ZodString(ZodType):
                     Issue((), f"String must contain at least {self.min_length} character(s)", False)
                 )
             if self.max_length is not None and length > self.max_length:
-                issues.append(
-                    Issue((), f"String must contain at most {self.max_length} character(s)", False)
-                )
+                issues.append(Issue((), f"String must contain at most {self.max_length} character(s)", False))
         if self.pattern is not None:
             if self._regex is None:
                 self._regex = _js_regex(self.pattern)
@@ -437,9 +435,7 @@ class ZodLiteral(ZodType):
 class ZodArray(ZodType):
     expected = "array"
 
-    def __init__(
-        self, item: ZodType, *, min_items: int | None = None, max_items: int | None = None
-    ) -> None:
+    def __init__(self, item: ZodType, *, min_items: int | None = None, max_items: int | None = None) -> None:
         self.item = item
         self.min_items = min_items
         self.max_items = max_items
@@ -610,8 +606,6 @@ class Params(BaseModel):
         strict=True,
         extra="ignore",
         defer_build=True,
-        validate_by_name=True,
-        validate_by_alias=True,
         protected_namespaces=(),
     )
 
@@ -632,10 +626,7 @@ class OneOfParams(Params):
             except ZodFailure as exc:
                 raise exc.to_pydantic() from None
             fields = type(chosen).model_fields
-            data = {
-                fields[name].alias or name: getattr(chosen, name)
-                for name in chosen.model_fields_set
-            }
+            data = {fields[name].alias or name: getattr(chosen, name) for name in chosen.model_fields_set}
         return handler(data)
 
 
@@ -782,20 +773,15 @@ class _Query:
             raise _Unparseable(name, "mixes empty values with other values")
         if any("," in v for v in values):
             if not allow_comma:
-                raise _Unparseable(
-                    name, 'uses the bracket array format with a value containing a comma ","'
-                )
+                raise _Unparseable(name, 'uses the bracket array format with a value containing a comma ","')
             if len(values) > 1:
                 raise _Unparseable(
                     name,
-                    "mixes the comma and repeated array formats, "
-                    'or repeats a value containing a comma ","',
+                    'mixes the comma and repeated array formats, or repeats a value containing a comma ","',
                 )
             parts = values[0].split(",")
             if any(not p.strip() for p in parts):
-                raise _Unparseable(
-                    name, "uses the comma array format with one or more empty values"
-                )
+                raise _Unparseable(name, "uses the comma array format with one or more empty values")
             return [_parse_leaf(p, kind) for p in parts]
         return [_parse_leaf(v, kind) for v in values]
 
@@ -844,9 +830,7 @@ class _Query:
         return out
 
 
-def parse_query(
-    model: type[BaseModel], query: Iterable[tuple[str, str]] | str
-) -> dict[str, object]:
+def parse_query(model: type[BaseModel], query: Iterable[tuple[str, str]] | str) -> dict[str, object]:
     """Query-string pairs read as the model's declared types, like Seam's parser:
     repeated keys, `key[]=` and `a,b` make arrays, one value makes a one-item array,
     `x=` is `[]` for an array and null otherwise, `true`/`false` (also `1`/`0`,
@@ -866,18 +850,14 @@ def parse_query(
 # ------------------------------------------------------------------------ entry points
 
 
-def validate_params(
-    model: type[M], query: Iterable[tuple[str, str]] | str, body: object
-) -> M:
+def validate_params(model: type[M], query: Iterable[tuple[str, str]] | str, body: object) -> M:
     """`parse_params` for a known model class (typed result)."""
     data: dict[str, Any] = {}
     if query:
         data.update(parse_query(model, query))
     if body is not None:
         if not isinstance(body, dict):
-            raise InvalidInput.from_issues(
-                [Issue((), f"Expected object, received {received(body)}")]
-            )
+            raise InvalidInput.from_issues([Issue((), f"Expected object, received {received(body)}")])
         data.update(body)
     try:
         return model.model_validate(data)
@@ -885,9 +865,7 @@ def validate_params(
         raise InvalidInput.from_issues(issues_from_validation_error(exc)) from None
 
 
-def parse_params(
-    route: Route, query: Iterable[tuple[str, str]] | str, body: object
-) -> BaseModel:
+def parse_params(route: Route, query: Iterable[tuple[str, str]] | str, body: object) -> BaseModel:
     """The route's parameters from the query string (decoded pairs with blank values
     kept, e.g. Starlette's `request.query_params.multi_items()`, or the raw string)
     and the JSON body (`None` when there is none); the body wins where both name a

@@ -37,9 +37,10 @@ class SeamError(Exception):
 
 def invalid_input(param: str, message: str) -> SeamError:
     """A 400 `invalid_input` naming one parameter, in zod's `format()` shape."""
+    # Seam words it as zod does for a custom check: the message alone (it names the param).
     return SeamError(
         "invalid_input",
-        f"Invalid input: {param}: {message}",
+        message if param in message else f'{message} for "{param}"',
         400,
         validation_errors={param: {"_errors": [message]}, "_errors": []},
     )

@@ -1,0 +1,236 @@
+"""The official SDK against fake-seam in-process, over HTTP, and at scale.
+
+Imported by run.py for the in-process section; run as a script for the scale section
+(``python benchmarks/inprocess.py scale --codes N --locks L ...``), so each workspace size
+is built in a fresh process whose resident memory is its own. The script prints one JSON
+object on the last line of stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR.parent) not in sys.path:  # fake_seam from this checkout when run as a script
+    sys.path.insert(1, str(BENCH_DIR.parent))
+
+from harness import Stats, peak_rss_mb, rss_mb, run_sequential, time_repeated  # noqa: E402
+from http_bench import API_KEY, CREATE_DEVICE, LIST_DEVICE, LIST_DEVICE_CODES, PinSource  # noqa: E402
+
+SDK_CALLS = ("devices.list", "access_codes.list", "access_codes.create")
+
+
+def sdk_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("seam")
+    except Exception:
+        return "?"
+
+
+def _sdk_calls(seam: Any, pins: PinSource) -> dict[str, Callable[[int], object]]:
+    return {
+        "devices.list": lambda i: seam.devices.list(),
+        "access_codes.list": lambda i: seam.access_codes.list(device_id=LIST_DEVICE),
+        "access_codes.create": lambda i: seam.access_codes.create(
+            device_id=CREATE_DEVICE, code=pins.next(), name=f"bench {i}"
+        ),
+    }
+
+
+def _as_call(fn: Callable[[int], object]) -> Callable[[int], str | None]:
+    def call(i: int) -> str | None:
+        fn(i)
+        return None
+
+    return call
+
+
+def sdk_suite(seam: Any, n: int, warmup: int, max_seconds: float | None = None) -> dict[str, Stats]:
+    """devices.list, access_codes.list (on a device holding LIST_DEVICE_CODES codes), create.
+
+    Same order and same state as the raw-HTTP suite in http_bench.py.
+    """
+    pins = PinSource()
+    for i in range(LIST_DEVICE_CODES):
+        seam.access_codes.create(device_id=LIST_DEVICE, code=pins.next(), name=f"list {i}")
+    calls = _sdk_calls(seam, pins)
+    return {name: run_sequential(_as_call(calls[name]), n, warmup, max_seconds) for name in SDK_CALLS}
+
+
+def sdk_inprocess_suite(n: int, warmup: int, max_seconds: float | None = None) -> dict[str, Stats]:
+    from fake_seam import FakeSeam
+
+    fake = FakeSeam()
+    seam = fake.client()
+    try:
+        return sdk_suite(seam, n, warmup, max_seconds)
+    finally:
+        seam.client.close()
+
+
+def sdk_http_suite(endpoint: str, n: int, warmup: int, max_seconds: float | None = None) -> dict[str, Stats]:
+    from seam import Seam
+
+    seam = Seam(api_key=API_KEY, endpoint=endpoint)
+    try:
+        return sdk_suite(seam, n, warmup, max_seconds)
+    finally:
+        seam.client.close()
+
+
+def sdk_threaded_suite(n: int, warmup: int, max_seconds: float | None = None) -> tuple[dict[str, Stats], str]:
+    """The same SDK calls over loopback HTTP to ``fake_seam.server.ThreadedServer``."""
+    from seam import Seam
+
+    from fake_seam import FakeSeam
+    from fake_seam.server import ThreadedServer
+
+    with ThreadedServer(FakeSeam()) as server:
+        seam = Seam(api_key=server.api_key, endpoint=server.endpoint)
+        try:
+            return sdk_suite(
+                seam, n, warmup, max_seconds
+            ), f"fake_seam.server.ThreadedServer at {server.endpoint}"
+        finally:
+            seam.client.close()
+
+
+def fixture_cost(n: int, warmup: int) -> Stats:
+    """One test's worth of set-up and tear-down: a fresh fake and its SDK client."""
+    from fake_seam import FakeSeam
+
+    def fixture() -> None:
+        fake = FakeSeam()
+        seam = fake.client()
+        seam.client.close()
+
+    return time_repeated(fixture, n, warmup)
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def _iso(ts: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def scale(codes: int, locks: int, ops: int, transitions: int) -> dict[str, Any]:
+    """Build a workspace of `codes` time-bound codes over `locks` locks, then time the calls.
+
+    Code j sits on lock j % locks and starts at T0 + 1 h + j x 60 s (ending 30 days after
+    its start), so advancing the clock from T0 to just past the start of code
+    `transitions - 1` makes exactly `transitions` codes start (none end). Every lock holds
+    codes // locks codes, so `access_codes.list(device_id=lock 0)` returns the same number
+    in every workspace size. `create` is timed on an extra, empty lock.
+    """
+    from fake_seam import FakeSeam
+
+    t0 = 1_900_000_000.0  # 2030-03-17, a fixed instant: a frozen clock makes runs repeatable
+    gap = 60.0
+    fake = FakeSeam(now=_iso(t0), frozen=True)
+    seam = fake.client()
+    per_lock_capacity = codes // locks + 100
+    start = time.perf_counter()
+    lock_ids = [
+        fake.create_lock(
+            display_name=f"Scale lock {i}",
+            max_active_codes_supported=per_lock_capacity,
+            programming_delay_seconds=0,
+            supports_backup_access_code_pool=False,
+        ).device_id
+        for i in range(locks)
+    ]
+    for j in range(codes):
+        starts = t0 + 3600.0 + j * gap
+        seam.access_codes.create(
+            device_id=lock_ids[j % locks],
+            code=str(10_000_000 + j),
+            name=f"guest {j}",
+            starts_at=_iso(starts),
+            ends_at=_iso(starts + 30 * 86400.0),
+        )
+    create_lock = fake.create_lock(
+        display_name="Scale create lock",
+        max_active_codes_supported=ops + 100,
+        programming_delay_seconds=0,
+        supports_backup_access_code_pool=False,
+    ).device_id
+    build_s = time.perf_counter() - start
+    gc.collect()
+    rss_after_build = rss_mb()
+
+    listed = len(seam.access_codes.list(device_id=lock_ids[0]))
+    warm = max(ops // 10, 3)
+    list_stats = time_repeated(lambda: seam.access_codes.list(device_id=lock_ids[0]), ops, warm)
+    pins = PinSource(start=200_000)
+
+    def create(i: int) -> str | None:
+        seam.access_codes.create(device_id=create_lock, code=pins.next(), name=f"new {i}")
+        return None
+
+    create_stats = run_sequential(create, ops, warm)
+
+    # Advance over the window holding the first `transitions` starts.
+    window = 3600.0 + (transitions - 1) * gap + gap / 2
+    gc.collect()
+    adv_start = time.perf_counter()
+    fake.advance(window)
+    advance_s = time.perf_counter() - adv_start
+    # Check what actually moved: codes on lock 0 that are no longer "unset".
+    moved = sum(1 for c in seam.access_codes.list(device_id=lock_ids[0]) if c.status != "unset")
+    expected_on_lock0 = len(range(0, transitions, locks))
+    seam.client.close()
+    return {
+        "codes": codes,
+        "locks": locks,
+        "codes_per_lock": codes // locks,
+        "listed_on_lock0": listed,
+        "build_s": build_s,
+        "list_p50_ms": list_stats.p50_ms,
+        "list_mean_ms": list_stats.mean_ms,
+        "list_p99_ms": list_stats.p99_ms,
+        "create_p50_ms": create_stats.p50_ms,
+        "create_mean_ms": create_stats.mean_ms,
+        "create_p99_ms": create_stats.p99_ms,
+        "advance_s": advance_s,
+        "advance_window_s": window,
+        "advance_transitions": transitions,
+        "advance_per_transition_ms": advance_s * 1000 / transitions if transitions else None,
+        "lock0_started_after_advance": moved,
+        "lock0_expected_started": expected_on_lock0,
+        "rss_mb": rss_after_build,
+        "peak_rss_mb": peak_rss_mb(),
+        "notes": (
+            f"fleet built through the in-process SDK (one access_codes.create per code);"
+            f" after the advance lock 0 has {moved} of its codes out of 'unset'"
+            f" (expected {expected_on_lock0})"
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sc = sub.add_parser("scale")
+    sc.add_argument("--codes", type=int, required=True)
+    sc.add_argument("--locks", type=int, required=True)
+    sc.add_argument("--ops", type=int, default=300)
+    sc.add_argument("--transitions", type=int, default=1000)
+    args = parser.parse_args()
+    if args.command == "scale":
+        print(json.dumps(scale(args.codes, args.locks, args.ops, args.transitions)))
+
+
+if __name__ == "__main__":
+    main()
