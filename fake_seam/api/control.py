@@ -47,9 +47,9 @@ def validate(model: type[BaseModel], pairs: list[tuple[str, str]], body: Any) ->
             name = str(issue["loc"][0]) if issue["loc"] else "_root"
             text = "Required" if issue["type"] == "missing" else issue["msg"]
             errors.setdefault(name, {"_errors": []})["_errors"].append(text)
-            messages.append(f"{name}: {text}")
-        raise SeamError("invalid_input", "Invalid input: " + "; ".join(messages), 400,
-                        validation_errors=errors) from None
+            messages.append(f"{name} is required" if text == "Required" else f'{text} for "{name}"')
+        message = messages[0] if len(messages) == 1 else f"{len(messages)} Input Errors: " + ", ".join(messages)
+        raise SeamError("invalid_input", message, 400, validation_errors=errors) from None
 
 
 def control(path: str, params: type[BaseModel] = ControlParams):  # noqa: ANN201
