@@ -92,14 +92,18 @@ class Processes:
         argv: Sequence[str],
         port: int,
         *,
-        env: dict[str, str] | None = None,
+        env: dict[str, str | None] | None = None,
         cwd: Path | None = None,
     ) -> Server:
+        """Start argv in its own process group; env entries set to None are removed."""
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log_path = LOG_DIR / f"{name}.log"
         full_env = dict(os.environ)
-        if env:
-            full_env.update(env)
+        for key, value in (env or {}).items():
+            if value is None:
+                full_env.pop(key, None)
+            else:
+                full_env[key] = value
         with log_path.open("wb") as log:
             started = time.perf_counter_ns()
             proc = subprocess.Popen(
@@ -154,11 +158,13 @@ def install_sigterm_handler() -> None:
     signal.signal(signal.SIGTERM, _handler)
 
 
-def health_status(port: int, path: str, timeout: float = 1.0) -> int | None:
+def health_status(
+    port: int, path: str, timeout: float = 1.0, headers: dict[str, str] | None = None
+) -> int | None:
     """Status code of GET path, or None if nothing answered."""
     conn = http.client.HTTPConnection(LOOPBACK, port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         resp = conn.getresponse()
         resp.read()
         return resp.status
@@ -189,6 +195,14 @@ def wait_healthy(
         f"{server.name} gave no 200 on {path} within {timeout:.0f}s (last status {last}):\n"
         f"{server.log_tail()}"
     )
+
+
+def since_spawn_to_first_200(server: Server, path: str, headers: dict[str, str]) -> float:
+    """Seconds from spawn until GET path (with headers) answers 200 (call after wait_healthy)."""
+    status = health_status(server.port, path, timeout=30.0, headers=headers)
+    if status != 200:
+        raise ServerFailed(f"{server.name}: GET {path} answered {status}")
+    return (time.perf_counter_ns() - server.started_at_ns) / 1e9
 
 
 # ------------------------------------------------------------------- measurement

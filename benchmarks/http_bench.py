@@ -214,9 +214,10 @@ def concurrency_suite(base_url: str, clients: int, duration_s: float) -> Concurr
                 t0 = time.perf_counter_ns()
                 try:
                     if op == "write":
+                        pin = pins.next()  # the name stays short: schlage allows 9 characters
                         resp = client.post(
                             "/access_codes/create",
-                            json={"device_id": device, "code": pins.next(), "name": f"c{wid}-{k}"},
+                            json={"device_id": device, "code": pin, "name": f"c{pin}"},
                         )
                         problem = _check(resp)
                         errs += record("access_codes/create", t0, problem, local, counts)

@@ -72,7 +72,7 @@ def ensure_installed(quiet: bool = False) -> Path:
     return server_js()
 
 
-def command(port: int) -> tuple[list[str], dict[str, str], Path]:
+def command(port: int) -> tuple[list[str], dict[str, str | None], Path]:
     """argv, extra environment and working directory to start Seam's fake on port."""
     node = shutil.which("node") or "node"
     argv = [
@@ -82,5 +82,5 @@ def command(port: int) -> tuple[list[str], dict[str, str], Path]:
         str(server_js().relative_to(NPM_DIR)),
         "--seed",
     ]
-    env = {"PORT": str(port), "NODE_ENV": "production"}
+    env: dict[str, str | None] = {"PORT": str(port), "NODE_ENV": "production"}
     return argv, env, NPM_DIR

@@ -6,8 +6,12 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from fake_seam.fake import DEFAULT_API_KEY
+
+if TYPE_CHECKING:
+    from fake_seam.fake import FakeSeam
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -18,7 +22,17 @@ def serve(args: argparse.Namespace) -> int:
     try:
         fake = FakeSeam(args.seed, rng_seed=args.rng_seed)
     except SeedError as problem:
-        print(f"fake-seam: {problem}", file=sys.stderr)
+        message = str(problem)
+        if not message.startswith(str(args.seed)):  # name the file, whichever layer complained
+            message = f"{args.seed}: {message.removeprefix('seed: ')}"
+        print(f"fake-seam: {message}", file=sys.stderr)
+        return 2
+    except (KeyError, TypeError, ValueError, AttributeError) as problem:
+        # A seed file whose JSON parses but whose fields do not fit (a string for a number,
+        # an object where a list goes): one line naming the file, not a traceback.
+        detail = f"missing {problem}" if isinstance(problem, KeyError) else str(problem)
+        print(f"fake-seam: {args.seed}: not a usable seed file ({detail}); see README 'Seed files'",
+              file=sys.stderr)
         return 2
     try:
         sock = bind(args.host, args.port)
@@ -34,7 +48,7 @@ def serve(args: argparse.Namespace) -> int:
 
         recorder = Recorder(fake, args.record)
     print(f"fake-seam {_version()} serving Seam on {endpoint} (seed: {args.seed})")
-    print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={DEFAULT_API_KEY}", flush=True)
+    print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}", flush=True)
     server = FakeSeamServer(fake)
     try:
         asyncio.run(server.serve(sockets=[sock]))
@@ -47,6 +61,12 @@ def serve(args: argparse.Namespace) -> int:
             print(f"fake-seam: recorded {recorder.count} calls to {recorder.path}")
     print("fake-seam stopped")
     return 0
+
+
+def api_key_of(fake: FakeSeam) -> str:
+    """The key to paste: Seam's fake's default key when the seed has it, else the seed's first."""
+    keys = fake.cloud.credentials.api_keys
+    return DEFAULT_API_KEY if DEFAULT_API_KEY in keys or not keys else next(iter(keys))
 
 
 def _version() -> str:

@@ -48,10 +48,11 @@ class Clock:
     def __init__(self, now: datetime | str | None = None, *, frozen: bool = False) -> None:
         self._offset = 0.0
         self._frozen_at: float | None = None
-        if now is not None:
-            self.set(now)
+        # Freeze first: a frozen clock then holds `now` exactly, not wall + (now - wall).
         if frozen:
             self.freeze()
+        if now is not None:
+            self.set(now)
 
     @staticmethod
     def _wall() -> float:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import sys
 import threading
+import time
 from typing import Any
 
 import uvicorn
@@ -23,12 +25,15 @@ class PortInUse(OSError):
 def bind(host: str, port: int) -> socket.socket:
     """Bind first, so a port in use is one clear error rather than a server log."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say
+    # so, and with Nagle on, every response waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.bind((host, port))
-    except OSError as problem:
+    except (OSError, OverflowError) as problem:  # OverflowError: a port outside 0-65535
         sock.close()
-        raise PortInUse(f"cannot listen on {host}:{port}: {problem.strerror or problem}") from None
+        reason = getattr(problem, "strerror", None) or problem
+        raise PortInUse(f"cannot listen on {host}:{port}: {reason}") from None
     sock.listen(2048)
     sock.setblocking(False)
     return sock
@@ -37,7 +42,8 @@ def bind(host: str, port: int) -> socket.socket:
 async def wake_at_due_times(fake: FakeSeam, stop: asyncio.Event) -> None:
     """The server's only timer: run jobs as they fall due, even with no request coming."""
     while not stop.is_set():
-        due = fake.timeline.next_due()
+        with fake.lock:  # next_due() pops cancelled jobs: not while another thread pushes
+            due = fake.timeline.next_due()
         wait = 0.5
         if due is not None and not fake.clock.frozen:
             wait = min(wait, max(0.0, due - fake.clock.timestamp()))
@@ -74,6 +80,16 @@ class FakeSeamServer(uvicorn.Server):
             await waker
 
 
+def _real_time_loop() -> asyncio.AbstractEventLoop:
+    """An event loop on real monotonic time, even while freezegun has replaced `time.monotonic`
+    (which asyncio's timers read): frozen, uvicorn's loop would stall and never stop. The
+    fake's clock still follows the frozen time."""
+    loop = asyncio.new_event_loop()
+    freezegun = sys.modules.get("freezegun.api")
+    loop.time = getattr(freezegun, "real_monotonic", time.monotonic)  # type: ignore[method-assign]
+    return loop
+
+
 class ThreadedServer:
     """A fake served over loopback HTTP from a background thread.
 
@@ -96,12 +112,14 @@ class ThreadedServer:
 
     @property
     def api_key(self) -> str:
-        return DEFAULT_API_KEY
+        """Workspace 1's key of the default seed, or the first key a custom seed defines."""
+        keys = self.fake.cloud.credentials.api_keys
+        return DEFAULT_API_KEY if DEFAULT_API_KEY in keys or not keys else next(iter(keys))
 
     def start(self) -> ThreadedServer:
         self._server.config.install_signal_handlers = False  # type: ignore[attr-defined]
         self._thread = threading.Thread(
-            target=lambda: asyncio.run(self._server.serve(sockets=[self._sock])),
+            target=self._run,
             name=f"fake-seam:{self.port}",
             daemon=True,
         )
@@ -111,6 +129,10 @@ class ThreadedServer:
                 raise RuntimeError("fake-seam's server thread died while starting")
             self._thread.join(0.002)
         return self
+
+    def _run(self) -> None:
+        with asyncio.Runner(loop_factory=_real_time_loop) as runner:
+            runner.run(self._server.serve(sockets=[self._sock]))
 
     def stop(self) -> None:
         self._server.should_exit = True

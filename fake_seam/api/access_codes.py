@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from fake_seam.api.routing import Context, given, paginate, route, timestamp
 from fake_seam.seam import shapes
 from fake_seam.seam.errors import SeamError, access_code_not_found, invalid_input, not_found
+from fake_seam.simulator import PinRejected
 
 
 def create_options(p: BaseModel) -> dict[str, Any]:
@@ -39,6 +40,7 @@ def create(ctx: Context, p: BaseModel) -> dict[str, Any]:
     )
     shape = shapes.access_code(cloud, code)
     attempt = cloud.finished_attempt(code.workspace_id, "CREATE_ACCESS_CODE", {"access_code": shape})
+    attempt.device_id = code.device_id
     return {"access_code": shape, "action_attempt": shapes.action_attempt(attempt)}
 
 
@@ -60,7 +62,10 @@ def create_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
             taken |= cloud.taken_codes(device)
         pin = None
         for device in devices:
-            candidate = device.lock.rules.generate(cloud.pin_rng, taken)
+            try:
+                candidate = device.lock.rules.generate(cloud.pin_rng, taken)
+            except PinRejected:
+                continue  # this lock has no free PIN left; another lock's candidate may still fit
             if all(_accepts(d, candidate, cloud) for d in devices):
                 pin = candidate
                 break
@@ -72,6 +77,10 @@ def create_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
             )
         options["code"] = pin
     common_code_key = f"auto_set_by_create_multiple_{cloud.ids.uuid()}"
+    for device in devices:  # every lock must accept the code before any code is stored
+        cloud.create_code(
+            caller, device_id=device.device_id, common_code_key=common_code_key, dry_run=True, **options
+        )
     created = [
         cloud.create_code(caller, device_id=d.device_id, common_code_key=common_code_key, **options)
         for d in devices
@@ -80,8 +89,6 @@ def create_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 
 def _accepts(device: Any, pin: str, cloud: Any) -> bool:
-    from fake_seam.simulator import PinRejected
-
     try:
         device.lock.rules.check_pin(pin, cloud.taken_codes(device))
     except PinRejected:
@@ -160,6 +167,7 @@ def update(ctx: Context, p: BaseModel) -> dict[str, Any]:
     attempt = cloud.finished_attempt(
         code.workspace_id, "UPDATE_ACCESS_CODE", {"access_code": shapes.access_code(cloud, code)}
     )
+    attempt.device_id = code.device_id
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
@@ -179,6 +187,8 @@ def update_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
     for name in ("starts_at", "ends_at"):
         if name in p.model_fields_set:
             changes[name] = timestamp(p, name)
+    for code in codes:  # all checked before any is changed
+        cloud.update_code(caller, code.access_code_id, dry_run=True, **changes)
     for code in codes:
         cloud.update_code(caller, code.access_code_id, **changes)
     return {}
@@ -193,6 +203,7 @@ def delete(ctx: Context, p: BaseModel) -> dict[str, Any]:
         raise access_code_not_found(p.access_code_id)  # type: ignore[attr-defined]
     cloud.delete_code(caller, code.access_code_id)
     attempt = cloud.finished_attempt(code.workspace_id, "DELETE_ACCESS_CODE", {})
+    attempt.device_id = code.device_id
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
@@ -285,7 +296,7 @@ def update_unmanaged(ctx: Context, p: BaseModel) -> dict[str, Any]:
     caller = ctx.require_caller()
     record = cloud.unmanaged_code(caller, p.access_code_id)  # type: ignore[attr-defined]
     if p.is_managed:  # type: ignore[attr-defined]
-        cloud.convert_to_managed(caller, record.access_code_id)
+        cloud.convert_to_managed(caller, record.access_code_id, is_external_modification_allowed=_external(p))
     return {}
 
 
@@ -299,5 +310,15 @@ def delete_unmanaged(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/access_codes/unmanaged/convert_to_managed")
 def convert_to_managed(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.convert_to_managed(ctx.require_caller(), p.access_code_id)  # type: ignore[attr-defined]
+    ctx.cloud.convert_to_managed(
+        ctx.require_caller(), p.access_code_id, is_external_modification_allowed=_external(p)  # type: ignore[attr-defined]
+    )
     return {}
+
+
+def _external(p: BaseModel) -> bool:
+    """`is_external_modification_allowed`, or its older name `allow_external_modification`."""
+    value = getattr(p, "is_external_modification_allowed", None)
+    if value is None:
+        value = getattr(p, "allow_external_modification", None)
+    return bool(value)

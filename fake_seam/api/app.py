@@ -40,6 +40,12 @@ class Api:
         # Called after each request with (method, path, params, status, body): the recorder.
         self.observers: list[Callable[[str, str, dict[str, Any], int, bytes], None]] = []
 
+    def next_request_id(self) -> str:
+        """`request1`, `request2`, ... as Seam's fake numbers them (tests check the prefix)."""
+        with self.fake.lock:
+            self.requests += 1
+            return f"request{self.requests}"
+
     def handle(
         self,
         method: str,
@@ -50,8 +56,7 @@ class Api:
         base_url: str = "",
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         with self.fake.lock:
-            self.requests += 1
-            request_id = f"request{self.requests}"
+            request_id = self.next_request_id()
             status, payload, content_type = self._answer(method, path, query, headers, body, base_url)
             if self.observers:
                 params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
@@ -101,7 +106,11 @@ class Api:
                 405,
             )
         fake.timeline.run_until()
-        caller = fake.cloud.authenticate(headers) if endpoint.auth else None
+        caller = (
+            fake.cloud.authenticate(headers, workspace_required=endpoint.workspace_required)
+            if endpoint.auth
+            else None
+        )
         if caller is not None and path in fake.outages.get(caller.workspace_id, ()):
             # A gateway in front of Seam answers, not Seam: no Seam error body.
             return 503, b"Service Unavailable", b"text/plain; charset=utf-8"
@@ -128,7 +137,8 @@ class Api:
         result = endpoint.handler(ctx, params)
         # Zero-delay writes land at once, as the hardware would have it.
         fake.timeline.run_until()
-        result["ok"] = True
+        if endpoint.ok:
+            result["ok"] = True
         return 200, dumps(result), JSON
 
 
@@ -153,7 +163,11 @@ def build_app(fake: FakeSeam) -> Starlette:
     api = fake.api
 
     async def health(request: Request) -> Response:
-        return Response(b'{"ok":true,"msg":"I\'m one with the Force"}', media_type="application/json")
+        return Response(
+            b'{"ok":true,"msg":"I\'m one with the Force"}',
+            media_type="application/json",
+            headers={"seam-request-id": api.next_request_id()},
+        )
 
     async def seam_route(request: Request) -> Response:
         body = await request.body()

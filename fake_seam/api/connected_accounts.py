@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from fake_seam.api.devices import matches_metadata
 from fake_seam.api.routing import Context, given, paginate, route
 from fake_seam.seam import shapes
 from fake_seam.seam.errors import invalid_input, not_found
@@ -43,7 +44,7 @@ def list_accounts(ctx: Context, p: BaseModel) -> dict[str, Any]:
     accounts = visible_accounts(ctx)
     has = getattr(p, "custom_metadata_has", None)
     if has:
-        accounts = [a for a in accounts if all(a.custom_metadata.get(k) == v for k, v in has.items())]
+        accounts = [a for a in accounts if matches_metadata(a.custom_metadata, has)]
     search = getattr(p, "search", None)
     if search:
         needle = search.lower()
@@ -73,7 +74,7 @@ def update_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
     manage = getattr(p, "automatically_manage_new_devices", None)
     if manage is not None:
         account.automatically_manage_new_devices = manage
-    return {}
+    return {"connected_account": shapes.connected_account(ctx.cloud, account)}
 
 
 @route("/connected_accounts/delete")

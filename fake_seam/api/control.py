@@ -69,7 +69,8 @@ def lock_device(ctx: Context, device_id: str):  # noqa: ANN201
 # -- Seam's fake's own routes ---------------------------------------------------------
 
 
-@control("/_fake/default_seed")
+# A flat map from seed name to value, as Seam's fake sends it: no `ok` among the names.
+@route("/_fake/default_seed", auth=False, methods=BOTH, params=ControlParams, ok=False)
 def default_seed(ctx: Context, p: BaseModel) -> dict[str, Any]:
     return dict(ctx.cloud.seed_aliases)
 

@@ -53,6 +53,39 @@ def find_device(ctx: Context, p: BaseModel, *, managed: bool | None = True):  # 
     raise invalid_input("device_id", "Required")
 
 
+def matches_metadata(stored: dict[str, Any], wanted: dict[str, Any] | None) -> bool:
+    """`custom_metadata_has`: every key present with that value (null: the key is unset; an
+    empty string: the key is left out of the filter, as Seam documents). A query string
+    carries `true`/`false` as text, which matches a boolean stored under the key."""
+    if not wanted:
+        return True
+    for key, value in wanted.items():
+        if value == "":
+            continue
+        have = stored.get(key)
+        if have != value and not (isinstance(have, bool) and value == str(have).lower()):
+            return False
+    return True
+
+
+def json_filters(ctx: Context, devices: list[Any], p: BaseModel) -> list[Any]:
+    """The filters on custom metadata and on the device's `can_*` flags (`include_if`: all
+    true; `exclude_if`: none true). Devices are shaped only when a flag filter needs it."""
+    has = getattr(p, "custom_metadata_has", None)
+    if has:
+        devices = [d for d in devices if matches_metadata(d.custom_metadata, has)]
+    include = getattr(p, "include_if", None) or []
+    exclude = getattr(p, "exclude_if", None) or []
+    if include or exclude:
+        kept = []
+        for device in devices:
+            shape = shapes.device(ctx.cloud, device)
+            if all(shape.get(f) is True for f in include) and not any(shape.get(f) is True for f in exclude):
+                kept.append(device)
+        devices = kept
+    return devices
+
+
 @route("/devices/get")
 def get_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
     return {"device": shapes.device(ctx.cloud, find_device(ctx, p))}
@@ -60,7 +93,7 @@ def get_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/devices/list")
 def list_devices(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    devices = ctx.cloud.list_devices(ctx.require_caller(), **list_filters(p))
+    devices = json_filters(ctx, ctx.cloud.list_devices(ctx.require_caller(), **list_filters(p)), p)
     page, pagination = paginate(ctx, devices, p)
     return {"devices": [shapes.device(ctx.cloud, d) for d in page], "pagination": pagination}
 
@@ -110,7 +143,8 @@ def get_unmanaged_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/devices/unmanaged/list")
 def list_unmanaged_devices(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    devices = ctx.cloud.list_devices(ctx.require_caller(), managed=False, **list_filters(p))
+    caller = ctx.require_caller()
+    devices = json_filters(ctx, ctx.cloud.list_devices(caller, managed=False, **list_filters(p)), p)
     page, pagination = paginate(ctx, devices, p)
     return {"devices": [shapes.device(ctx.cloud, d) for d in page], "pagination": pagination}
 

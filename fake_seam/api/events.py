@@ -40,6 +40,12 @@ def as_set(p: BaseModel, one: str, many: str) -> set[str] | None:
     return set(values or []) | ({single} if single is not None else set())
 
 
+def millis(seconds: float) -> int:
+    """The millisecond a timestamp shows as: rounded to microseconds (as `datetime` does),
+    then truncated (as Seam's `...T10:00:00.123Z` format does)."""
+    return round(seconds * 1_000_000) // 1000
+
+
 @route("/events/list")
 def list_events(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
@@ -59,7 +65,10 @@ def list_events(ctx: Context, p: BaseModel) -> dict[str, Any]:
     else:
         raise invalid_input("since", "Either since or between is required")
     log = cloud.events_by_workspace.get(caller.workspace_id, [])
-    first = bisect.bisect_left(log, start, key=lambda e: e.occurred_at)
+    # Compared at the millisecond an event shows (`occurred_at` has ms), so `since` set to a
+    # shown time, or to a clock reading with more digits, includes events at that instant.
+    first = bisect.bisect_left(log, millis(start), key=lambda e: millis(e.occurred_at))
+    end = millis(end) if end is not None else None
     devices = as_set(p, "device_id", "device_ids")
     codes = as_set(p, "access_code_id", "access_code_ids")
     types = as_set(p, "event_type", "event_types")
@@ -69,7 +78,7 @@ def list_events(ctx: Context, p: BaseModel) -> dict[str, Any]:
     limit = getattr(p, "limit", None) or 500
     out = []
     for event in log[first:]:
-        if end is not None and event.occurred_at > end:
+        if end is not None and millis(event.occurred_at) > end:
             break
         fields = event.fields
         if devices is not None and fields.get("device_id") not in devices:
@@ -109,6 +118,9 @@ def list_action_attempts(ctx: Context, p: BaseModel) -> dict[str, Any]:
         ]
     else:
         attempts = list(cloud.attempts_by_workspace.get(caller.workspace_id, {}).values())
+    device_id = getattr(p, "device_id", None)
+    if device_id is not None:
+        attempts = [a for a in attempts if a.device_id == device_id]
     for attempt in attempts:
         cloud.settle_attempt(attempt)
     page, pagination = paginate(ctx, attempts, p)

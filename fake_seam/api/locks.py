@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from fake_seam.api.devices import find_device, list_filters
+from fake_seam.api.devices import find_device, json_filters, list_filters
 from fake_seam.api.routing import Context, paginate, route
 from fake_seam.seam import shapes
 from fake_seam.seam.errors import invalid_input
@@ -26,7 +26,7 @@ def get_lock(ctx: Context, p: BaseModel) -> dict[str, Any]:
 @route("/locks/list")
 def list_locks(ctx: Context, p: BaseModel) -> dict[str, Any]:
     devices = ctx.cloud.list_devices(ctx.require_caller(), locks_only=True, **list_filters(p))
-    page, pagination = paginate(ctx, devices, p)
+    page, pagination = paginate(ctx, json_filters(ctx, devices, p), p)
     shaped = [shapes.device(ctx.cloud, d) for d in page]
     return {"locks": shaped, "devices": shaped, "pagination": pagination}
 
@@ -35,6 +35,7 @@ def door(ctx: Context, p: BaseModel, *, lock: bool) -> dict[str, Any]:
     attempt = ctx.cloud.lock_or_unlock(
         ctx.require_caller(), p.device_id, lock=lock, sync=bool(getattr(p, "sync", False))  # type: ignore[attr-defined]
     )
+    attempt.device_id = p.device_id  # type: ignore[attr-defined]
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
@@ -55,6 +56,7 @@ def keypad_code_entry(ctx: Context, p: BaseModel) -> dict[str, Any]:
         raise invalid_input("device_id", f"Device {device.device_id} has no keypad")
     ctx.cloud.keypad_entry(device, p.code)  # type: ignore[attr-defined]
     attempt = ctx.cloud.finished_attempt(device.workspace_id, "SIMULATE_KEYPAD_CODE_ENTRY")
+    attempt.device_id = device.device_id
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
@@ -65,4 +67,5 @@ def manual_lock_via_keypad(ctx: Context, p: BaseModel) -> dict[str, Any]:
         raise invalid_input("device_id", f"Device {device.device_id} has no keypad")
     ctx.cloud.manual_lock(device)
     attempt = ctx.cloud.finished_attempt(device.workspace_id, "SIMULATE_MANUAL_LOCK_VIA_KEYPAD")
+    attempt.device_id = device.device_id
     return {"action_attempt": shapes.action_attempt(attempt)}

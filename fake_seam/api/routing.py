@@ -47,6 +47,8 @@ class Endpoint:
     auth: bool = True
     methods: frozenset[str] | None = None  # None: the methods Seam's spec lists
     params: type[BaseModel] | None = None  # None: the model generated from Seam's spec
+    ok: bool = True  # add `"ok": true` to the body (not to a flat dump like /_fake/default_seed)
+    workspace_required: bool = True  # False: a personal access token needs no seam-workspace
 
 
 HANDLERS: dict[str, Endpoint] = {}
@@ -58,10 +60,12 @@ def route(
     auth: bool = True,
     methods: tuple[str, ...] | None = None,
     params: type[BaseModel] | None = None,
+    ok: bool = True,
+    workspace_required: bool = True,
 ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         HANDLERS[path] = Endpoint(
-            path, handler, auth, frozenset(methods) if methods else None, params
+            path, handler, auth, frozenset(methods) if methods else None, params, ok, workspace_required
         )
         return handler
 

@@ -15,8 +15,9 @@ def get_workspace(ctx: Context, p: BaseModel) -> dict[str, Any]:
     return {"workspace": shapes.workspace(ctx.cloud.workspace(ctx.require_caller().workspace_id))}
 
 
-@route("/workspaces/list")
+@route("/workspaces/list", workspace_required=False)
 def list_workspaces(ctx: Context, p: BaseModel) -> dict[str, Any]:
+    """An API key sees its own workspace; a personal access token every workspace it may use."""
     caller = ctx.require_caller()
     cloud = ctx.cloud
     ids = caller.user_workspace_ids or frozenset({caller.workspace_id})
@@ -24,7 +25,7 @@ def list_workspaces(ctx: Context, p: BaseModel) -> dict[str, Any]:
     return {"workspaces": [shapes.workspace(w) for w in workspaces]}
 
 
-@route("/workspaces/create")
+@route("/workspaces/create", workspace_required=False)
 def create_workspace(ctx: Context, p: BaseModel) -> dict[str, Any]:
     caller = ctx.require_caller()
     cloud = ctx.cloud

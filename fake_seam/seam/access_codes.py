@@ -31,18 +31,25 @@ class AccessCodeRules(State):
         return lock
 
     def taken_codes(self, device: Device, *, besides: str | None = None) -> set[str]:
-        """PINs in use on a device: on the lock, being written, or waiting for their start."""
-        taken = set(device.lock.codes_on_lock()) if device.lock else set()
-        for code in self.codes_by_device.get(device.device_id, {}).values():
+        """PINs in use on a device: in a slot, being written, or waiting for their start.
+
+        A slot being erased (its code deleted or ended) does not count: a write queued after
+        the erase lands after it, so deleting a code and re-using its PIN at once just works.
+        `besides` leaves one code's own PIN out (it may keep it on update).
+        """
+        codes = self.codes_by_device.get(device.device_id, {})
+        taken: set[str] = set()
+        if device.lock is not None:
+            for slot in device.lock.occupied():
+                owner = codes.get(slot.key)
+                if owner is not None and (
+                    owner.deleted or owner.status == "removing" or owner.access_code_id == besides
+                ):
+                    continue
+                taken.add(slot.code)
+        for code in codes.values():
             if code.access_code_id != besides and code.status != "removing" and not code.deleted:
                 taken.add(code.code)
-        if besides is not None and device.lock is not None:
-            slot = device.lock.slot_of(besides)
-            if slot is not None and not any(
-                c.code == slot.code and c.access_code_id != besides
-                for c in self.codes_by_device.get(device.device_id, {}).values()
-            ):
-                taken.discard(slot.code)
         return taken
 
     def visible_codes(self, device: Device) -> list[AccessCode]:
@@ -97,8 +104,15 @@ class AccessCodeRules(State):
 
     def generate_pin(self, device: Device, length: int | None = None) -> str:
         assert device.lock is not None
+        lengths = device.lock.rules.supported_code_lengths
+        if length is not None and int(length) not in lengths:
+            # Seam: "If the device does not support the preferred code length, Seam reverts to
+            # using the shortest supported code length."
+            length = min(lengths)
         try:
-            return device.lock.rules.generate(self.pin_rng, self.taken_codes(device), length)
+            return device.lock.rules.generate(
+                self.pin_rng, self.taken_codes(device), int(length) if length else None
+            )
         except PinRejected as rejected:
             raise SeamError("no_code_available", str(rejected).capitalize(), 400) from None
 
@@ -123,7 +137,10 @@ class AccessCodeRules(State):
         is_one_time_use: bool = False,
         is_offline_access_code: bool = False,
         preferred_code_length: int | None = None,
-    ) -> AccessCode:
+        dry_run: bool = False,
+    ) -> AccessCode | None:
+        """A new code on a device. With `dry_run`, only the checks: raise or return None, so a
+        request creating several codes can refuse them all before storing any."""
         device = self.access_code_device(caller, device_id)
         self.check_window(starts_at, ends_at)
         time_bound = ends_at is not None
@@ -143,8 +160,12 @@ class AccessCodeRules(State):
             )
         if code is not None:
             self.check_code(device, code)
+        elif dry_run:
+            return None
         else:
             code = self.generate_pin(device, preferred_code_length)
+        if dry_run:
+            return None
         if time_bound and starts_at is None:
             starts_at = self.now()
         record = AccessCode(
@@ -164,14 +185,20 @@ class AccessCodeRules(State):
         )
         self.add_code(record)
         self.emit_code_event(record, "access_code.created")
+        # The guest's code is queued before the pool's backups, so on a nearly full lock the
+        # backups, not the guest, are the ones left without a slot.
+        self.reconcile(record)
         if use_backup_access_code_pool:
             self.activate_pool(device)
-        self.reconcile(record)
         return record
 
     # -- update -----------------------------------------------------------------------
 
-    def update_code(self, caller: Caller, access_code_id: str, **changes: Any) -> AccessCode:
+    def update_code(
+        self, caller: Caller, access_code_id: str, *, dry_run: bool = False, **changes: Any
+    ) -> AccessCode:
+        """Change a code; every check runs before anything changes. With `dry_run`, only the
+        checks (so `update_multiple` can refuse the whole group before touching any code)."""
         record = self.code(caller, access_code_id)
         device = self.devices[record.device_id]
         if "device_id" in changes and changes["device_id"] not in (None, record.device_id):
@@ -200,15 +227,26 @@ class AccessCodeRules(State):
         pin = changes.get("code")
         if pin is not None and pin != record.code:
             self.check_code(device, pin, besides=record.access_code_id)
+        if dry_run:
+            return record
         # Everything checked: now change the record.
         changed = []
+        # Seam's event lists each change as {property, from, to} (strings or null).
+        changed_properties: list[dict[str, Any]] = []
         if "name" in changes and changes["name"] != record.name:
+            changed_properties.append({"property": "name", "from": record.name, "to": changes["name"]})
             record.name = changes["name"]
             changed.append("name")
         if pin is not None and pin != record.code:
+            changed_properties.append({"property": "code", "from": record.code, "to": pin})
             record.code = pin
             changed.append("code")
         if (starts_at, ends_at) != (record.starts_at, record.ends_at):
+            from fake_seam.seam.shapes import ts
+
+            for prop, old, new in (("starts_at", record.starts_at, starts_at), ("ends_at", record.ends_at, ends_at)):
+                if old != new:
+                    changed_properties.append({"property": prop, "from": ts(old), "to": ts(new)})
             record.starts_at, record.ends_at = starts_at, ends_at
             record.type = "time_bound" if ends_at is not None else "ongoing"
             changed.append("time_frame")
@@ -218,12 +256,17 @@ class AccessCodeRules(State):
         if changes.get("use_backup_access_code_pool"):
             self.activate_pool(device)
         if changed:
-            self.emit_code_event(record, "access_code.changed", changed_properties=changed)
+            self.emit_code_event(record, "access_code.changed", changed_properties=changed_properties)
             backup = self.pulled_backup_of(record)
             if backup is not None and "time_frame" in changed:
-                # A pulled backup lives exactly as long as its original.
+                # A pulled backup lives exactly as long as its original (an original made
+                # ongoing makes its backup ongoing too).
                 backup.ends_at = record.ends_at
+                backup.type = record.type
+                if record.ends_at is None:
+                    backup.starts_at = None
                 self.reconcile(backup)
+                self.pool_changed(device)
             self.reconcile(record)
         return record
 
@@ -271,6 +314,10 @@ class AccessCodeRules(State):
             )
             if lock.slot_of(key) is not None or lock.in_flight(key):
                 lock.erase(key)
+            # Nothing is being written now: no failure to retry, no delay to warn about.
+            record.cancel_jobs("retry", "delay")
+            record.errors.clear()
+            record.warnings.pop("delay_in_setting_on_device", None)
             record.status = "unset"
             record.is_scheduled_on_device = False
             return
@@ -287,9 +334,15 @@ class AccessCodeRules(State):
         slot = lock.slot_of(key)
         window = self.window_of(record, lock)
         pending = lock.pending.get(key)
-        if pending is not None and not pending.erase:
-            if (pending.code, pending.name, pending.window) == (record.code, record.name, window):
+        if pending is not None:
+            if not pending.erase and (pending.code, pending.name, pending.window) == (
+                record.code,
+                record.name,
+                window,
+            ):
                 return  # already being written
+            # A different write, or an erase (the code was due later and is due now again):
+            # the new write replaces it on the lock's queue.
         elif (
             slot is not None
             and (slot.code, slot.name, (slot.starts_at, slot.ends_at)) == (record.code, record.name, window)
@@ -358,6 +411,8 @@ class AccessCodeRules(State):
         record.cancel_jobs()
         record.status = "removing"
         record.warnings.pop("delay_in_setting_on_device", None)
+        if record.is_backup:
+            self.backup_leaving(record)
         backup = self.pulled_backup_of(record)
         if backup is not None and not backup.deleted:
             self.remove(backup)
@@ -405,7 +460,8 @@ class AccessCodeRules(State):
         record.cancel_jobs("delay")
         message = ERROR_MESSAGES.get(error_code, f"Failed to set code on device ({error_code}).")
         record.errors = {error_code: (self.now(), message)}
-        record.status = "setting"
+        # The status stays what the write made it: `setting`, or `unset` for a natively
+        # scheduled code whose preload failed before its start.
         self.emit_code_event(record, "access_code.failed_to_set_on_device", with_state=True)
         record.jobs["retry"] = self.timeline.after(
             self.settings.retry_seconds, lambda: self.retry(record), f"retry {record.access_code_id}"
@@ -424,6 +480,10 @@ class AccessCodeRules(State):
     def emit_code_event(
         self, record: AccessCode, event_type: str, *, with_state: bool = False, **extra: Any
     ) -> None:
+        if record.is_backup and not record.pulled:
+            # Pool codes are hidden from clients until pulled: no events name them either
+            # (a webhook about one would send a client pulling a backup for a backup).
+            return
         device = self.devices.get(record.device_id)
         fields: dict[str, Any] = {
             "access_code_id": record.access_code_id,

@@ -34,9 +34,14 @@ class BackupPoolRules(AccessCodeRules):
             raise invalid_input("use_backup_access_code_pool", BACKUP_POOL_UNSUPPORTED)
 
     def activate_pool(self, device: Device) -> None:
-        """The first create with `use_backup_access_code_pool: true`; never undone by a create."""
+        """The first create with `use_backup_access_code_pool: true`; never undone by a create.
+
+        A pool switched off with `devices/update {backup_access_code_pool_enabled: false}` stays
+        off until switched on the same way: a booking system that always asks for the pool does
+        not override the operator who turned it off.
+        """
         pool = device.pool
-        if pool.active and pool.enabled:
+        if pool.active:
             return
         pool.active = pool.enabled = True
         self.refill(device)
@@ -105,9 +110,10 @@ class BackupPoolRules(AccessCodeRules):
         pool = device.pool
         if not (pool.enabled and device.is_managed and device.lock is not None):
             return
-        # A smaller target sheds unpulled backups, those still being written first.
+        # A smaller target sheds unpulled backups: those still being written first, then the
+        # newest, so the oldest (pulled first) stay.
         while len(pool.members) > pool.target_size:
-            spare = sorted(self.pool_codes(device), key=lambda c: c.status == "set")[0]
+            spare = sorted(reversed(self.pool_codes(device)), key=lambda c: c.status == "set")[0]
             self.remove(spare)
         while len(pool.members) < pool.target_size:
             try:
@@ -129,12 +135,38 @@ class BackupPoolRules(AccessCodeRules):
             pool.members.append(backup.access_code_id)
             self.write(backup)
 
-    def nudge_blocked_backups(self, device: Device) -> None:
-        """A slot came free: backups that found none try again now rather than at their retry."""
-        for backup in self.pool_codes(device):
-            if "retry" in backup.jobs and "no_space_for_access_code_on_device" in backup.errors:
-                backup.cancel_jobs("retry")
-                self.reconcile(backup)
+    def slot_freed(self, device: Device) -> None:
+        """A slot came free: codes that found none try again now rather than at their retry.
+
+        Guests' codes go first, so a refilling pool never takes the slot a guest is waiting for.
+        """
+        waiting = [
+            c
+            for c in self.codes_by_device.get(device.device_id, {}).values()
+            if not c.deleted
+            and "retry" in c.jobs
+            and "no_space_for_access_code_on_device" in c.errors
+        ]
+        lock = device.lock
+        if lock is None:
+            return
+        # Only as many as there are slots nobody is already being written into.
+        claimed = sum(
+            1 for key, w in lock.pending.items() if not w.erase and lock.slot_of(key) is None
+        )
+        room = lock.free_slot_count() - claimed
+        for code in sorted(waiting, key=lambda c: c.is_backup)[: max(room, 0)]:
+            code.cancel_jobs("retry")
+            self.reconcile(code)
+
+    def backup_leaving(self, record: AccessCode) -> None:
+        """A backup starts being erased: it is no longer part of the pool (nor active)."""
+        device = self.devices.get(record.device_id)
+        if device is None:
+            return
+        if record.access_code_id in device.pool.members:
+            device.pool.members.remove(record.access_code_id)
+        self.pool_changed(device)
 
     def backup_gone(self, record: AccessCode) -> None:
         device = self.devices.get(record.device_id)
@@ -145,8 +177,8 @@ class BackupPoolRules(AccessCodeRules):
             pool.members.remove(record.access_code_id)
         if record.access_code_id in pool.pulled:
             pool.pulled.remove(record.access_code_id)
+        self.slot_freed(device)
         self.refill(device)
-        self.nudge_blocked_backups(device)
         self.pool_changed(device)
 
     # -- pull -------------------------------------------------------------------------
@@ -230,7 +262,9 @@ class BackupPoolRules(AccessCodeRules):
             for c in self.pool_codes(device)
         )
         short_of_codes = live and len(pool.members) < pool.target_size  # no PIN or slot to try
-        self.set_condition(device, "errors", "empty_backup_access_code_pool", live and not ready)
+        self.set_condition(
+            device, "errors", "empty_backup_access_code_pool", live and pool.target_size > 0 and not ready
+        )
         self.set_condition(
             device,
             "warnings",

@@ -15,6 +15,10 @@ LOCK_CAPABILITIES = ["access_code", "lock"]
 
 
 class DeviceRules(BackupPoolRules):
+    # Why devices are going offline, for `device.disconnected`: an account going away takes its
+    # devices with it as `account_disconnected`.
+    disconnect_reason: str = "device_disconnected"
+
     # -- making devices ---------------------------------------------------------------
 
     def add_lock(
@@ -188,8 +192,9 @@ class DeviceRules(BackupPoolRules):
             self.set_pool_enabled(device, backup_access_code_pool_enabled)
         if is_managed is not None and is_managed != device.is_managed:
             if not is_managed:
-                self.drop_pool_codes(device)
+                # Unmanaged first, so the backups leaving do not trigger a refill.
                 device.is_managed = False
+                self.drop_pool_codes(device)
                 self.emit_device_event(device, "device.converted_to_unmanaged")
             else:
                 device.is_managed = True
@@ -236,13 +241,17 @@ class DeviceRules(BackupPoolRules):
                 connected_account_errors=[self.account_error(account)],
                 connected_account_warnings=[],
             )
-            for device in list(self.devices_by_workspace[account.workspace_id].values()):
-                if device.connected_account_id == account.connected_account_id:
-                    self.set_online(device, False)
+            self.disconnect_reason = "account_disconnected"
+            try:
+                for device in list(self.devices_by_workspace[account.workspace_id].values()):
+                    if device.connected_account_id == account.connected_account_id:
+                        self.set_online(device, False)
+            finally:
+                self.disconnect_reason = "device_disconnected"
         return account
 
     def account_error(self, account: ConnectedAccount) -> dict[str, Any]:
-        from fake_seam.clock import to_datetime, iso
+        from fake_seam.clock import iso, to_datetime
 
         return {
             "error_code": "account_disconnected",
@@ -278,7 +287,7 @@ class DeviceRules(BackupPoolRules):
             # Taken off early (its start moved later): it will be written again at its start.
             record.is_scheduled_on_device = False
         if device is not None:
-            self.nudge_blocked_backups(device)
+            self.slot_freed(device)
 
     def connectivity_changed(self, lock: SimulatedLock, online: bool) -> None:
         device = self.locks_by_id.get(lock.lock_id)
@@ -293,7 +302,9 @@ class DeviceRules(BackupPoolRules):
             self.emit_device_event(
                 device,
                 "device.disconnected",
-                error_code="device_offline",
+                # The event's enum (device_disconnected | account_disconnected | hub_disconnected);
+                # the device error stays device_offline.
+                error_code=self.disconnect_reason,
                 **{k: v for k, v in self.error_fields(device).items()},
             )
         self.pool_changed(device)

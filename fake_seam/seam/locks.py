@@ -102,10 +102,13 @@ class LockRules(DeviceRules):
         assert device.lock is not None
         slot = device.lock.enter_pin(code)
         if slot is None:
-            self.emit_device_event(device, "lock.access_denied", reason="invalid_code")
+            self.emit_device_event(
+                device, "lock.access_denied",
+                reason={"reason_code": "unknown_code", "message": "The code entered is not on the lock"},
+            )
             return None
         owner = self.access_codes.get(slot.key) or self.unmanaged.get(slot.key)
-        fields: dict[str, Any] = {"method": "keypad", "code": code}
+        fields: dict[str, Any] = {"method": "keycode", "code": code}  # Seam's enum: a PIN was used
         if owner is not None:
             fields["access_code_id"] = owner.access_code_id
             fields["access_code_is_managed"] = isinstance(owner, AccessCode)
@@ -116,7 +119,7 @@ class LockRules(DeviceRules):
     def manual_lock(self, device: Device) -> None:
         assert device.lock is not None
         device.lock.locked = True
-        self.emit_device_event(device, "lock.locked", method="keypad")
+        self.emit_device_event(device, "lock.locked", method="manual")  # a button on the lock
 
     # -- unmanaged access codes -------------------------------------------------------
 
@@ -179,13 +182,15 @@ class LockRules(DeviceRules):
             device_id=device.device_id,
             connected_account_id=device.connected_account_id,
         )
-        self.nudge_blocked_backups(device)
+        self.slot_freed(device)
 
     def drop_unmanaged(self, record: UnmanagedAccessCode) -> None:
         self.unmanaged.pop(record.access_code_id, None)
         self.unmanaged_by_device.get(record.device_id, {}).pop(record.access_code_id, None)
 
-    def convert_to_managed(self, caller: Caller, access_code_id: str) -> AccessCode:
+    def convert_to_managed(
+        self, caller: Caller, access_code_id: str, *, is_external_modification_allowed: bool = False
+    ) -> AccessCode:
         record = self.unmanaged_code(caller, access_code_id)
         device = self.device(caller, record.device_id)
         assert device.lock is not None
@@ -199,6 +204,7 @@ class LockRules(DeviceRules):
             type="ongoing",
             created_at=record.created_at,
             status="set",
+            is_external_modification_allowed=is_external_modification_allowed,
         )
         device.lock.rekey(record.access_code_id, record.access_code_id, SlotOrigin.MANAGED)
         self.add_code(managed)
@@ -230,17 +236,19 @@ class LockRules(DeviceRules):
                 self.emit(device.workspace_id, "access_code.unmanaged.removed",
                           access_code_id=key, device_id=device.device_id,
                           connected_account_id=device.connected_account_id)
+                self.slot_freed(device)
             else:
                 unmanaged.code = new_code
             return
         record = self.access_codes.get(key)
-        if record is None or record.deleted:
-            return
+        if record is None or record.deleted or record.status == "removing":
+            return  # Seam is erasing it anyway: its queued erase clears whatever is left
         if record.is_external_modification_allowed:
             if new_code is None:
                 self.emit_code_event(record, "access_code.deleted_external_to_seam")
                 record.deleted = True
                 self.gone(record, had_slot=False)
+                self.slot_freed(device)
             else:
                 record.code = new_code
                 self.emit_code_event(record, "access_code.modified_external_to_seam")
@@ -250,5 +258,4 @@ class LockRules(DeviceRules):
             record,
             "access_code.deleted_external_to_seam" if new_code is None else "access_code.modified_external_to_seam",
         )
-        record.status = "setting"
         self.write(record)

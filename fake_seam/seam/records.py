@@ -140,3 +140,4 @@ class ActionAttempt:
     # What a poll turns a pending attempt into, unless a test steers it.
     outcome: tuple[str, dict[str, Any] | None, dict[str, Any] | None] | None = None
     steered: bool = False
+    device_id: str | None = None  # the device acted on (action_attempts/list?device_id=)

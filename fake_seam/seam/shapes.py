@@ -138,11 +138,9 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
         "device_id": d.device_id,
         "device_type": d.device_type,
         "display_name": name,
-        "nickname": d.nickname,
         "space_ids": [],
         "capabilities_supported": capabilities,
         "properties": properties,
-        "location": None,
         "connected_account_id": d.connected_account_id,
         "workspace_id": d.workspace_id,
         "errors": device_errors(d),
@@ -152,6 +150,8 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
         "custom_metadata": dict(d.custom_metadata),
         **flags,
     }
+    if d.nickname is not None:  # optional and not nullable in Seam's schema: absent when unset
+        out["nickname"] = d.nickname
     if not d.is_managed:
         # Unmanaged devices show only what Seam's `unmanaged_device` schema lists.
         keep = {"device_id", "device_type", "connected_account_id", "capabilities_supported",
@@ -290,13 +290,8 @@ def workspace(w: Workspace) -> dict[str, Any]:
         "is_sandbox": w.is_sandbox,
         "is_suspended": False,
         "connect_partner_name": w.connect_partner_name,
-        "connect_webview_customization": {
-            "inviter_logo_url": None,
-            "logo_shape": None,
-            "primary_button_color": None,
-            "primary_button_text_color": None,
-            "success_message": None,
-        },
+        # Every customization field is optional and none is nullable: unset ones are absent.
+        "connect_webview_customization": {},
         "is_publishable_key_auth_enabled": False,
         "organization_id": None,
     }

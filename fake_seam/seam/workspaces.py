@@ -172,8 +172,11 @@ class WorkspaceRules(LockRules):
 
     # -- credentials ------------------------------------------------------------------
 
-    def authenticate(self, headers: dict[str, str]) -> Caller:
-        """The caller behind a request's headers, or 401 (as Seam answers)."""
+    def authenticate(self, headers: dict[str, str], *, workspace_required: bool = True) -> Caller:
+        """The caller behind a request's headers, or 401 (as Seam answers). Routes that work
+        without a workspace (`workspace_required=False`: workspaces/list, workspaces/create,
+        what the SDK's `SeamWithoutWorkspace` calls) take a personal access token alone; the
+        caller's `workspace_id` is then empty."""
         authorization = headers.get("authorization", "")
         token = ""
         if authorization[:7].lower() == "bearer ":
@@ -189,6 +192,11 @@ class WorkspaceRules(LockRules):
             return Caller(creds.api_keys[token], "api_key")
         if token in creds.personal_access_tokens:
             workspace_id = headers.get("seam-workspace") or headers.get("seam-workspace-id")
+            if not workspace_id and not workspace_required:
+                return Caller(
+                    "", "personal_access_token",
+                    user_workspace_ids=frozenset(creds.personal_access_tokens[token]), token=token,
+                )
             if not workspace_id:
                 raise SeamError(
                     "missing_workspace_id",

@@ -267,11 +267,13 @@ class SimulatedLock:
         if self.online:
             return
         self.online = True
-        if self.listener:
-            self.listener.connectivity_changed(self, True)
+        # Held writes are on their way again before anyone is told the lock is back, so a
+        # listener looking at the queue sees them in flight, not held.
         for write in list(self.pending.values()):
             if write.held:
                 self._schedule(write)
+        if self.listener:
+            self.listener.connectivity_changed(self, True)
 
     # -- the keypad -------------------------------------------------------------------
 

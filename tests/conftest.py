@@ -1,0 +1,35 @@
+"""Fixtures of fake-seam's own tests. (The plugin's `fake_seam`, `seam`, `async_seam` and
+`fake_seam_server` are for users; these names stay clear of them.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from fake_seam.fake import DEFAULT_API_KEY, DEFAULT_ENDPOINT, FakeSeam
+
+
+@pytest.fixture
+def fake() -> FakeSeam:
+    """A fresh fake with the default seed and a frozen clock: time moves only when told."""
+    return FakeSeam(frozen=True)
+
+
+@pytest.fixture
+def sdk(fake: FakeSeam) -> Any:
+    """The official `seam.Seam`, API key of workspace 1, wired to `fake` in-process."""
+    return fake.client()
+
+
+@pytest.fixture
+def raw(fake: FakeSeam) -> Iterator[httpx.Client]:
+    """Plain httpx to `fake`, with workspace 1's API key: for what the SDK cannot send."""
+    with httpx.Client(
+        transport=fake.transport(),
+        base_url=DEFAULT_ENDPOINT,
+        headers={"authorization": f"Bearer {DEFAULT_API_KEY}"},
+    ) as client:
+        yield client

@@ -1,0 +1,161 @@
+"""The clock and the timeline: one source of time, jobs strictly in time order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from fake_seam.clock import Clock, Timeline, iso, to_datetime
+from fake_seam.fake import FakeSeam
+
+T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+def test_frozen_clock_stays_put_until_moved() -> None:
+    clock = Clock(T0, frozen=True)
+    assert clock.now() == T0
+    assert clock.now() == T0
+    clock.advance(90)
+    assert clock.now() == T0 + timedelta(seconds=90)
+    clock.advance(timedelta(hours=1))
+    assert clock.now() == T0 + timedelta(seconds=3690)
+
+
+def test_clock_never_goes_backwards_by_advance() -> None:
+    clock = Clock(T0, frozen=True)
+    with pytest.raises(ValueError):
+        clock.advance(-1)
+    assert clock.now() == T0
+
+
+def test_set_moves_a_frozen_clock_anywhere() -> None:
+    clock = Clock(T0, frozen=True)
+    clock.set("2030-01-01T00:00:00Z")
+    assert clock.now() == datetime(2030, 1, 1, tzinfo=UTC)
+    clock.set(T0 - timedelta(days=1))
+    assert clock.now() == T0 - timedelta(days=1)
+
+
+def test_unfrozen_clock_follows_wall_time_with_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    wall = [1_000_000.0]
+    monkeypatch.setattr(Clock, "_wall", staticmethod(lambda: wall[0]))
+    clock = Clock(T0)
+    assert clock.now() == T0
+    wall[0] += 5
+    assert clock.now() == T0 + timedelta(seconds=5)
+    clock.freeze()
+    wall[0] += 100
+    assert clock.now() == T0 + timedelta(seconds=5)
+    clock.freeze(False)
+    wall[0] += 1
+    assert clock.now() == T0 + timedelta(seconds=6)
+    assert not clock.frozen
+
+
+def test_clock_respects_freezegun() -> None:
+    freezegun = pytest.importorskip("freezegun")
+    with freezegun.freeze_time("2031-05-05T12:00:00Z") as frozen:
+        clock = Clock()
+        assert clock.now() == datetime(2031, 5, 5, 12, tzinfo=UTC)
+        frozen.tick(30)
+        assert clock.now() == datetime(2031, 5, 5, 12, 0, 30, tzinfo=UTC)
+
+
+def test_clock_respects_time_machine() -> None:
+    time_machine = pytest.importorskip("time_machine")
+    with time_machine.travel(datetime(2032, 2, 2, tzinfo=UTC), tick=False) as traveller:
+        clock = Clock()
+        assert clock.now() == datetime(2032, 2, 2, tzinfo=UTC)
+        traveller.shift(60)
+        assert clock.now() == datetime(2032, 2, 2, 0, 1, tzinfo=UTC)
+
+
+def test_iso_and_to_datetime_round_trip() -> None:
+    assert iso(T0) == "2026-11-26T10:00:00.000Z"
+    assert to_datetime("2026-11-26T10:00:00.000Z") == T0
+    assert to_datetime("2026-11-26T11:00:00+01:00") == T0
+    assert to_datetime(T0.timestamp()) == T0
+    assert to_datetime(datetime(2026, 11, 26, 10)) == T0  # naive means UTC
+    assert iso(None) is None
+
+
+def test_jobs_run_in_time_order_not_booking_order() -> None:
+    clock = Clock(T0, frozen=True)
+    timeline = Timeline(clock)
+    ran: list[tuple[str, float]] = []
+    start = clock.timestamp()
+    timeline.after(30, lambda: ran.append(("c", timeline.timestamp())))
+    timeline.after(10, lambda: ran.append(("a", timeline.timestamp())))
+    timeline.after(20, lambda: ran.append(("b", timeline.timestamp())))
+    timeline.after(10, lambda: ran.append(("a2", timeline.timestamp())))  # same time: booking order
+    assert timeline.run_until() == 0  # nothing is due yet
+    clock.advance(25)
+    assert timeline.run_until() == 3
+    assert ran == [("a", start + 10), ("a2", start + 10), ("b", start + 20)]
+    assert timeline.next_due() == start + 30
+
+
+def test_a_running_job_sees_its_own_due_time_and_books_relative_to_it() -> None:
+    clock = Clock(T0, frozen=True)
+    timeline = Timeline(clock)
+    seen: list[float] = []
+
+    def first() -> None:
+        seen.append(timeline.timestamp())
+        timeline.after(5, lambda: seen.append(timeline.timestamp()))
+
+    timeline.after(10, first)
+    clock.advance(100)
+    timeline.run_until()
+    start = T0.timestamp()
+    # The follow-up was booked at due+5, not at the processing time (+100), and ran in the same pass.
+    assert seen == [start + 10, start + 15]
+    assert timeline.timestamp() == start + 100
+
+
+def test_cancelled_jobs_never_run() -> None:
+    clock = Clock(T0, frozen=True)
+    timeline = Timeline(clock)
+    ran: list[str] = []
+    job = timeline.after(1, lambda: ran.append("x"))
+    timeline.after(2, lambda: ran.append("y"))
+    job.cancel()
+    assert [j.due for j in timeline.pending()] == [T0.timestamp() + 2]
+    clock.advance(5)
+    timeline.run_until()
+    assert ran == ["y"]
+    assert timeline.next_due() is None
+
+
+def test_fake_advance_runs_due_jobs_at_their_own_times() -> None:
+    fake = FakeSeam(frozen=True, now=T0)
+    stamps: list[float] = []
+    fake.timeline.after(60, lambda: stamps.append(fake.timeline.timestamp()))
+    fake.timeline.after(3600, lambda: stamps.append(fake.timeline.timestamp()))
+    assert fake.advance(61) == T0 + timedelta(seconds=61)
+    assert stamps == [T0.timestamp() + 60]
+    fake.advance(timedelta(hours=1))
+    assert stamps == [T0.timestamp() + 60, T0.timestamp() + 3600]
+    with pytest.raises(ValueError):
+        fake.advance(-1)
+
+
+def test_fake_set_time_forward_runs_jobs_and_backward_does_not() -> None:
+    fake = FakeSeam(frozen=True, now=T0)
+    ran: list[int] = []
+    fake.timeline.after(100, lambda: ran.append(1))
+    fake.set_time(T0 + timedelta(seconds=200))
+    assert ran == [1]
+    assert fake.now() == T0 + timedelta(seconds=200)
+    fake.set_time(T0)
+    assert fake.now() == T0
+    assert ran == [1]
+
+
+def test_two_fakes_keep_their_own_time() -> None:
+    a = FakeSeam(frozen=True, now=T0)
+    b = FakeSeam(frozen=True, now=T0)
+    a.advance(3600)
+    assert a.now() == T0 + timedelta(hours=1)
+    assert b.now() == T0

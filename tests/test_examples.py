@@ -1,0 +1,37 @@
+"""The README's worked examples run as written."""
+
+from __future__ import annotations
+
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_backup_pool_walkthrough_runs_and_checks_every_step() -> None:
+    module = runpy.run_path(str(EXAMPLES / "backup_pool_walkthrough.py"))
+    result = module["main"]()
+    assert result["backup_code"].isdigit() and result["guest_code_id"]
+
+
+def test_backup_pool_walkthrough_runs_as_a_script() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "backup_pool_walkthrough.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for heading in (
+        "1. Activate the pool",
+        "2. Detect when an access code has failed to program",
+        "3. Confirm the availability of a backup access code",
+        "4. Retrieve a backup access code",
+        "many_active_backup_codes",
+        "partial_backup_access_code_pool",
+        "empty_backup_access_code_pool",
+    ):
+        assert heading in done.stdout

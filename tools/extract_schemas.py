@@ -1,0 +1,92 @@
+"""Cut Seam's OpenAPI document down to what tests/test_openapi_shapes.py validates against.
+
+Keeps the object schemas the fake returns and each route's 200 response schema, drops
+descriptions and `x-` annotations, and writes tests/data/seam-schemas.json, so the test
+needs neither the spec nor network. Re-run after updating the spec:
+
+    python tools/extract_schemas.py [/work/shared/seam-api/openapi-subset.json]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+SPEC = Path("/work/shared/seam-api/openapi-subset.json")
+OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "seam-schemas.json"
+OBJECTS = (
+    "access_code",
+    "action_attempt",
+    "connected_account",
+    "device",
+    "device_provider",
+    "event",
+    "pagination",
+    "unmanaged_access_code",
+    "unmanaged_device",
+    "webhook",
+    "workspace",
+)
+
+
+def trim(node: Any, *, in_properties: bool = False) -> Any:
+    """The schema without prose. Under `properties` the keys are field names (a field may
+    be called `description`), so only schema keywords are dropped."""
+    if isinstance(node, list):
+        return [trim(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if not in_properties and (key.startswith("x-") or key in ("description", "example", "examples", "discriminator")):
+            continue
+        out[key] = trim(value, in_properties=key == "properties" and not in_properties)
+    return out
+
+
+def refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"].rsplit("/", 1)[1]} if isinstance(node.get("$ref"), str) else set()
+        for value in node.values():
+            found |= refs(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(refs(v) for v in node)) if node else set()
+    return set()
+
+
+def extract(spec: dict[str, Any]) -> dict[str, Any]:
+    schemas = spec["components"]["schemas"]
+    responses: dict[str, Any] = {}
+    for path, operations in sorted(spec["paths"].items()):
+        for method in ("post", "get", "put", "patch", "delete"):
+            operation = operations.get(method)
+            if operation is None:
+                continue
+            content = operation.get("responses", {}).get("200", {}).get("content", {})
+            schema = content.get("application/json", {}).get("schema")
+            # Routes returning objects the fake does not model (find_anything...) stay out.
+            if schema is not None and refs(schema) <= set(OBJECTS):
+                responses[path] = trim(schema)
+            break
+    wanted = set(OBJECTS)
+    return {
+        "source": f"{spec['info']['title']} {spec['info']['version']} (@seamapi/types OpenAPI)",
+        "components": {"schemas": {name: trim(schemas[name]) for name in sorted(wanted) if name in schemas}},
+        "responses": responses,
+    }
+
+
+def main(argv: list[str]) -> int:
+    spec_path = Path(argv[1]) if len(argv) > 1 else SPEC
+    trimmed = extract(json.loads(spec_path.read_text()))
+    OUT.write_text(json.dumps(trimmed, indent=None, separators=(",", ":"), sort_keys=True) + "\n")
+    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, "
+          f"{len(trimmed['components']['schemas'])} schemas, {len(trimmed['responses'])} routes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
