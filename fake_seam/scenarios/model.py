@@ -371,7 +371,8 @@ def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
 
 
 class _Builder:
-    def __init__(self, checker: Checker, data: LineDict, path: Path | None, text: str, variables: dict[str, Any]):
+    def __init__(self, checker: Checker, data: LineDict, path: Path | None, text: str,
+                 variables: dict[str, Any]) -> None:
         self.c = checker
         self.data = data
         self.path = path

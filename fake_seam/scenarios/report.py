@@ -38,6 +38,8 @@ def _scenario(result: ScenarioResult, *, quiet: bool) -> list[str]:
         return lines
     lines = ["", f"=== {scenario.label}: {scenario.name}  [{result.target}]"]
     lines.extend(f"    {line}" for line in scenario.summary)
+    if scenario.description:
+        lines.extend(f"    {line}" for line in scenario.description.strip().splitlines())
     lines.append(f"    start {iso(scenario.start)}, rng_seed {scenario.rng_seed}, workspace {scenario.workspace}")
     if result.setup_error:
         lines.append(f"    could not start: {result.setup_error}")

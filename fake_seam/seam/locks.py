@@ -259,3 +259,5 @@ class LockRules(DeviceRules):
             "access_code.deleted_external_to_seam" if new_code is None else "access_code.modified_external_to_seam",
         )
         self.write(record)
+        if record.is_backup:
+            self.pool_changed(device)  # a backup being rewritten is not ready: the pool may be empty now
