@@ -189,10 +189,12 @@ def test_a_port_in_use_is_one_line_and_a_non_zero_exit() -> None:
         ('{"workspaces": "all of them"}', "'workspaces' list"),
         ('{"workspaces": [{"name": "no id"}]}', "workspace_id"),
         ('{"workspaces": [{"workspace_id": "w", "devices": [{"device_id": "d", "max_active_codes_supported": "many"}]}]}',
-         "not a usable seed file"),
-        ('{"workspaces": [{"workspace_id": "w", "devices": ["d"]}]}', "not a usable seed file"),
+         "max_active_codes_supported: Input should be a valid integer"),
+        ('{"workspaces": [{"workspace_id": "w", "devices": ["d"]}]}', "workspaces.0.devices.0:"),
+        ('{"workspaces": [{"workspace_id": "w", "devices": [{"capacity": 3}]}]}',
+         "devices.0.capacity: Extra inputs are not permitted"),
     ],
-    ids=["json", "workspaces", "workspace-id", "field-type", "device-entry"],
+    ids=["json", "workspaces", "workspace-id", "field-type", "device-entry", "typo"],
 )
 def test_a_malformed_seed_file_is_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, says: str

@@ -223,6 +223,7 @@ def load_seed(seed: str | Path | dict[str, Any] | None) -> dict[str, Any]:
     if seed == "empty":
         return copy.deepcopy(EMPTY_SEED)
     if isinstance(seed, dict):
+        check_seed(seed, "seed")
         return copy.deepcopy(seed)
     path = Path(seed)
     try:
@@ -233,4 +234,14 @@ def load_seed(seed: str | Path | dict[str, Any] | None) -> dict[str, Any]:
         raise SeedError(f"{path}:{problem.lineno}: not valid JSON: {problem.msg}") from None
     if not isinstance(parsed, dict) or not isinstance(parsed.get("workspaces"), list):
         raise SeedError(f"{path}: a seed file is a JSON object with a 'workspaces' list")
+    check_seed(parsed, str(path))
     return parsed
+
+
+def check_seed(seed: dict[str, Any], source: str) -> None:
+    from fake_seam.seam.seed_schema import seed_problems
+
+    problems = seed_problems(seed)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise SeedError(f"{source}: {problems[0]}{more}")

@@ -1,0 +1,115 @@
+"""The seed file format as pydantic models, so a typo or a wrong type in a seed file is named
+(file, path, problem) instead of being silently ignored or failing deep in the model."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
+
+ConstraintType = Literal[tuple(sorted(PIN_CONSTRAINTS | NAME_CONSTRAINTS))]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class CodeConstraint(Strict):
+    constraint_type: ConstraintType
+    min_length: float | None = None
+    max_length: float | None = None
+
+
+class FaultPlanSeed(Strict):
+    fail_next: int | None = Field(None, ge=0)
+    error_code: Literal[
+        "failed_to_set_on_device", "no_space_for_access_code_on_device", "duplicate_code_on_device"
+    ] | None = None
+    failure_rate: float | None = Field(None, ge=0, le=1)
+    offline_for_seconds: float | None = Field(None, gt=0)
+
+
+class KeypadCode(Strict):
+    code: str = Field(pattern=r"^\d+$")
+    name: str | None = None
+
+
+class DeviceSeed(Strict):
+    device_id: str | None = None
+    kind: Literal["lock", "thermostat", "noise_sensor"] = "lock"
+    connected_account_id: str | None = None
+    manufacturer: str | None = None
+    display_name: str | None = None
+    device_type: str | None = None
+    model: str | None = None
+    properties: dict[str, Any] | None = None
+    max_active_codes_supported: int | None = Field(None, ge=0, le=100_000)
+    supported_code_lengths: list[int] | None = Field(None, min_length=1)
+    code_constraints: list[CodeConstraint] | None = None
+    supports_backup_access_code_pool: bool | None = None
+    programming_delay_seconds: float | None = Field(None, ge=0)
+    native_scheduling: bool | None = None
+    online: bool | None = None
+    locked: bool | None = None
+    pool_size: int | None = Field(None, ge=0)
+    many_active_backup_codes_threshold: int | None = Field(None, ge=1)
+    fault_plan: FaultPlanSeed | None = None
+    keypad_codes: list[KeypadCode] | None = None
+
+
+class ConnectedAccountSeed(Strict):
+    connected_account_id: str
+    provider: str | None = None
+    user_identifier: dict[str, Any] | None = None
+    custom_metadata: dict[str, Any] | None = None
+
+
+class ClientSessionSeed(Strict):
+    token: str
+    connected_account_ids: list[str] = Field(default_factory=list)
+
+
+class WorkspaceSeed(Strict):
+    workspace_id: str
+    name: str | None = None
+    company_name: str | None = None
+    is_sandbox: bool | None = None
+    connect_partner_name: str | None = None
+    api_keys: list[str] = Field(default_factory=list)
+    publishable_keys: list[str] = Field(default_factory=list)
+    client_session_tokens: list[ClientSessionSeed] = Field(default_factory=list)
+    connected_accounts: list[ConnectedAccountSeed] = Field(default_factory=list)
+    devices: list[DeviceSeed] = Field(default_factory=list)
+
+
+class PersonalAccessTokenSeed(Strict):
+    token: str
+    workspace_ids: list[str] = Field(default_factory=list)
+
+
+class SeedFile(Strict):
+    workspaces: list[WorkspaceSeed]
+    personal_access_tokens: list[PersonalAccessTokenSeed] = Field(default_factory=list)
+    aliases: dict[str, str] = Field(default_factory=dict)
+
+
+def seed_problems(seed: Any) -> list[str]:
+    """Every problem in a seed, each as `path: message` (empty when the seed is usable)."""
+    try:
+        SeedFile.model_validate(seed)
+    except ValidationError as error:
+        return [
+            f"{'.'.join(str(p) for p in issue['loc']) or '(top)'}: {issue['msg']}"
+            for issue in error.errors()
+        ]
+    problems = []
+    for i, workspace in enumerate(seed["workspaces"]):
+        for key in workspace.get("api_keys", []):
+            if not key.startswith("seam_") or key.startswith(("seam_cst", "seam_at", "seam_pk")):
+                problems.append(
+                    f"workspaces.{i}.api_keys: {key!r} is not an API key the SDK accepts "
+                    "(it must start with seam_ but not seam_cst, seam_at or seam_pk)"
+                )
+    return problems
