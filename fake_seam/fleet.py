@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from fake_seam.seam.seed import DEFAULT_SEED
+from fake_seam.seam.seed import DEFAULT_SEED, FRIENDLY_LOCK_KEYS
 
 if TYPE_CHECKING:
     from fake_seam.fake import FakeSeam
@@ -22,19 +22,7 @@ DEFAULT_WORKSPACE = "seed_workspace_1"
 
 # The words a test writer reaches for, mapped onto the seed file's lock fields (the same
 # friendly keys a scenario's fleet takes).
-ALIASES = {
-    "id": "device_id",
-    "name": "display_name",
-    "brand": "manufacturer",
-    "capacity": "max_active_codes_supported",
-    "code_lengths": "supported_code_lengths",
-    "constraints": "code_constraints",
-    "backup_pool": "supports_backup_access_code_pool",
-    "many_active_threshold": "many_active_backup_codes_threshold",
-    "programming_delay": "programming_delay_seconds",
-    "faults": "fault_plan",
-    "connected_account": "connected_account_id",
-}
+ALIASES = FRIENDLY_LOCK_KEYS
 FAULT_FIELDS = ("fail_next", "error_code", "failure_rate", "offline_for_seconds")
 # Seed-only fields a brand preset must not copy onto a new lock.
 _NOT_HARDWARE = ("device_id", "connected_account_id", "kind", "display_name", "locked", "pool_size")

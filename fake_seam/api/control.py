@@ -11,6 +11,7 @@ from fake_seam.api.routing import Context, route
 from fake_seam.clock import iso
 from fake_seam.seam import shapes
 from fake_seam.seam.errors import SeamError, device_not_found, not_found
+from fake_seam.simulator.lock import WriteErrorCode
 
 BOTH = ("GET", "POST")
 
@@ -198,9 +199,7 @@ def create_device(ctx: Context, p: CreateDevice) -> dict[str, Any]:  # type: ign
 class FaultPlanParams(ControlParams):
     device_id: str
     fail_next: int | None = Field(None, ge=0)
-    error_code: Literal[
-        "failed_to_set_on_device", "no_space_for_access_code_on_device", "duplicate_code_on_device"
-    ] | None = None
+    error_code: WriteErrorCode | None = None
     failure_rate: float | None = Field(None, ge=0, le=1)
     offline_for_seconds: float | None = Field(None, gt=0)
 

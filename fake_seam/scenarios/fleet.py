@@ -22,22 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fake_seam.scenarios.model import FAULT_ERRORS, Checker, LineDict, _did_you_mean, parse_duration
-from fake_seam.seam.seed import DEFAULT_SEED, EMPTY_SEED
+from fake_seam.seam.seed import DEFAULT_SEED, EMPTY_SEED, FRIENDLY_LOCK_KEYS
 
 # Friendly lock keys -> seed keys; the seed's own names are accepted as well.
-LOCK_KEYS = {
-    "id": "device_id",
-    "name": "display_name",
-    "brand": "manufacturer",
-    "capacity": "max_active_codes_supported",
-    "code_lengths": "supported_code_lengths",
-    "constraints": "code_constraints",
-    "backup_pool": "supports_backup_access_code_pool",
-    "many_active_threshold": "many_active_backup_codes_threshold",
-    "programming_delay": "programming_delay_seconds",
-    "faults": "fault_plan",
-    "connected_account": "connected_account_id",
-}
+LOCK_KEYS = FRIENDLY_LOCK_KEYS
 SEED_LOCK_KEYS = (
     "device_id", "display_name", "manufacturer", "device_type", "model", "kind", "locked", "online",
     "max_active_codes_supported", "supported_code_lengths", "code_constraints",

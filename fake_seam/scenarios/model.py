@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from fake_seam.clock import to_datetime
+from fake_seam.simulator.lock import WRITE_ERROR_CODES
 
 DEFAULT_START = "2026-12-01T12:00:00Z"
 
@@ -256,7 +257,7 @@ EXPECTATIONS = (
     "fetch",
 )
 TOP_LEVEL = ("name", "description", "start", "rng_seed", "fleet", "workspace", "vars", "settings", "steps")
-FAULT_ERRORS = ("failed_to_set_on_device", "no_space_for_access_code_on_device", "duplicate_code_on_device")
+FAULT_ERRORS = WRITE_ERROR_CODES
 MATCHER_OPS = (
     "equals", "not", "contains", "excludes", "exactly", "length", "in", "exists",
     "matches", "gte", "gt", "lte", "lt", "startswith",

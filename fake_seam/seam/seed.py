@@ -212,6 +212,23 @@ EMPTY_SEED: dict[str, Any] = {
 }
 
 
+# The words a test writer reaches for, mapped onto the seed file's lock fields; the pytest
+# fleet factory and scenario fleets both take them.
+FRIENDLY_LOCK_KEYS = {
+    "id": "device_id",
+    "name": "display_name",
+    "brand": "manufacturer",
+    "capacity": "max_active_codes_supported",
+    "code_lengths": "supported_code_lengths",
+    "constraints": "code_constraints",
+    "backup_pool": "supports_backup_access_code_pool",
+    "many_active_threshold": "many_active_backup_codes_threshold",
+    "programming_delay": "programming_delay_seconds",
+    "faults": "fault_plan",
+    "connected_account": "connected_account_id",
+}
+
+
 class SeedError(ValueError):
     """A seed file that cannot be used; the message names the file and the problem."""
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
+from fake_seam.simulator.lock import WriteErrorCode
 
 ConstraintType = Literal[tuple(sorted(PIN_CONSTRAINTS | NAME_CONSTRAINTS))]  # type: ignore[valid-type]
 
@@ -24,9 +25,7 @@ class CodeConstraint(Strict):
 
 class FaultPlanSeed(Strict):
     fail_next: int | None = Field(None, ge=0)
-    error_code: Literal[
-        "failed_to_set_on_device", "no_space_for_access_code_on_device", "duplicate_code_on_device"
-    ] | None = None
+    error_code: WriteErrorCode | None = None
     failure_rate: float | None = Field(None, ge=0, le=1)
     offline_for_seconds: float | None = Field(None, gt=0)
 

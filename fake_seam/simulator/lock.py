@@ -6,10 +6,18 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol, get_args
 
 from fake_seam.clock import Job, Timeline
 from fake_seam.simulator.code_rules import CodeRules, PinRejected
+
+# What a failed write reports; a fault plan picks one of these.
+WriteErrorCode = Literal[
+    "failed_to_set_on_device",
+    "no_space_for_access_code_on_device",
+    "duplicate_code_on_device",
+]
+WRITE_ERROR_CODES: tuple[str, ...] = get_args(WriteErrorCode)
 
 
 class SlotOrigin(StrEnum):
