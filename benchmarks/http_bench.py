@@ -62,8 +62,9 @@ def devices_list_call(client: httpx.Client) -> Call:
 
 
 def access_codes_create_call(client: httpx.Client, pins: PinSource, device_id: str = CREATE_DEVICE) -> Call:
-    def call(i: int) -> str | None:
-        body = {"device_id": device_id, "code": pins.next(), "name": f"bench {i}"}
+    def call(_: int) -> str | None:
+        pin = pins.next()
+        body = {"device_id": device_id, "code": pin, "name": f"bench {pin}"}
         return _check(client.post("/access_codes/create", json=body))
 
     return call
@@ -98,6 +99,21 @@ def body_of(base_url: str, path: str) -> bytes:
 ROUTES = ("devices/list", "access_codes/list", "access_codes/create")
 
 
+def _prepare_route(client: httpx.Client, route: str, pins: PinSource, notes: dict[str, object]) -> Call:
+    """Set a route up on one server (recording notes about its answers) and return its call."""
+    if route == "devices/list":
+        resp = client.get("/devices/list")
+        notes["devices/list bytes"] = len(resp.content)
+        notes["devices/list devices"] = len(resp.json().get("devices", []))
+        return devices_list_call(client)
+    if route == "access_codes/list":
+        notes["access_codes/list codes"] = prepare_list_device(client, pins)
+        return access_codes_list_call(client)
+    if route == "access_codes/create":
+        return access_codes_create_call(client, pins)
+    raise ValueError(route)
+
+
 def sequential_suite(
     base_url: str,
     n: int,
@@ -105,31 +121,61 @@ def sequential_suite(
     routes: tuple[str, ...] = ROUTES,
     max_seconds: float | None = None,
 ) -> tuple[dict[str, Stats], dict[str, object]]:
-    """Time each route back to back on one keep-alive connection.
+    """Time each route back to back on one keep-alive connection (one server)."""
+    results, notes = interleaved_suite({"server": base_url}, {"server": routes}, n, warmup, 1, max_seconds)
+    return results["server"], notes["server"]
 
-    access_codes/list runs before access_codes/create and on another device, so the
-    device it lists carries the same LIST_DEVICE_CODES codes on every server.
+
+def interleaved_suite(
+    servers: dict[str, str],
+    routes_of: dict[str, tuple[str, ...]],
+    n: int,
+    warmup: int,
+    rounds: int = 3,
+    max_seconds: float | None = None,
+) -> tuple[dict[str, dict[str, Stats]], dict[str, dict[str, object]]]:
+    """Time each route on every server in alternating rounds, one keep-alive client each.
+
+    For each route, every server gets `rounds` turns of n/rounds timed calls (after its
+    warm-up), server after server, so a load spike from outside hits them alike instead of
+    skewing one server's figure. Routes run in ROUTES order: access_codes/list before
+    access_codes/create, on another device, so the device it lists carries the same
+    LIST_DEVICE_CODES codes on every server.
     """
-    results: dict[str, Stats] = {}
-    notes: dict[str, object] = {}
-    pins = PinSource()
-    with make_client(base_url) as client:
-        for route in routes:
-            if route == "devices/list":
-                resp = client.get("/devices/list")
-                notes["devices/list bytes"] = len(resp.content)
-                notes["devices/list devices"] = len(resp.json().get("devices", []))
-                results[route] = run_sequential(devices_list_call(client), n, warmup, max_seconds)
-            elif route == "access_codes/list":
-                notes["access_codes/list codes"] = prepare_list_device(client, pins)
-                results[route] = run_sequential(access_codes_list_call(client), n, warmup, max_seconds)
-            elif route == "access_codes/create":
-                results[route] = run_sequential(
-                    access_codes_create_call(client, pins), n, warmup, max_seconds
-                )
-            else:
-                raise ValueError(route)
+    clients = {name: make_client(url) for name, url in servers.items()}
+    pins = {name: PinSource() for name in servers}
+    notes: dict[str, dict[str, object]] = {name: {} for name in servers}
+    results: dict[str, dict[str, Stats]] = {name: {} for name in servers}
+    per_round = max(n // rounds, 1)
+    budget = None if max_seconds is None else max_seconds / rounds
+    try:
+        for route in ROUTES:
+            takers = [name for name in servers if route in routes_of.get(name, ROUTES)]
+            calls = {name: _prepare_route(clients[name], route, pins[name], notes[name]) for name in takers}
+            for name in takers:  # warm-up, not timed
+                run_sequential(calls[name], 0, warmup, budget)
+            parts: dict[str, list[Stats]] = {name: [] for name in takers}
+            for _ in range(rounds):
+                for name in takers:
+                    parts[name].append(run_sequential(calls[name], per_round, 0, budget))
+            for name in takers:
+                results[name][route] = merge_stats(parts[name])
+    finally:
+        for client in clients.values():
+            client.close()
     return results, notes
+
+
+def merge_stats(parts: list[Stats]) -> Stats:
+    latencies = [lat for part in parts for lat in part.latencies_ns]
+    first_error = next((part.first_error for part in parts if part.first_error), None)
+    return Stats(
+        n=sum(part.n for part in parts),
+        elapsed_s=sum(part.elapsed_s for part in parts),
+        latencies_ns=latencies,
+        errors=sum(part.errors for part in parts),
+        first_error=first_error,
+    )
 
 
 # ------------------------------------------------------------------- concurrency

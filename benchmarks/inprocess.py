@@ -22,7 +22,7 @@ if str(BENCH_DIR.parent) not in sys.path:  # fake_seam from this checkout when r
     sys.path.insert(1, str(BENCH_DIR.parent))
 
 from harness import Stats, peak_rss_mb, rss_mb, run_sequential, time_repeated  # noqa: E402
-from http_bench import API_KEY, CREATE_DEVICE, LIST_DEVICE, LIST_DEVICE_CODES, PinSource  # noqa: E402
+from http_bench import API_KEY, CREATE_DEVICE, LIST_DEVICE, LIST_DEVICE_CODES, PinSource, merge_stats  # noqa: E402
 
 SDK_CALLS = ("devices.list", "access_codes.list", "access_codes.create")
 
@@ -36,72 +36,85 @@ def sdk_version() -> str:
         return "?"
 
 
-def _sdk_calls(seam: Any, pins: PinSource) -> dict[str, Callable[[int], object]]:
+def _sdk_calls(seam: Any, pins: PinSource) -> dict[str, Callable[[], object]]:
+    def create() -> object:
+        pin = pins.next()
+        return seam.access_codes.create(device_id=CREATE_DEVICE, code=pin, name=f"bench {pin}")
+
     return {
-        "devices.list": lambda i: seam.devices.list(),
-        "access_codes.list": lambda i: seam.access_codes.list(device_id=LIST_DEVICE),
-        "access_codes.create": lambda i: seam.access_codes.create(
-            device_id=CREATE_DEVICE, code=pins.next(), name=f"bench {i}"
-        ),
+        "devices.list": lambda: seam.devices.list(),
+        "access_codes.list": lambda: seam.access_codes.list(device_id=LIST_DEVICE),
+        "access_codes.create": create,
     }
 
 
-def _as_call(fn: Callable[[int], object]) -> Callable[[int], str | None]:
-    def call(i: int) -> str | None:
-        fn(i)
+def _as_call(fn: Callable[[], object]) -> Callable[[int], str | None]:
+    def call(_: int) -> str | None:
+        fn()
         return None
 
     return call
 
 
-def sdk_suite(seam: Any, n: int, warmup: int, max_seconds: float | None = None) -> dict[str, Stats]:
+def sdk_suite(
+    seams: dict[str, Any],
+    n: int,
+    warmup: int,
+    rounds: int = 1,
+    max_seconds: float | None = None,
+) -> dict[str, dict[str, Stats]]:
     """devices.list, access_codes.list (on a device holding LIST_DEVICE_CODES codes), create.
 
-    Same order and same state as the raw-HTTP suite in http_bench.py.
+    Same order and same state as the raw-HTTP suite in http_bench.py. With several SDK
+    clients (transports), they take turns in `rounds` rounds of n/rounds calls per call
+    name, so outside load hits them alike.
     """
-    pins = PinSource()
-    for i in range(LIST_DEVICE_CODES):
-        seam.access_codes.create(device_id=LIST_DEVICE, code=pins.next(), name=f"list {i}")
-    calls = _sdk_calls(seam, pins)
-    return {name: run_sequential(_as_call(calls[name]), n, warmup, max_seconds) for name in SDK_CALLS}
+    calls = {}
+    for label, seam in seams.items():
+        pins = PinSource()
+        for _ in range(LIST_DEVICE_CODES):
+            pin = pins.next()
+            seam.access_codes.create(device_id=LIST_DEVICE, code=pin, name=f"list {pin}")
+        calls[label] = _sdk_calls(seam, pins)
+    per_round = max(n // rounds, 1)
+    budget = None if max_seconds is None else max_seconds / rounds
+    results: dict[str, dict[str, Stats]] = {label: {} for label in seams}
+    for name in SDK_CALLS:
+        for label in seams:
+            run_sequential(_as_call(calls[label][name]), 0, warmup, budget)
+        parts: dict[str, list[Stats]] = {label: [] for label in seams}
+        for _ in range(rounds):
+            for label in seams:
+                parts[label].append(run_sequential(_as_call(calls[label][name]), per_round, 0, budget))
+        for label in seams:
+            results[label][name] = merge_stats(parts[label])
+    return results
 
 
-def sdk_inprocess_suite(n: int, warmup: int, max_seconds: float | None = None) -> dict[str, Stats]:
-    from fake_seam import FakeSeam
-
-    fake = FakeSeam()
-    seam = fake.client()
-    try:
-        return sdk_suite(seam, n, warmup, max_seconds)
-    finally:
-        seam.client.close()
-
-
-def sdk_http_suite(endpoint: str, n: int, warmup: int, max_seconds: float | None = None) -> dict[str, Stats]:
-    from seam import Seam
-
-    seam = Seam(api_key=API_KEY, endpoint=endpoint)
-    try:
-        return sdk_suite(seam, n, warmup, max_seconds)
-    finally:
-        seam.client.close()
-
-
-def sdk_threaded_suite(n: int, warmup: int, max_seconds: float | None = None) -> tuple[dict[str, Stats], str]:
-    """The same SDK calls over loopback HTTP to ``fake_seam.server.ThreadedServer``."""
+def sdk_transports_suite(
+    seam_fake_endpoint: str | None,
+    n: int,
+    warmup: int,
+    rounds: int,
+    max_seconds: float | None = None,
+) -> tuple[dict[str, dict[str, Stats]], str]:
+    """The SDK calls in-process, over HTTP to a ThreadedServer and (if given) to Seam's fake."""
     from seam import Seam
 
     from fake_seam import FakeSeam
     from fake_seam.server import ThreadedServer
 
+    seams: dict[str, Any] = {"in-process": FakeSeam().client()}
     with ThreadedServer(FakeSeam()) as server:
-        seam = Seam(api_key=server.api_key, endpoint=server.endpoint)
+        seams["threaded HTTP"] = Seam(api_key=server.api_key, endpoint=server.endpoint)
+        if seam_fake_endpoint:
+            seams["Seam's fake HTTP"] = Seam(api_key=API_KEY, endpoint=seam_fake_endpoint)
         try:
-            return sdk_suite(
-                seam, n, warmup, max_seconds
-            ), f"fake_seam.server.ThreadedServer at {server.endpoint}"
+            results = sdk_suite(seams, n, warmup, rounds, max_seconds)
         finally:
-            seam.client.close()
+            for seam in seams.values():
+                seam.client.close()
+        return results, f"fake_seam.server.ThreadedServer at {server.endpoint}"
 
 
 def fixture_cost(n: int, warmup: int) -> Stats:

@@ -48,6 +48,7 @@ class Config:
     warmup: int
     inprocess_calls: int
     max_seconds: float
+    rounds: int
     fixture_runs: int
     scale_codes: int
     scale_locks: int
@@ -100,6 +101,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
         warmup=5 if smoke else 300,
         inprocess_calls=20 if smoke else 3000,
         max_seconds=5.0 if smoke else 15.0,
+        rounds=1 if smoke else 5,
         fixture_runs=20 if smoke else 500,
         scale_codes=scale_codes,
         scale_locks=max(scale_codes // 50, 2),
@@ -329,34 +331,34 @@ def start_ceiling(procs: Processes, body_file: Path, options: dict[str, Any]) ->
 
 def section_startup(cfg: Config, report: Report, procs: Processes, ceiling_args: dict[str, Any]) -> None:
     progress(f"start-up: {cfg.startup_runs} run(s) per server")
-    runs: dict[str, list[tuple[float, float | None]]] = {}
     auth = dict(http_bench.HEADERS)
 
-    def measure(name: str, start: Callable[[], Server], api_call: bool = True) -> None:
-        times: list[tuple[float, float | None]] = []
-        if not cfg.smoke:  # one discarded start: bytecode caches written, files in page cache
+    starters: dict[str, tuple[Callable[[], Server], bool]] = {
+        "fake-seam": (lambda: start_fake_seam(procs), True),
+        "fake-seam, no bytecode cache (information)": (
+            lambda: start_fake_seam(procs, bytecode_cache=False),
+            True,
+        ),
+    }
+    if cfg.seam_fake:
+        starters["Seam's fake"] = (lambda: start_seam_fake(procs), True)
+    if ceiling_args:
+        starters["bare Starlette (reference)"] = (
+            lambda: start_ceiling(procs, ceiling_args["body_file"], ceiling_args["options"]),
+            False,
+        )
+    if not cfg.smoke:  # one discarded start each: bytecode caches written, files in page cache
+        for start, _ in starters.values():
             procs.stop(start())
-        for _ in range(cfg.startup_runs):
+    runs: dict[str, list[tuple[float, float | None]]] = {name: [] for name in starters}
+    for _ in range(cfg.startup_runs):  # servers take turns, so outside load hits them alike
+        for name, (start, api_call) in starters.items():
             server = start()
             assert server.ready_after_s is not None
             first_api = harness.since_spawn_to_first_200(server, "/devices/list", auth) if api_call else None
-            times.append((server.ready_after_s, first_api))
+            runs[name].append((server.ready_after_s, first_api))
             procs.stop(server)
-        runs[name] = times
 
-    measure("fake-seam", lambda: start_fake_seam(procs))
-    measure(
-        "fake-seam, no bytecode cache (information)",
-        lambda: start_fake_seam(procs, bytecode_cache=False),
-    )
-    if cfg.seam_fake:
-        measure("Seam's fake", lambda: start_seam_fake(procs))
-    if ceiling_args:
-        measure(
-            "bare Starlette (reference)",
-            lambda: start_ceiling(procs, ceiling_args["body_file"], ceiling_args["options"]),
-            api_call=False,
-        )
     data: dict[str, Any] = {}
     rows = []
     for name, times in runs.items():
@@ -408,37 +410,30 @@ STAT_HEADERS = ["req/s", "p50 ms", "p99 ms", "n", "errors"]
 
 def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any]:
     """Sequential keep-alive throughput; returns what the ceiling needs (body, options)."""
-    results: dict[str, dict[str, Stats]] = {}
-    notes: dict[str, Any] = {}
-    ceiling_args: dict[str, Any] = {}
-
-    progress(f"sequential HTTP: fake-seam, {cfg.requests} requests per route")
-    server = start_fake_seam(procs)
-    body = http_bench.body_of(server.url, "/devices/list")
-    results["fake-seam"], notes["fake-seam"] = http_bench.sequential_suite(
-        server.url, cfg.requests, cfg.warmup, max_seconds=cfg.max_seconds
-    )
-    procs.stop(server)
-
+    fake = start_fake_seam(procs)
+    body = http_bench.body_of(fake.url, "/devices/list")
     body_file = CACHE_DIR / "devices_list_body.json"
     body_file.parent.mkdir(parents=True, exist_ok=True)
     body_file.write_bytes(body)
     options, how = uvicorn_options_of_fake_seam()
     ceiling_args = {"body_file": body_file, "options": options, "how": how}
-    progress(f"sequential HTTP: bare-Starlette ceiling ({len(body)} bytes; uvicorn {options}: {how})")
-    server = start_ceiling(procs, body_file, options)
-    ceiling_stats, ceiling_notes = http_bench.sequential_suite(
-        server.url, cfg.requests, cfg.warmup, routes=("devices/list",), max_seconds=cfg.max_seconds
-    )
-    results["bare Starlette"], notes["bare Starlette"] = ceiling_stats, ceiling_notes
-    procs.stop(server)
-
+    running = {"fake-seam": fake, "bare Starlette": start_ceiling(procs, body_file, options)}
     if cfg.seam_fake:
-        progress("sequential HTTP: Seam's fake")
-        server = start_seam_fake(procs)
-        results["Seam's fake"], notes["Seam's fake"] = http_bench.sequential_suite(
-            server.url, cfg.requests, cfg.warmup, max_seconds=cfg.max_seconds
-        )
+        running["Seam's fake"] = start_seam_fake(procs)
+    servers = {name: server.url for name, server in running.items()}
+    progress(
+        f"sequential HTTP: {', '.join(servers)}; up to {cfg.requests} requests per route and server,"
+        f" in {cfg.rounds} alternating rounds (ceiling: {len(body)} bytes, uvicorn {options}: {how})"
+    )
+    results, notes = http_bench.interleaved_suite(
+        servers,
+        {"bare Starlette": ("devices/list",)},
+        cfg.requests,
+        cfg.warmup,
+        rounds=cfg.rounds,
+        max_seconds=cfg.max_seconds,
+    )
+    for server in running.values():
         procs.stop(server)
 
     rows: list[list[str]] = []
@@ -466,8 +461,9 @@ def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any
         if "access_codes/list codes" in n
     )
     report.add(
-        f"2. Sequential keep-alive HTTP, one httpx.Client (up to {cfg.requests} timed after"
-        f" {cfg.warmup} warm-up, at most {cfg.max_seconds:g} s each)",
+        f"2. Sequential keep-alive HTTP, one httpx.Client per server (up to {cfg.requests} timed after"
+        f" {cfg.warmup} warm-up, at most {cfg.max_seconds:g} s each; servers take turns in"
+        f" {cfg.rounds} rounds)",
         table(["route", "server", *STAT_HEADERS], rows)
         + f"\n  devices/list answers (default seeds): {sizes}"
         + f"\n  ceiling: fake-seam's devices/list bytes as a constant; uvicorn options {options} ({how})"
@@ -481,24 +477,29 @@ def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
     import inprocess
 
     n, warm = cfg.inprocess_calls, max(cfg.warmup, 5)
-    progress(f"in-process SDK: {n} calls per route")
-    inproc = inprocess.sdk_inprocess_suite(n, warm, cfg.max_seconds)
-    data: dict[str, Any] = {"in-process": {k: v.as_dict() for k, v in inproc.items()}}
-    rows = [_stat_row(route, "fake-seam in-process", st) for route, st in inproc.items()]
-
-    progress("in-process SDK: the same SDK calls over loopback HTTP to a threaded fake-seam")
-    threaded, how = inprocess.sdk_threaded_suite(n, warm, cfg.max_seconds)
-    data["threaded HTTP"] = {k: v.as_dict() for k, v in threaded.items()}
+    seam_fake_server = start_seam_fake(procs) if cfg.seam_fake else None
+    transports = ["in-process", "ThreadedServer"] + (["Seam's fake"] if seam_fake_server else [])
+    progress(
+        f"SDK: up to {n} calls per call and transport ({', '.join(transports)})"
+        f" in {cfg.rounds} alternating rounds"
+    )
+    try:
+        suites, how = inprocess.sdk_transports_suite(
+            seam_fake_server.url if seam_fake_server else None, n, warm, cfg.rounds, cfg.max_seconds
+        )
+    finally:
+        if seam_fake_server is not None:
+            procs.stop(seam_fake_server)
+    data: dict[str, Any] = {label: {k: v.as_dict() for k, v in st.items()} for label, st in suites.items()}
     data["threaded_server"] = how
-    rows += [_stat_row(route, "fake-seam ThreadedServer", st) for route, st in threaded.items()]
-
-    if cfg.seam_fake:
-        progress("in-process SDK: the same SDK calls over HTTP to Seam's fake")
-        server = start_seam_fake(procs)
-        over_http = inprocess.sdk_http_suite(server.url, n, warm, cfg.max_seconds)
-        procs.stop(server)
-        data["Seam's fake HTTP"] = {k: v.as_dict() for k, v in over_http.items()}
-        rows += [_stat_row(route, "Seam's fake over HTTP", st) for route, st in over_http.items()]
+    names = {
+        "in-process": "fake-seam in-process",
+        "threaded HTTP": "fake-seam ThreadedServer",
+        "Seam's fake HTTP": "Seam's fake over HTTP",
+    }
+    rows = [
+        _stat_row(call, names[label], st) for label, stats in suites.items() for call, st in stats.items()
+    ]
 
     progress(f"fixture cost: {cfg.fixture_runs} x FakeSeam() + client() + close()")
     fixture = inprocess.fixture_cost(cfg.fixture_runs, max(cfg.fixture_runs // 10, 3))
@@ -511,7 +512,8 @@ def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
     rows.sort(key=lambda r: inprocess.SDK_CALLS.index(r[0]) if r[0] in inprocess.SDK_CALLS else 99)
     report.add(
         f"3. Official SDK (seam {inprocess.sdk_version()}): in-process transport vs HTTP"
-        f" (up to {n} calls after {warm} warm-up, at most {cfg.max_seconds:g} s each)",
+        f" (up to {n} calls after {warm} warm-up, at most {cfg.max_seconds:g} s each;"
+        f" transports take turns in {cfg.rounds} rounds)",
         table(["SDK call", "transport", "calls/s", *STAT_HEADERS[1:]], rows)
         + f"\n  per-test fixture (FakeSeam() + .client() + .client.close()): mean {fmt(fixture.mean_ms, 3)} ms,"
         f" p50 {fmt(fixture.p50_ms, 3)} ms, p99 {fmt(fixture.p99_ms, 3)} ms over {fixture.n}"
@@ -630,7 +632,8 @@ def section_stateful(cfg: Config, report: Report) -> None:
     if data.get("status") in ("ok", "failed") and "steps_per_s" in data:
         text = (
             f"  steps/s: {fmt(data['steps_per_s'], 1)} ({data['steps']} steps in {fmt(data['seconds'], 2)} s,"
-            f" {cfg.stateful_examples} examples x <= {cfg.stateful_steps} steps)"
+            f" {cfg.stateful_examples} examples x <= {cfg.stateful_steps} steps,"
+            f" via {data.get('via', 'benchmarks/stateful_hook.py')})"
         )
         for m in data.get("machines", []):
             if m.get("error"):

@@ -48,6 +48,7 @@ MINUTE = 60
 
 PROFILE_ENV = "HYPOTHESIS_PROFILE"
 DEFAULT_PROFILE = "ci"
+OUR_PROFILES = ("ci", "long", "dev")
 
 
 def register_profiles() -> None:
@@ -60,7 +61,7 @@ def register_profiles() -> None:
     }
     settings.register_profile(
         "ci",
-        max_examples=40,
+        max_examples=100,
         stateful_step_count=30,
         derandomize=True,
         database=None,
@@ -90,7 +91,13 @@ register_profiles()
 
 
 def profile_name() -> str:
-    return os.environ.get(PROFILE_ENV, DEFAULT_PROFILE) or DEFAULT_PROFILE
+    """`HYPOTHESIS_PROFILE` if set; else one of ours loaded with `pytest --hypothesis-profile`;
+    else `ci`."""
+    chosen = os.environ.get(PROFILE_ENV)
+    if chosen:
+        return chosen
+    loaded = getattr(settings, "_current_profile", None)
+    return loaded if loaded in OUR_PROFILES else DEFAULT_PROFILE
 
 
 def profile_settings(**overrides: Any) -> settings:
@@ -278,13 +285,14 @@ class FaultSchedule:
         if not device_ids:
             return
         start = fake.clock.timestamp() if origin is None else to_datetime(origin).timestamp()
-        for fault in self.faults:
-            device_id = device_ids[fault.lock % len(device_ids)]
-            fake.timeline.at(
-                start + fault.at,
-                _fault_action(fake, device_id, fault),
-                f"fault {fault.describe()}",
-            )
+        with fake.lock:  # a served fake may be handling a request on another thread
+            for fault in self.faults:
+                device_id = device_ids[fault.lock % len(device_ids)]
+                fake.timeline.at(
+                    start + fault.at,
+                    _fault_action(fake, device_id, fault),
+                    f"fault {fault.describe()}",
+                )
 
     def __len__(self) -> int:
         return len(self.faults)
@@ -303,7 +311,9 @@ def _fault_action(fake: FakeSeam, device_id: str, fault: Fault) -> Any:
             return  # the lock is gone: nothing left to break
         lock = device.lock
         if isinstance(fault, WritesFail):
-            lock.set_fault_plan(fail_next=lock.fault_plan.fail_next + fault.count, error_code=fault.error_code)
+            lock.set_fault_plan(
+                fail_next=lock.fault_plan.fail_next + fault.count, error_code=fault.error_code
+            )
         elif isinstance(fault, Offline):
             fake.cloud.set_online(device, False, float(fault.seconds))
         else:
@@ -356,7 +366,10 @@ def faults(
             error_code=st.sampled_from(["failed_to_set_on_device"]),
         ),
         st.builds(
-            Offline, lock=lock, at=at, seconds=st.integers(1, max(1, max_offline // MINUTE)).map(lambda m: m * MINUTE)
+            Offline,
+            lock=lock,
+            at=at,
+            seconds=st.integers(1, max(1, max_offline // MINUTE)).map(lambda m: m * MINUTE),
         ),
     ]
     if keypad_actions:
@@ -490,7 +503,11 @@ def guest_stays(
     """Several stays across the fleet; each guest has a distinct name (`Guest 1`, ...)."""
     count = draw(st.integers(min_stays, max_stays))
     drawn = [
-        draw(guest_stay(max_lock=max_lock, earliest=earliest, latest=latest, max_duration=max_duration, index=i + 1))
+        draw(
+            guest_stay(
+                max_lock=max_lock, earliest=earliest, latest=latest, max_duration=max_duration, index=i + 1
+            )
+        )
         for i in range(count)
     ]
     return Stays(tuple(drawn))
@@ -530,6 +547,8 @@ def scenarios(
     keypad_actions: Sequence[str] = ("add", "change", "delete"),
 ) -> Scenario:
     fleet = draw(fleets(max_locks=max_locks, locks=locks))
-    schedule = draw(fault_schedules(max_faults=max_faults, max_lock=len(fleet), keypad_actions=keypad_actions))
+    schedule = draw(
+        fault_schedules(max_faults=max_faults, max_lock=len(fleet), keypad_actions=keypad_actions)
+    )
     booked = draw(guest_stays(max_stays=max_stays, max_lock=len(fleet)))
     return Scenario(fleet, schedule, booked)

@@ -25,6 +25,7 @@ from hypothesis.stateful import (
     initialize,
     invariant,
     multiple,
+    precondition,
     rule,
 )
 from seam.exceptions import SeamHttpApiError
@@ -32,12 +33,13 @@ from seam.exceptions import SeamHttpApiError
 from fake_seam.clock import iso
 from fake_seam.fake import FakeSeam
 from fake_seam.seam.errors import SeamError
-from fake_seam.simulator import SimulatedLock, SlotOrigin
+from fake_seam.simulator import PinRejected, SimulatedLock, SlotOrigin
 from fake_seam.strategies import lock_plans, profile_settings
 
 NOW = "2026-01-05T09:00:00.000Z"
 # Seeded locks in workspace 1: roomy, tiny (3 slots), natively scheduled, and no pool (Salto).
 SEEDED_LOCKS = ("august_device_1", "kwikset_device_1", "yale_device_1", "salto_device_1")
+POOL_LOCKS = SEEDED_LOCKS[:3]
 ADVANCES = (1, 5, 10, 30, 60, 301, 3600, 6 * 3600, 3 * 86400 + 1)  # seconds
 STARTS_IN = (0, 1, 10, 60, 24 * 60, 4 * 24 * 60)  # minutes; 4 days is past the 72 h native preload
 LASTS = (1, 10, 60, 24 * 60)  # minutes
@@ -50,7 +52,6 @@ LEAVES_SET = {
     "access_code.failed_to_set_on_device",
 }
 AFTER_DELETED = {"access_code.removed_from_device", "access_code.delay_in_removing_from_device"}
-POOL_CONDITIONS = {"empty_backup_access_code_pool", "partial_backup_access_code_pool", "many_active_backup_codes"}
 
 
 def keypad_opens(lock: SimulatedLock, pin: str) -> bool:
@@ -83,6 +84,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
         self.capacity: dict[str, int] = {self.ws2_lock: 4}
         self.supports_pool: dict[str, bool] = {}
         self.unmanaged: set[str] = set()
+        self.unmanaged_order: list[str] = []
         self.code_device: dict[str, str] = {}  # every code id the client saw -> its device
         self.created: set[str] = set()  # codes made by access_codes/create
         self.handed: dict[str, str] = {}  # pulled backup id -> the original it was handed to
@@ -137,6 +139,28 @@ class FakeSeamMachine(RuleBasedStateMachine):
             self.capacity[device_id] = int(properties.max_active_codes_supported)
             self.supports_pool[device_id] = bool(properties.supports_backup_access_code_pool)
         return multiple(*SEEDED_LOCKS)
+
+    @initialize(
+        target=codes,
+        device=st.sampled_from(POOL_LOCKS),
+        pool=st.booleans(),
+        threshold=st.sampled_from([2, 1]),
+    )
+    def first_stay(self, device: str, pool: bool, threshold: int) -> str:
+        """A day-long stay from now, so pulls and ends have something to work on from step one
+        (with the `many_active_backup_codes` threshold at 1, a single pull raises the warning)."""
+        self.fake.set_backup_pool(device, many_active_backup_codes_threshold=threshold)
+        code = self.seam.access_codes.create(
+            device_id=device,
+            name=self.name(),
+            starts_at=iso_at(self.now()),
+            ends_at=iso_at(self.now() + 86400),
+            use_backup_access_code_pool=pool or None,
+        )
+        self.fake.advance(60)  # the code and the pool's backups land
+        self.created.add(code.access_code_id)
+        self.code_device[code.access_code_id] = device
+        return code.access_code_id
 
     @rule(target=devices, plan=lock_plans(max_capacity=4, max_pool_size=2, max_programming_delay=30))
     def add_lock(self, plan: Any) -> str:
@@ -233,7 +257,9 @@ class FakeSeamMachine(RuleBasedStateMachine):
             params["starts_at"] = iso_at(now + 600)
             valid = rec is not None and rec.ends_at is not None and rec.ends_at > now + 600
         if not self.visible(code):
-            self.attempt(lambda: self.seam.access_codes.update(access_code_id=code, **params), "access_code_not_found")
+            self.attempt(
+                lambda: self.seam.access_codes.update(access_code_id=code, **params), "access_code_not_found"
+            )
             return
         _, error = self.attempt(
             lambda: self.seam.access_codes.update(access_code_id=code, **params),
@@ -320,6 +346,11 @@ class FakeSeamMachine(RuleBasedStateMachine):
     def advance(self, seconds: int) -> None:
         self.fake.advance(seconds)
 
+    @rule()
+    def let_writes_land(self) -> None:
+        """Move the clock just far enough for every write in flight to land or fail."""
+        self.fake.settle()
+
     @rule(device=devices)
     def disconnect(self, device: str) -> None:
         self.seam.devices.simulate.disconnect(device_id=device)
@@ -382,9 +413,15 @@ class FakeSeamMachine(RuleBasedStateMachine):
         if made is not None:
             assert had_room and not taken
             assert any(s.code == pin and s.origin == SlotOrigin.KEYPAD for s in lock.occupied())
-        elif device not in self.unmanaged:
-            assert error is not None
-            assert not had_room or taken or error.code == "invalid_input"
+        elif error is not None and error.code == "duplicate_access_code":
+            assert taken, f"{pin} refused as a duplicate but no code on {device} uses it"
+        elif error is not None and error.code == "invalid_input":
+            try:
+                lock.rules.check_pin(pin)
+                breaks_rules = False
+            except PinRejected:
+                breaks_rules = True
+            assert not had_room or breaks_rules, f"{pin} refused on {device} with room and a valid PIN"
 
     @rule(device=devices, slot=st.integers(0, 3), delete=st.booleans())
     def edit_at_the_keypad(self, device: str, slot: int, delete: bool) -> None:
@@ -393,9 +430,12 @@ class FakeSeamMachine(RuleBasedStateMachine):
         if not occupied:
             return
         target = occupied[slot % len(occupied)]
-        new_pin = None if delete else lock.rules.generate(random.Random(slot), self.fake.cloud.taken_codes(self.fake.cloud.devices[device]))
         try:
+            taken = self.fake.cloud.taken_codes(self.fake.cloud.devices[device])
+            new_pin = None if delete else lock.rules.generate(random.Random(slot), taken)
             self.fake.edit_keypad_code(device, target.code, new_pin)
+        except PinRejected:
+            return  # no PIN left that this lock takes: nobody can type a new one
         except SeamError as error:
             assert error.status < 500
 
@@ -409,23 +449,38 @@ class FakeSeamMachine(RuleBasedStateMachine):
             *(() if managed else ("device_not_found",)),
         )
         assert (error is None) == managed
-        self.unmanaged.add(device)
+        if managed:
+            self.unmanaged.add(device)
+            self.unmanaged_order.append(device)
         self.attempt(lambda: self.seam.devices.get(device_id=device), "device_not_found")
+        # An unmanaged device's codes are out of the API's reach until it is managed again.
+        self.attempt(lambda: self.seam.access_codes.list(device_id=device), "device_not_found")
+        for code_id, on in self.code_device.items():
+            if on == device:
+                self.attempt(
+                    lambda c=code_id: self.seam.access_codes.get(access_code_id=c), "access_code_not_found"
+                )
 
-    @rule(device=devices)
-    def manage(self, device: str) -> None:
-        unmanaged = device in self.unmanaged
-        _, error = self.attempt(
-            lambda: self.seam.devices.unmanaged.update(device_id=device, is_managed=True),
-            *(() if unmanaged else ("device_not_found",)),
-        )
-        assert (error is None) == unmanaged
+    @precondition(lambda self: bool(self.unmanaged))
+    @rule()
+    def manage_again(self) -> None:
+        """Re-manage the device unmanaged last (no argument: every call does something)."""
+        device = self.unmanaged_order[-1]
+        self.seam.devices.unmanaged.update(device_id=device, is_managed=True)
         self.unmanaged.discard(device)
+        self.unmanaged_order.remove(device)
         assert self.seam.devices.get(device_id=device).is_managed
+        listed = {c.access_code_id for c in self.seam.access_codes.list(device_id=device)}
+        for code_id, on in self.code_device.items():
+            if on == device:
+                assert (code_id in listed) == self.visible(code_id), f"{code_id} after re-managing"
+        self.attempt(
+            lambda: self.seam.devices.unmanaged.update(device_id=device, is_managed=True), "device_not_found"
+        )
 
-    @rule(device=devices, size=st.integers(0, 3))
-    def resize_pool(self, device: str, size: int) -> None:
-        self.fake.set_backup_pool(device, pool_size=size)
+    @rule(device=devices, size=st.integers(0, 3), threshold=st.integers(1, 3))
+    def configure_pool(self, device: str, size: int, threshold: int) -> None:
+        self.fake.set_backup_pool(device, pool_size=size, many_active_backup_codes_threshold=threshold)
 
     @rule(device=devices, enabled=st.booleans())
     def switch_pool(self, device: str, enabled: bool) -> None:
@@ -440,6 +495,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
 
     # -- a second workspace -----------------------------------------------------------
 
+    @precondition(lambda self: len(self.ws2_codes) < 3)
     @rule()
     def other_workspace_creates_a_code(self) -> None:
         code = self.seam2.access_codes.create(device_id=self.ws2_lock, name=self.name())
@@ -465,12 +521,16 @@ class FakeSeamMachine(RuleBasedStateMachine):
             lambda: s2.devices.update(device_id=device, is_managed=False),
         ):
             self.attempt(call, "device_not_found")
-        assert {c.access_code_id for c in s2.access_codes.list(device_id=self.ws2_lock)} <= set(self.ws2_codes)
+        assert {c.access_code_id for c in s2.access_codes.list(device_id=self.ws2_lock)} <= set(
+            self.ws2_codes
+        )
         assert {d.device_id for d in s2.devices.list()} == {self.ws2_lock}
         for event in s2.events.list(since=NOW):
             assert event.workspace_id == "seed_workspace_2"
         for other in self.ws2_codes:
-            self.attempt(lambda other=other: self.seam.access_codes.get(access_code_id=other), "access_code_not_found")
+            self.attempt(
+                lambda other=other: self.seam.access_codes.get(access_code_id=other), "access_code_not_found"
+            )
         assert self.ws2_lock not in {d.device_id for d in self.seam.devices.list()}
         # None of it touched workspace 1.
         assert len(self.fake.cloud.events_by_workspace["seed_workspace_1"]) == ws1_events
@@ -478,14 +538,18 @@ class FakeSeamMachine(RuleBasedStateMachine):
 
     def snapshot(self, code: str) -> Any:
         rec = self.record(code)
-        return None if rec is None else (rec.name, rec.status, rec.deleted, rec.ends_at, rec.pulled_backup_access_code_id)
+        return (
+            None
+            if rec is None
+            else (rec.name, rec.status, rec.deleted, rec.ends_at, rec.pulled_backup_access_code_id)
+        )
 
     @rule()
     def read_events(self) -> None:
         """The event log as the SDK lists it: this workspace only, in time order."""
         events = self.seam.events.list(since=NOW)
         times = [e.occurred_at for e in events]
-        assert times == sorted(times)
+        assert times == sorted(times) and all(t <= iso_at(self.now()) for t in times)
         assert all(e.workspace_id == "seed_workspace_1" for e in events)
         assert all(getattr(e, "device_id", None) != self.ws2_lock for e in events)
 
@@ -502,7 +566,6 @@ class FakeSeamMachine(RuleBasedStateMachine):
         self.what_the_sdk_shows_agrees_with_the_pool()
         self.events_once_per_transition_in_time_order()
         self.workspaces_keep_to_themselves()
-
 
     def no_request_got_a_5xx(self) -> None:
         assert not self.server_errors, f"server errors: {self.server_errors}"
@@ -570,7 +633,13 @@ class FakeSeamMachine(RuleBasedStateMachine):
                     assert keypad_opens(lock, rec.code), f"set code {rec.access_code_id} does not open"
                 slot = lock.slot_of(rec.access_code_id)
                 if rec.type == "time_bound" and rec.starts_at is not None and now < rec.starts_at:
-                    assert slot is None or not slot.active_at(now), f"{rec.access_code_id} opens before it starts"
+                    # Not before its start, unless its start just moved later and the write
+                    # telling the lock (an erase, or a new native window) is still on its way,
+                    # or failed (the code shows the error; the lock keeps the old window).
+                    telling = lock.in_flight(rec.access_code_id) or bool(rec.errors)
+                    assert slot is None or not slot.active_at(now) or telling, (
+                        f"{rec.access_code_id} opens before it starts"
+                    )
                 if rec.ends_at is not None and now >= rec.ends_at:
                     assert rec.status == "removing", f"{rec.access_code_id} ended but is {rec.status}"
         for code_id, device_id in self.code_device.items():
@@ -662,9 +731,13 @@ class FakeSeamMachine(RuleBasedStateMachine):
         lock = device.lock
         pool = device.pool
         codes = self.fake.cloud.codes_by_device.get(device.device_id, {}).values()
-        waiting = [c for c in codes if c.is_backup and not c.pulled and not c.deleted and c.status != "removing"]
+        waiting = [
+            c for c in codes if c.is_backup and not c.pulled and not c.deleted and c.status != "removing"
+        ]
         stuck = any(c.errors or lock.is_held(c.access_code_id) for c in waiting)
-        pulled_active = [c for c in codes if c.is_backup and c.pulled and not c.deleted and c.status != "removing"]
+        pulled_active = [
+            c for c in codes if c.is_backup and c.pulled and not c.deleted and c.status != "removing"
+        ]
         expected_errors = set()
         expected_warnings = set()
         if not lock.online:
@@ -702,7 +775,9 @@ class FakeSeamMachine(RuleBasedStateMachine):
                 previous = event.occurred_at
                 device_id = event.fields.get("device_id")
                 if device_id in cloud.devices:
-                    assert cloud.devices[device_id].workspace_id == workspace_id, f"{kind} in the wrong workspace"
+                    assert cloud.devices[device_id].workspace_id == workspace_id, (
+                        f"{kind} in the wrong workspace"
+                    )
                 code_id = event.fields.get("access_code_id")
                 if code_id and kind.startswith("access_code."):
                     self.count_code_event(code_id, kind)
@@ -712,12 +787,15 @@ class FakeSeamMachine(RuleBasedStateMachine):
                     self.online_announced[device_id] = kind == "device.connected"
             self.event_cursor[workspace_id] = len(log)
         for device in cloud.locks_by_id.values():
-            assert self.online_announced.get(device.device_id, True) == device.lock.online, (  # type: ignore[union-attr]
-                f"{device.device_id} went {'online' if device.lock.online else 'offline'} unannounced"  # type: ignore[union-attr]
+            online = device.lock is not None and device.lock.online
+            assert self.online_announced.get(device.device_id, True) == online, (
+                f"{device.device_id} went {'online' if online else 'offline'} unannounced"
             )
         for code_id in self.created:
             counts = self.code_events.get(code_id, Counter())
-            assert counts["access_code.created"] == 1, f"{code_id} created {counts['access_code.created']} times"
+            assert counts["access_code.created"] == 1, (
+                f"{code_id} created {counts['access_code.created']} times"
+            )
             rec = cloud.access_codes.get(code_id)
             if rec is None:
                 assert counts["access_code.deleted"] == 1, f"{code_id} left without one access_code.deleted"
@@ -762,3 +840,33 @@ BENCHMARK_MACHINE = FakeSeamMachine
 TestFakeSeamModel = FakeSeamMachine.TestCase
 TestFakeSeamModel.settings = profile_settings()
 
+
+def test_found_by_the_machine_a_keypad_edit_of_the_last_ready_backup_empties_the_pool() -> None:
+    """A program the `long` profile found (shrunk), kept as a regression test: someone re-types
+    the pool's only ready backup at the keypad; Seam re-writes it, so the pool has no ready
+    backup until the write lands, and the device must say `empty_backup_access_code_pool`."""
+    state = FakeSeamMachine()
+    devices = state.seeded_locks().values
+    state.configure_pool(device=devices[2], size=1, threshold=2)
+    state.create_time_bound(device=devices[2], lasts=1, pool=True, starts_in=0)
+    state.advance(seconds=10)
+    state.all_invariants()
+    state.edit_at_the_keypad(delete=False, device=devices[2], slot=1)
+    state.all_invariants()
+    assert "empty_backup_access_code_pool" in state.fake.device(devices[2]).errors
+
+
+def test_found_by_the_machine_a_keypad_edit_does_not_put_back_a_code_before_its_start() -> None:
+    """Another `long`-profile find: a started code's start moves later (Seam erases it), then
+    someone edits it at the keypad. Seam must not write it back before its new start."""
+    state = FakeSeamMachine()
+    devices = state.seeded_locks().values
+    code = state.first_stay(device="august_device_1", pool=False, threshold=2)
+    state.update_code(change="start_later", code=code)
+    state.edit_at_the_keypad(delete=False, device=devices[0], slot=0)
+    state.let_writes_land()
+    state.all_invariants()
+    assert not state.fake.keypad_entry("august_device_1", state.record(code).code)
+    state.advance(seconds=3600)  # past its new start: written, and it opens
+    state.all_invariants()
+    assert state.fake.keypad_entry("august_device_1", state.record(code).code)

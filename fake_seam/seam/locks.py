@@ -258,6 +258,8 @@ class LockRules(DeviceRules):
             record,
             "access_code.deleted_external_to_seam" if new_code is None else "access_code.modified_external_to_seam",
         )
-        self.write(record)
+        # Through reconcile, not a bare write: a code whose start moved later is being erased,
+        # and must not be put back before its start.
+        self.reconcile(record)
         if record.is_backup:
             self.pool_changed(device)  # a backup being rewritten is not ready: the pool may be empty now
