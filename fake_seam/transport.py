@@ -8,10 +8,6 @@ from typing import Any
 import httpx
 
 
-class _Done(Exception):
-    pass
-
-
 def _scope(request: httpx.Request) -> dict[str, Any]:
     url = request.url
     return {

@@ -14,9 +14,12 @@ from fake_seam.fake import DEFAULT_API_KEY, DEFAULT_ENDPOINT, FakeSeam
 
 
 @pytest.fixture
-def fake() -> FakeSeam:
-    """A fresh fake with the default seed and a frozen clock: time moves only when told."""
-    return FakeSeam(frozen=True)
+def fake(request: pytest.FixtureRequest) -> FakeSeam:
+    """A fresh fake with the default seed and a frozen clock: time moves only when told.
+
+    It starts at wall time, or at the test module's `FAKE_START` when it sets one.
+    """
+    return FakeSeam(frozen=True, now=getattr(request.module, "FAKE_START", None))
 
 
 @pytest.fixture

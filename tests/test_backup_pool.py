@@ -9,41 +9,20 @@ constraints), salto_device_1 (no backup pool support).
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+from moments import HOUR, T0, at, events
 from seam import Seam
 from seam.exceptions import SeamHttpApiError, SeamHttpInvalidInputError
 
-from fake_seam.clock import iso
 from fake_seam.fake import FakeSeam
 
-T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-HOUR = 3600
+FAKE_START = T0  # conftest's `fake` starts frozen at this instant
+
 FRONT = "august_device_1"
-
-
-def at(seconds: float) -> str:
-    return iso(T0 + timedelta(seconds=seconds))
-
-
-@pytest.fixture
-def fake() -> FakeSeam:
-    return FakeSeam(frozen=True, now=T0)
-
-
-@pytest.fixture
-def sdk(fake: FakeSeam) -> Seam:
-    return fake.client()
-
-
-def events(sdk: Seam, *types: str, **filters: Any) -> list[Any]:
-    kwargs: dict[str, Any] = {"since": "2000-01-01T00:00:00.000Z", **filters}
-    if types:
-        kwargs["event_types"] = list(types)
-    return sdk.events.list(**kwargs)
 
 
 def stay(sdk: Seam, device_id: str = FRONT, hours: float = 24, **options: Any) -> Any:

@@ -4,22 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from moments import HOUR, T0, at
 from seam import Seam
 from seam.exceptions import SeamHttpApiError, SeamHttpInvalidInputError
 
-from fake_seam.clock import iso
 from fake_seam.fake import FakeSeam
-
-T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-HOUR = 3600
-
-
-def at(seconds: float) -> str:
-    return iso(T0 + timedelta(seconds=seconds))
 
 
 class Setup:

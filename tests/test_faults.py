@@ -8,28 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
+from moments import HOUR, T0, at
 from seam import Seam
 from seam.exceptions import SeamHttpApiError
 
-from fake_seam.clock import iso
 from fake_seam.fake import FakeSeam
 
-T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-HOUR = 3600
-
-
-def at(seconds: float) -> str:
-    return iso(T0 + timedelta(seconds=seconds))
-
-
-@pytest.fixture
-def fake() -> FakeSeam:
-    return FakeSeam(frozen=True, now=T0)
-
-
-@pytest.fixture
-def sdk(fake: FakeSeam) -> Seam:
-    return fake.client()
+FAKE_START = T0  # conftest's `fake` starts frozen at this instant
 
 
 @pytest.fixture

@@ -8,41 +8,18 @@ august_device_2 (10 slots, 4-6 digits), kwikset_device_1 (3 slots, 15 s), yale_d
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+from moments import HOUR, T0, at, events
 from seam import Seam
 from seam.exceptions import SeamHttpApiError, SeamHttpInvalidInputError
 
-from fake_seam.clock import iso
 from fake_seam.fake import FakeSeam
 
-T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-HOUR = 3600
-
-
-def at(seconds: float) -> str:
-    """The Seam timestamp `seconds` after the test's start."""
-    return iso(T0 + timedelta(seconds=seconds))
-
-
-@pytest.fixture
-def fake() -> FakeSeam:
-    return FakeSeam(frozen=True, now=T0)
-
-
-@pytest.fixture
-def sdk(fake: FakeSeam) -> Seam:
-    return fake.client()
-
-
-def events(sdk: Seam, *types: str, **filters: Any) -> list[Any]:
-    kwargs: dict[str, Any] = {"since": "2000-01-01T00:00:00.000Z", **filters}
-    if types:
-        kwargs["event_types"] = list(types)
-    return sdk.events.list(**kwargs)
+FAKE_START = T0  # conftest's `fake` starts frozen at this instant
 
 
 def kinds(sdk: Seam, **filters: Any) -> list[str]:

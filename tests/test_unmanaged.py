@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from moments import T0
 from seam import Seam
 from seam.exceptions import SeamHttpApiError
 
 from fake_seam.fake import FakeSeam
 
-T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+FAKE_START = T0  # conftest's `fake` starts frozen at this instant
+
 FRONT = "august_device_1"
-
-
-@pytest.fixture
-def fake() -> FakeSeam:
-    return FakeSeam(frozen=True, now=T0)
-
-
-@pytest.fixture
-def sdk(fake: FakeSeam) -> Seam:
-    return fake.client()
 
 
 def event_types(sdk: Seam, **filters: Any) -> list[str]:
