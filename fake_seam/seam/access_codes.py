@@ -3,6 +3,7 @@ the lock drive (unset -> setting -> set -> removing -> gone)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from fake_seam.seam.errors import SeamError, invalid_input
@@ -20,6 +21,20 @@ WARNING_MESSAGES = {
     "delay_in_setting_on_device": "Delay in setting code on device.",
     "delay_in_removing_from_device": "Delay in removing code from device.",
 }
+
+
+class TakenPins:
+    """The PINs in use on a device, answered from the indexes one PIN at a time; the whole
+    set is gathered only when a lock rule compares against every code."""
+
+    def __init__(self, rules: AccessCodeRules, device: Device, besides: str | None) -> None:
+        self.rules, self.device, self.besides = rules, device, besides
+
+    def __contains__(self, pin: object) -> bool:
+        return isinstance(pin, str) and self.rules.pin_taken(self.device, pin, besides=self.besides)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rules.taken_codes(self.device, besides=self.besides))
 
 
 class AccessCodeRules(State):
@@ -52,6 +67,21 @@ class AccessCodeRules(State):
                 taken.add(code.code)
         return taken
 
+    def pin_taken(self, device: Device, pin: str, *, besides: str | None = None) -> bool:
+        """`pin in taken_codes(device, besides=...)`, from the indexes: no scan of the device."""
+        codes = self.codes_by_device.get(device.device_id, {})
+        for code in self.codes_with_pin(device.device_id, pin):
+            if code.access_code_id != besides and code.status != "removing" and not code.deleted:
+                return True
+        if device.lock is not None:
+            for slot in device.lock.slots_with_code(pin):
+                owner = codes.get(slot.key)
+                if owner is None or not (
+                    owner.deleted or owner.status == "removing" or owner.access_code_id == besides
+                ):
+                    return True
+        return False
+
     def visible_codes(self, device: Device) -> list[AccessCode]:
         """What `access_codes/list` shows: managed codes, and backups once pulled."""
         return [
@@ -77,7 +107,7 @@ class AccessCodeRules(State):
             raise invalid_input(
                 "code", "This device does not allow choosing the code (cannot_specify_pin_code)"
             )
-        taken = self.taken_codes(device, besides=besides)  # one pass over the device's codes
+        taken = TakenPins(self, device, besides)
         try:
             lock.rules.check_pin(pin, taken)
         except PinRejected as rejected:
@@ -243,6 +273,7 @@ class AccessCodeRules(State):
         if pin is not None and pin != record.code:
             changed_properties.append({"property": "code", "from": record.code, "to": pin})
             record.code = pin
+            self.index_pin(record)
             changed.append("code")
         if (starts_at, ends_at) != (record.starts_at, record.ends_at):
             from fake_seam.seam.shapes import ts

@@ -251,6 +251,7 @@ class LockRules(DeviceRules):
                 self.slot_freed(device)
             else:
                 record.code = new_code
+                self.index_pin(record)
                 self.emit_code_event(record, "access_code.modified_external_to_seam")
             return
         # Seam puts its code back: the lock gets the managed PIN written again.

@@ -68,6 +68,9 @@ class State:
         self.devices_by_workspace: dict[str, dict[str, Device]] = {}
         self.access_codes: dict[str, AccessCode] = {}
         self.codes_by_device: dict[str, dict[str, AccessCode]] = {}
+        # device_id -> PIN -> codes that were given that PIN; entries whose code has since
+        # changed PIN are checked away on lookup (see `codes_with_pin`).
+        self.pins_by_device: dict[str, dict[str, dict[str, AccessCode]]] = {}
         self.unmanaged: dict[str, UnmanagedAccessCode] = {}
         self.unmanaged_by_device: dict[str, dict[str, UnmanagedAccessCode]] = {}
         self.events: dict[str, Event] = {}
@@ -102,6 +105,7 @@ class State:
     def drop_device(self, device: Device) -> None:
         self.devices.pop(device.device_id, None)
         self.devices_by_workspace.get(device.workspace_id, {}).pop(device.device_id, None)
+        self.pins_by_device.pop(device.device_id, None)
         for code in list(self.codes_by_device.pop(device.device_id, {}).values()):
             code.cancel_jobs()
             self.access_codes.pop(code.access_code_id, None)
@@ -115,11 +119,28 @@ class State:
     def add_code(self, code: AccessCode) -> None:
         self.access_codes[code.access_code_id] = code
         self.codes_by_device[code.device_id][code.access_code_id] = code
+        self.index_pin(code)
+
+    def index_pin(self, code: AccessCode) -> None:
+        """Call after a code gets a PIN (created, updated, edited at the keypad)."""
+        pins = self.pins_by_device.setdefault(code.device_id, {})
+        pins.setdefault(code.code, {})[code.access_code_id] = code
+
+    def codes_with_pin(self, device_id: str, pin: str) -> list[AccessCode]:
+        """The device's codes whose PIN is `pin` now: costs what the answer costs."""
+        holders = self.pins_by_device.get(device_id, {}).get(pin)
+        if not holders:
+            return []
+        stale = [i for i, c in holders.items() if c.code != pin]
+        for access_code_id in stale:
+            del holders[access_code_id]
+        return list(holders.values())
 
     def drop_code(self, code: AccessCode) -> None:
         code.cancel_jobs()
         self.access_codes.pop(code.access_code_id, None)
         self.codes_by_device.get(code.device_id, {}).pop(code.access_code_id, None)
+        self.pins_by_device.get(code.device_id, {}).get(code.code, {}).pop(code.access_code_id, None)
 
     # -- scoped lookups: another workspace's objects do not exist -----------------------
 

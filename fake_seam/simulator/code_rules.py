@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 PIN_CONSTRAINTS = frozenset(
@@ -50,7 +51,7 @@ class CodeRules:
     def allows_custom_pin(self) -> bool:
         return "cannot_specify_pin_code" not in self.kinds()
 
-    def check_pin(self, pin: str, taken: set[str] | frozenset[str] = frozenset()) -> None:
+    def check_pin(self, pin: str, taken: Iterable[str] = frozenset()) -> None:
         """Raise PinRejected naming the first rule the PIN breaks."""
         if not pin.isdigit():
             raise PinRejected("code must contain digits only")

@@ -134,6 +134,9 @@ class SimulatedLock:
     def slot_of(self, key: str) -> Slot | None:
         return self._slot_by_key.get(key)
 
+    def slots_with_code(self, code: str) -> list[Slot]:
+        return [s for s in self.slots if s is not None and s.code == code]
+
     def codes_on_lock(self) -> set[str]:
         return {s.code for s in self.slots if s is not None}
 
