@@ -65,12 +65,12 @@ class FakeSeam:
     def transport(self) -> Any:
         from fake_seam.transport import InProcessTransport
 
-        return InProcessTransport(self.app)
+        return InProcessTransport(self.api)
 
     def async_transport(self) -> Any:
         from fake_seam.transport import AsyncInProcessTransport
 
-        return AsyncInProcessTransport(self.app)
+        return AsyncInProcessTransport(self.api)
 
     def client(
         self,

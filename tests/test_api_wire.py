@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from moments import T0
 from seam.exceptions import SeamHttpApiError, SeamHttpInvalidInputError
 
 from fake_seam.api.app import HANDLERS
@@ -279,3 +280,42 @@ def test_default_seed_and_database_answer_with_or_without_auth(fake: FakeSeam) -
             assert seed.status_code == database.status_code == 200
             assert json.loads(seed.content)["seam_at1_token"] == "seam_at1_longtoken"
             assert {"devices", "access_codes", "connected_accounts", "events"} <= set(database.json())
+
+
+def test_in_process_and_over_http_answer_the_same_bytes() -> None:
+    """The in-process transport skips the ASGI app; a user must not be able to tell."""
+    from fake_seam.server import ThreadedServer
+
+    requests = [
+        ("GET", "/devices/list", {}, None),
+        ("GET", "/devices/list", {"limit": "2"}, None),  # next_page_url names the host asked
+        ("GET", "/access_codes/list", {"device_id": "august_device_1"}, None),
+        ("POST", "/access_codes/create", {}, {"device_id": "august_device_1", "code": "4821"}),
+        ("POST", "/devices/get", {}, {"device_id": "nope"}),
+        ("POST", "/devices/get", {}, "not json"),
+        ("DELETE", "/health", {}, None),
+        ("GET", "/health", {}, None),
+        ("GET", "/no/such/route", {}, None),
+    ]
+    key = {"authorization": "Bearer seam_apikey1_token"}
+    fake_a, fake_b = FakeSeam(frozen=True, now=T0), FakeSeam(frozen=True, now=T0)
+    server = ThreadedServer(fake_b).start()
+    try:
+        with (
+            httpx.Client(transport=fake_a.transport(), base_url=server.endpoint, headers=key) as near,
+            httpx.Client(base_url=server.endpoint, headers=key) as far,
+        ):
+            for method, path, params, body in requests:
+                content = body if isinstance(body, str) else None
+                answers = [
+                    client.request(method, path, params=params, json=None if content else body, content=content)
+                    for client in (near, far)
+                ]
+                a, b = answers
+                assert (a.status_code, a.headers["content-type"], a.content) == (
+                    b.status_code,
+                    b.headers["content-type"],
+                    b.content,
+                ), (method, path)
+    finally:
+        server.stop()

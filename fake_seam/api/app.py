@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import traceback
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,10 +25,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("fake_seam")
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 JSON = b"application/json"
+HEALTHY = b'{"ok":true,"msg":"I\'m one with the Force"}'
 
 
 def dumps(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":")).encode()
+    return orjson.dumps(body)
+
+
+def loads(body: bytes) -> Any:
+    return orjson.loads(body) if body.strip() else None
 
 
 class Api:
@@ -61,7 +66,7 @@ class Api:
             if self.observers:
                 params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
                 with contextlib.suppress(ValueError):
-                    parsed = json.loads(body) if body.strip() else None
+                    parsed = loads(body)
                     if isinstance(parsed, dict):
                         params.update(parsed)
                 for observer in self.observers:
@@ -72,6 +77,11 @@ class Api:
         self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes, base_url: str
     ) -> tuple[int, bytes, bytes]:
         path = path.rstrip("/") or "/"
+        if path == "/health":  # what Seam's fake answers; no auth, no Seam layer
+            if method not in ("GET", "HEAD"):
+                error = SeamError("method_not_allowed", f"{method} is not allowed on /health; use GET", 405)
+                return 405, dumps(error.body()), JSON
+            return 200, HEALTHY, JSON
         endpoint = HANDLERS.get(path)
         if endpoint is None:
             error = SeamError("not_found", f"Route {path} not found", 404, data={"path": path})
@@ -116,7 +126,7 @@ class Api:
             return 503, b"Service Unavailable", b"text/plain; charset=utf-8"
         pairs = parse_qsl(query, keep_blank_values=True) if query else []
         try:
-            parsed_body = json.loads(body) if body.strip() else None
+            parsed_body = loads(body)
         except ValueError:
             raise SeamError(
                 "invalid_input",
@@ -162,28 +172,29 @@ def parse(endpoint: Endpoint, path: str, pairs: list[tuple[str, str]], body: Any
 def build_app(fake: FakeSeam) -> Starlette:
     api = fake.api
 
-    async def health(request: Request) -> Response:
-        return Response(
-            b'{"ok":true,"msg":"I\'m one with the Force"}',
-            media_type="application/json",
-            headers={"seam-request-id": api.next_request_id()},
-        )
-
     async def seam_route(request: Request) -> Response:
         body = await request.body()
         scope = request.scope
-        query = scope.get("query_string", b"").decode("latin-1")
-        base_url = f"{request.url.scheme}://{request.url.netloc}"
-        status, headers, payload = api.handle(
-            request.method, scope["path"], query, request.headers, body, base_url
+        headers = request.headers
+        status, answer_headers, payload = api.handle(
+            scope["method"],
+            scope["path"],
+            scope["query_string"].decode("latin-1"),
+            headers,
+            body,
+            base_url(scope, headers),
         )
         response = Response(payload, status)
-        response.raw_headers = [*headers, (b"content-length", str(len(payload)).encode())]
+        response.raw_headers = [*answer_headers, (b"content-length", str(len(payload)).encode())]
         return response
 
-    return Starlette(
-        routes=[
-            Route("/health", health, methods=["GET", "HEAD"]),
-            Route("/{path:path}", seam_route, methods=ALL_METHODS),
-        ]
-    )
+    return Starlette(routes=[Route("/{path:path}", seam_route, methods=ALL_METHODS)])
+
+
+def base_url(scope: Mapping[str, Any], headers: Mapping[str, str]) -> str:
+    """`scheme://host[:port]` as the client addressed us (for `next_page_url`)."""
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}"

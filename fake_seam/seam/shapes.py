@@ -4,6 +4,7 @@ describes it: every required field, with Seam's types and enum values."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from fake_seam.seam.records import (
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from fake_seam.seam.cloud import SeamCloud
 
 
+@lru_cache(maxsize=8192)  # the same created_at is shaped on every list call
 def ts(seconds: float | None) -> str | None:
     """Seam's timestamp format: `2026-11-26T10:00:00.000Z`."""
     if seconds is None:
@@ -43,6 +45,7 @@ PROVIDER_NAMES = {
 }
 
 
+@lru_cache(maxsize=256)
 def provider_name(manufacturer: str) -> str:
     return PROVIDER_NAMES.get(manufacturer, manufacturer.replace("_", " ").title())
 
@@ -68,17 +71,15 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
     lock = d.lock
     online = lock.online if lock is not None else bool(d.properties.get("online", True))
     name = d.display_name
+    provider = provider_name(d.manufacturer)
     properties: dict[str, Any] = {
         "name": name,
         "online": online,
         "manufacturer": d.manufacturer,
         "appearance": {"name": name},
-        "model": {
-            "display_name": provider_name(d.manufacturer),
-            "manufacturer_display_name": provider_name(d.manufacturer),
-        },
+        "model": {"display_name": provider, "manufacturer_display_name": provider},
         "image_url": f"https://connect.getseam.com/assets/images/devices/{d.manufacturer}.png",
-        "image_alt_text": f"{provider_name(d.manufacturer)} device",
+        "image_alt_text": f"{provider} device",
         "battery_level": 0.86,
         "battery": {"level": 0.86, "status": "good"},
         "has_direct_power": False,
