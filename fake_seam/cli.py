@@ -87,12 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument("--record", metavar="FILE", help="record API calls to a scenario file")
     serve_cmd.set_defaults(run=serve)
 
-    try:
-        from fake_seam.scenarios import cli as scenario_cli
-    except ImportError:  # scenarios are optional until their package lands
-        scenario_cli = None
-    if scenario_cli is not None:
-        scenario_cli.register(commands)
+    from fake_seam.scenarios import cli as scenario_cli
+
+    scenario_cli.register(commands)
 
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)

@@ -13,6 +13,7 @@ from typing import Any
 
 import uvicorn
 
+from fake_seam.api.app import load_routes
 from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
 
 LOOPBACK = "127.0.0.1"
@@ -69,6 +70,12 @@ class FakeSeamServer(uvicorn.Server):
         super().__init__(config(fake, **options))
         self.fake = fake
         self._stop = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        # Listening already: load the route table (pydantic, Seam's models) beside the loop,
+        # so the first API call finds it ready. A call that comes sooner waits for it.
+        threading.Thread(target=load_routes, name="fake-seam:load-routes", daemon=True).start()
 
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         self._stop = asyncio.Event()

@@ -11,10 +11,11 @@ import pytest
 from moments import T0
 from seam.exceptions import SeamHttpApiError, SeamHttpInvalidInputError
 
-from fake_seam.api.app import HANDLERS
+from fake_seam.api.app import load_routes
 from fake_seam.api.params import ROUTES
 from fake_seam.fake import FakeSeam
 
+HANDLERS = load_routes()
 IMPLEMENTED = sorted((path, method) for path in ROUTES if path in HANDLERS for method in ROUTES[path].methods)
 
 
@@ -319,3 +320,55 @@ def test_in_process_and_over_http_answer_the_same_bytes() -> None:
                 ), (method, path)
     finally:
         server.stop()
+
+
+def test_a_request_arriving_while_the_routes_load_waits_for_the_whole_table() -> None:
+    """Routes load on first use, and beside a server in a thread. A request that comes while
+    the loader is halfway (some routes registered, not all) must wait, not answer 404.
+    Run in a fresh interpreter, with the loader paused after its first module."""
+    import subprocess
+    import sys
+
+    program = """
+import threading
+from fake_seam.api import app
+from fake_seam.fake import FakeSeam
+
+halfway, go, contended = threading.Event(), threading.Event(), threading.Event()
+real_import, real_lock = app.import_module, app._loading
+
+def pausing_import(name):
+    module = real_import(name)
+    if threading.current_thread().name == "loader" and not halfway.is_set():
+        halfway.set()
+        go.wait(10)
+    return module
+
+class WatchedLock:
+    def __enter__(self):
+        if threading.current_thread().name != "loader":
+            contended.set()
+        return real_lock.__enter__()
+    def __exit__(self, *exc):
+        return real_lock.__exit__(*exc)
+
+app.import_module, app._loading = pausing_import, WatchedLock()
+fake = FakeSeam()
+loader = threading.Thread(target=app.load_routes, name="loader")
+loader.start()
+halfway.wait(10)
+answer = {}
+def request():
+    key = {"authorization": "Bearer seam_apikey1_token"}
+    answer["status"] = fake.api.handle("GET", "/locks/list", "", key, b"")[0]
+caller = threading.Thread(target=request)
+caller.start()
+contended.wait(10)  # the caller is at the lock (or, if it never takes it, we go on after 10 s)
+go.set()
+caller.join()
+loader.join()
+print(answer["status"])
+"""
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "200"

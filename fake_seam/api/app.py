@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import traceback
 from collections.abc import Callable, Mapping
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -15,7 +17,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fake_seam.api import access_codes, connected_accounts, control, devices, events, locks, workspaces  # noqa: F401 - they register routes
 from fake_seam.api.routing import HANDLERS, Context, Endpoint
 from fake_seam.seam.errors import SeamError
 
@@ -34,6 +35,31 @@ def dumps(body: Any) -> bytes:
 
 def loads(body: bytes) -> Any:
     return orjson.loads(body) if body.strip() else None
+
+
+ROUTE_MODULES = ("access_codes", "connected_accounts", "control", "devices", "events", "locks", "workspaces")
+
+
+def load_routes() -> dict[str, Endpoint]:
+    """The route table, filled by importing the route modules (they register by decorator).
+
+    Loaded on first use, not at import: they bring pydantic and the models, which `/health`
+    does not need, so a server answers sooner and warms these up beside (`server.py`).
+    """
+    global _routes_loaded
+    if not _routes_loaded:
+        with _loading:  # a request and the warm-up thread may ask at once; neither sees half a table
+            if not _routes_loaded:
+                for name in ROUTE_MODULES:
+                    import_module(f"fake_seam.api.{name}")
+                from fake_seam.api import params, validation  # noqa: F401 - every route's models
+
+                _routes_loaded = True
+    return HANDLERS
+
+
+_routes_loaded = False
+_loading = threading.Lock()
 
 
 class Api:
@@ -82,7 +108,7 @@ class Api:
                 error = SeamError("method_not_allowed", f"{method} is not allowed on /health; use GET", 405)
                 return 405, dumps(error.body()), JSON
             return 200, HEALTHY, JSON
-        endpoint = HANDLERS.get(path)
+        endpoint = (HANDLERS if _routes_loaded else load_routes()).get(path)
         if endpoint is None:
             error = SeamError("not_found", f"Route {path} not found", 404, data={"path": path})
             return 404, dumps(error.body()), JSON
@@ -163,7 +189,9 @@ def parse(endpoint: Endpoint, path: str, pairs: list[tuple[str, str]], body: Any
     from fake_seam.api import validation
 
     if endpoint.params is not None:
-        return control.validate(endpoint.params, pairs, body)
+        from fake_seam.api.control import validate
+
+        return validate(endpoint.params, pairs, body)
     from fake_seam.api.params import ROUTES
 
     return validation.parse_params(ROUTES[path], pairs, body)

@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from pydantic import BaseModel
-
 from fake_seam.clock import to_datetime
 from fake_seam.seam.errors import invalid_input
 from fake_seam.seam.state import Caller
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from fake_seam.fake import FakeSeam
 
 
@@ -37,7 +37,7 @@ class Context:
         return self.caller
 
 
-Handler = Callable[[Context, BaseModel], dict[str, Any]]
+Handler = Callable[[Context, "BaseModel"], dict[str, Any]]
 
 
 @dataclass

@@ -3,8 +3,24 @@ recorded from live sessions. See README "Scenarios" for the format."""
 
 from __future__ import annotations
 
-from fake_seam.scenarios.model import Problem, Scenario, ScenarioError, load_scenario, parse_scenario
-from fake_seam.scenarios.runner import ScenarioResult, run_scenario
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fake_seam.scenarios.model import Problem, Scenario, ScenarioError, load_scenario, parse_scenario
+    from fake_seam.scenarios.runner import ScenarioResult, run_scenario
+
+# Loaded on first use (PEP 562): `fake-seam serve` imports this package for its CLI and
+# should not pay for YAML and httpx, which only replay needs.
+_HOMES = {
+    "Problem": "model",
+    "Scenario": "model",
+    "ScenarioError": "model",
+    "load_scenario": "model",
+    "parse_scenario": "model",
+    "ScenarioResult": "runner",
+    "run_scenario": "runner",
+}
 
 __all__ = [
     "Problem",
@@ -15,3 +31,10 @@ __all__ = [
     "parse_scenario",
     "run_scenario",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"fake_seam.scenarios.{home}"), name)

@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fake_seam.scenarios.model import Problem, Scenario, ScenarioError, load_scenario
+if TYPE_CHECKING:  # the model loads YAML and httpx: only `replay`/`record` pay for them, not `serve`
+    from fake_seam.scenarios.model import Problem, Scenario
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -47,6 +49,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def scenario_files(names: list[str]) -> tuple[list[Path], list[Problem]]:
+    from fake_seam.scenarios.model import Problem
+
     files: list[Path] = []
     problems: list[Problem] = []
     for name in names:
@@ -64,6 +68,8 @@ def scenario_files(names: list[str]) -> tuple[list[Path], list[Problem]]:
 
 
 def parse_vars(pairs: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    from fake_seam.scenarios.model import Problem
+
     out: dict[str, str] = {}
     problems = []
     for pair in pairs:
@@ -77,6 +83,8 @@ def parse_vars(pairs: list[str]) -> tuple[dict[str, str], list[Problem]]:
 
 def load_all(files: list[Path], variables: dict[str, str]) -> tuple[list[Scenario], list[Problem]]:
     """Every file checked before any runs: one malformed file stops them all."""
+    from fake_seam.scenarios.model import ScenarioError, load_scenario
+
     scenarios = []
     problems: list[Problem] = []
     for path in files:
