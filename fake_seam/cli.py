@@ -5,13 +5,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from fake_seam.fake import DEFAULT_API_KEY
 
 if TYPE_CHECKING:
     from fake_seam.fake import FakeSeam
+
+
+def fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (a dependency, except on Windows), as uvicorn's own
+    `loop="auto"` would pick; else asyncio's loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -51,7 +61,8 @@ def serve(args: argparse.Namespace) -> int:
     print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}", flush=True)
     server = FakeSeamServer(fake)
     try:
-        asyncio.run(server.serve(sockets=[sock]))
+        with asyncio.Runner(loop_factory=fast_loop_factory()) as runner:
+            runner.run(server.serve(sockets=[sock]))
     except KeyboardInterrupt:
         pass
     finally:

@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl
 
 import orjson
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from fake_seam.api.routing import HANDLERS, Context, Endpoint
 from fake_seam.seam.errors import SeamError
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from fake_seam.fake import FakeSeam
 
 log = logging.getLogger("fake_seam")
-ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 JSON = b"application/json"
 HEALTHY = b'{"ok":true,"msg":"I\'m one with the Force"}'
 
@@ -198,25 +197,38 @@ def parse(endpoint: Endpoint, path: str, pairs: list[tuple[str, str]], body: Any
 
 
 def build_app(fake: FakeSeam) -> Starlette:
-    api = fake.api
+    """Starlette routes every path to one ASGI endpoint that hands the request to `Api`."""
+    return Starlette(routes=[Route("/{path:path}", SeamEndpoint(fake.api), methods=None)])
 
-    async def seam_route(request: Request) -> Response:
-        body = await request.body()
-        scope = request.scope
-        headers = request.headers
-        status, answer_headers, payload = api.handle(
+
+class SeamEndpoint:
+    """A plain ASGI endpoint rather than a Request/Response function: `Api.handle` already
+    works on bytes and header pairs, so Starlette's wrappers would only be built and dropped."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        chunks = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away before sending its body: nobody to answer
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        headers = Headers(scope=scope)
+        status, answer_headers, payload = self.api.handle(
             scope["method"],
             scope["path"],
             scope["query_string"].decode("latin-1"),
             headers,
-            body,
+            b"".join(chunks),
             base_url(scope, headers),
         )
-        response = Response(payload, status)
-        response.raw_headers = [*answer_headers, (b"content-length", str(len(payload)).encode())]
-        return response
-
-    return Starlette(routes=[Route("/{path:path}", seam_route, methods=ALL_METHODS)])
+        answer_headers.append((b"content-length", str(len(payload)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": answer_headers})
+        await send({"type": "http.response.body", "body": payload})
 
 
 def base_url(scope: Mapping[str, Any], headers: Mapping[str, str]) -> str:
