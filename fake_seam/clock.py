@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 
 def to_datetime(value: datetime | str | float | int) -> datetime:
@@ -95,16 +96,38 @@ class Clock:
             self._offset += delta
 
 
-@dataclass(order=True)
+@dataclass(order=True, slots=True)
 class Job:
+    """`action(*args)` at `due`; ties run in booking order (`seq`). A big fleet books two per
+    access code, hence slots and arguments instead of a closure per job."""
+
     due: float
     seq: int
-    action: Callable[[], None] = field(compare=False)
-    label: str = field(compare=False, default="")
+    action: Callable[..., None] = field(compare=False)
+    args: tuple[Any, ...] = field(compare=False, default=())
     cancelled: bool = field(compare=False, default=False)
 
     def cancel(self) -> None:
         self.cancelled = True
+
+    @property
+    def label(self) -> str:
+        """What the job will do, for debugging: `reconcile backup 5f1c...`, `_land ...`."""
+        name = getattr(self.action, "__name__", type(self.action).__name__)
+        return " ".join([name, *(_label_of(arg) for arg in self.args)])
+
+
+def _label_of(arg: Any) -> str:
+    if isinstance(arg, str | int | float):
+        return str(arg)
+    describe = getattr(arg, "describe", None)
+    if callable(describe):
+        return str(describe())
+    code_id = getattr(arg, "access_code_id", None) or getattr(arg, "key", None)
+    if code_id is not None:
+        backup = getattr(arg, "is_backup", False) or getattr(arg, "origin", None) == "backup"
+        return f"backup {code_id}" if backup else str(code_id)
+    return type(arg).__name__
 
 
 class Timeline:
@@ -128,14 +151,14 @@ class Timeline:
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.timestamp(), UTC)
 
-    def at(self, due: float | datetime, action: Callable[[], None], label: str = "") -> Job:
+    def at(self, due: float | datetime, action: Callable[..., None], *args: Any) -> Job:
         when = due.timestamp() if isinstance(due, datetime) else due
-        job = Job(when, next(self._seq), action, label)
+        job = Job(when, next(self._seq), action, args)
         heapq.heappush(self._jobs, job)
         return job
 
-    def after(self, seconds: float, action: Callable[[], None], label: str = "") -> Job:
-        return self.at(self.timestamp() + seconds, action, label)
+    def after(self, seconds: float, action: Callable[..., None], *args: Any) -> Job:
+        return self.at(self.timestamp() + seconds, action, *args)
 
     def next_due(self) -> float | None:
         while self._jobs and self._jobs[0].cancelled:
@@ -155,7 +178,7 @@ class Timeline:
                 continue
             self._running_at = job.due
             try:
-                job.action()
+                job.action(*job.args)
             finally:
                 self._running_at = None
             ran += 1

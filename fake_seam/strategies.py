@@ -288,11 +288,7 @@ class FaultSchedule:
         with fake.lock:  # a served fake may be handling a request on another thread
             for fault in self.faults:
                 device_id = device_ids[fault.lock % len(device_ids)]
-                fake.timeline.at(
-                    start + fault.at,
-                    _fault_action(fake, device_id, fault),
-                    f"fault {fault.describe()}",
-                )
+                fake.timeline.at(start + fault.at, _apply_fault, fake, device_id, fault)
 
     def __len__(self) -> int:
         return len(self.faults)
@@ -301,25 +297,20 @@ class FaultSchedule:
         return [f.describe() for f in self.faults]
 
 
-def _fault_action(fake: FakeSeam, device_id: str, fault: Fault) -> Any:
-    """The job for one fault. It runs inside the fake's timeline, so it calls the model
-    directly (the `FakeSeam` control methods would run the timeline again)."""
-
-    def run() -> None:
-        device = fake.cloud.devices.get(device_id)
-        if device is None or device.removed or device.lock is None:
-            return  # the lock is gone: nothing left to break
-        lock = device.lock
-        if isinstance(fault, WritesFail):
-            lock.set_fault_plan(
-                fail_next=lock.fault_plan.fail_next + fault.count, error_code=fault.error_code
-            )
-        elif isinstance(fault, Offline):
-            fake.cloud.set_online(device, False, float(fault.seconds))
-        else:
-            _keypad_edit(fake, device, fault)
-
-    return run
+def _apply_fault(fake: FakeSeam, device_id: str, fault: Fault) -> None:
+    """The job for one fault (its `Job.label` reads "_apply_fault <device> <what>"). It runs inside
+    the fake's timeline, so it calls the model directly (the `FakeSeam` control methods would
+    run the timeline again)."""
+    device = fake.cloud.devices.get(device_id)
+    if device is None or device.removed or device.lock is None:
+        return  # the lock is gone: nothing left to break
+    lock = device.lock
+    if isinstance(fault, WritesFail):
+        lock.set_fault_plan(fail_next=lock.fault_plan.fail_next + fault.count, error_code=fault.error_code)
+    elif isinstance(fault, Offline):
+        fake.cloud.set_online(device, False, float(fault.seconds))
+    else:
+        _keypad_edit(fake, device, fault)
 
 
 def _keypad_edit(fake: FakeSeam, device: Any, fault: KeypadEdit) -> None:

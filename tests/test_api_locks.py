@@ -151,3 +151,26 @@ def test_action_attempts_get_unknown(sdk: Any) -> None:
         sdk.action_attempts.get(action_attempt_id="no_such_attempt")
     assert raised.value.code == "action_attempt_not_found"
     assert raised.value.status_code == 404
+
+
+def test_an_access_code_attempt_keeps_the_code_as_it_was_then(fake: FakeSeam, sdk: Any, raw: Any) -> None:
+    """CREATE/UPDATE_ACCESS_CODE attempts are records of what happened: later changes to the
+    code (it gets set, renamed) do not rewrite them."""
+    created = raw.post("/access_codes/create", json={"device_id": "august_device_1", "code": "4821", "name": "a"})
+    answer = created.json()
+    attempt_id = answer["action_attempt"]["action_attempt_id"]
+    assert answer["action_attempt"]["result"] == {"access_code": answer["access_code"]}
+    code_id = answer["access_code"]["access_code_id"]
+    updated = raw.post("/access_codes/update", json={"access_code_id": code_id, "name": "b"}).json()
+    fake.settle()
+    assert sdk.access_codes.get(access_code_id=code_id).status == "set"
+
+    stored = raw.post("/action_attempts/get", json={"action_attempt_id": attempt_id}).json()["action_attempt"]
+    assert stored["action_type"] == "CREATE_ACCESS_CODE" and stored["status"] == "success"
+    assert stored["result"] == {"access_code": answer["access_code"]}  # name "a", status as created
+    later = raw.post(
+        "/action_attempts/get", json={"action_attempt_id": updated["action_attempt"]["action_attempt_id"]}
+    ).json()["action_attempt"]
+    assert later["result"]["access_code"]["name"] == "b"
+    assert later["result"]["access_code"]["status"] != "set"
+    assert later["result"]["access_code"]["errors"] == [] and later["result"]["access_code"]["warnings"] == []

@@ -246,7 +246,7 @@ def test_a_scenario_applies_its_fleet_and_faults(scenario: Scenario) -> None:
     assert len(device_ids) == len(scenario.fleet)
     assert all(0 <= s.lock < len(device_ids) for s in scenario.stays)
     assert scenario.size() == len(scenario.fleet) + len(scenario.faults) + len(scenario.stays)
-    due = [job for job in fake.timeline.pending() if job.label.startswith("fault")]
+    due = [job for job in fake.timeline.pending() if job.label.startswith("_apply_fault")]
     assert len(due) == len(scenario.faults)
 
 

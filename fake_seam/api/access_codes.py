@@ -39,9 +39,8 @@ def create(ctx: Context, p: BaseModel) -> dict[str, Any]:
         **create_options(p),
     )
     shape = shapes.access_code(cloud, code)
-    attempt = cloud.finished_attempt(code.workspace_id, "CREATE_ACCESS_CODE", {"access_code": shape})
-    attempt.device_id = code.device_id
-    return {"access_code": shape, "action_attempt": shapes.action_attempt(attempt)}
+    attempt = cloud.code_attempt(code, "CREATE_ACCESS_CODE", shape)
+    return {"access_code": shape, "action_attempt": shapes.action_attempt(attempt, {"access_code": shape})}
 
 
 @route("/access_codes/create_multiple")
@@ -164,11 +163,9 @@ def update(ctx: Context, p: BaseModel) -> dict[str, Any]:
     if getattr(p, "is_managed", None) is False:
         raise invalid_input("is_managed", "A managed access code cannot be made unmanaged here")
     code = cloud.update_code(ctx.require_caller(), p.access_code_id, **changes)  # type: ignore[attr-defined]
-    attempt = cloud.finished_attempt(
-        code.workspace_id, "UPDATE_ACCESS_CODE", {"access_code": shapes.access_code(cloud, code)}
-    )
-    attempt.device_id = code.device_id
-    return {"action_attempt": shapes.action_attempt(attempt)}
+    shape = shapes.access_code(cloud, code)
+    attempt = cloud.code_attempt(code, "UPDATE_ACCESS_CODE", shape)
+    return {"action_attempt": shapes.action_attempt(attempt, {"access_code": shape})}
 
 
 @route("/access_codes/update_multiple")

@@ -337,15 +337,11 @@ class AccessCodeRules(State):
             self.remove(record)
             return
         if record.ends_at is not None:
-            record.jobs["end"] = self.timeline.at(
-                record.ends_at, lambda: self.reconcile(record), f"end {record.access_code_id}"
-            )
+            record.jobs["end"] = self.timeline.at(record.ends_at, self.reconcile, record)
         opens = self.write_window_opens(record, lock)
         key = record.access_code_id
         if opens is not None and now < opens:
-            record.jobs["start"] = self.timeline.at(
-                opens, lambda: self.reconcile(record), f"start {record.access_code_id}"
-            )
+            record.jobs["start"] = self.timeline.at(opens, self.reconcile, record)
             if lock.slot_of(key) is not None or lock.in_flight(key):
                 lock.erase(key)
             # Nothing is being written now: no failure to retry, no delay to warn about.
@@ -362,9 +358,7 @@ class AccessCodeRules(State):
             and now < record.starts_at
         )
         if native_wait:
-            record.jobs["activate"] = self.timeline.at(
-                record.starts_at, lambda: self.activate(record), f"activate {key}"
-            )
+            record.jobs["activate"] = self.timeline.at(record.starts_at, self.activate, record)
         slot = lock.slot_of(key)
         window = self.window_of(record, lock)
         pending = lock.pending.get(key)
@@ -405,9 +399,7 @@ class AccessCodeRules(State):
         record.status = "unset" if native_early else "setting"
         if "delay" not in record.jobs:
             record.jobs["delay"] = self.timeline.after(
-                self.settings.delay_warning_seconds,
-                lambda: self.delay_noticed(record),
-                f"delay {record.access_code_id}",
+                self.settings.delay_warning_seconds, self.delay_noticed, record
             )
 
     def name_on_lock(self, record: AccessCode) -> str | None:
@@ -454,9 +446,7 @@ class AccessCodeRules(State):
         if lock.slot_of(key) is not None:
             lock.erase(key)
             record.jobs["delay"] = self.timeline.after(
-                self.settings.delay_warning_seconds,
-                lambda: self.delay_noticed(record),
-                f"delay removing {key}",
+                self.settings.delay_warning_seconds, self.delay_noticed, record
             )
         else:
             lock.cancel(key)
@@ -497,9 +487,7 @@ class AccessCodeRules(State):
         # The status stays what the write made it: `setting`, or `unset` for a natively
         # scheduled code whose preload failed before its start.
         self.emit_code_event(record, "access_code.failed_to_set_on_device", with_state=True)
-        record.jobs["retry"] = self.timeline.after(
-            self.settings.retry_seconds, lambda: self.retry(record), f"retry {record.access_code_id}"
-        )
+        record.jobs["retry"] = self.timeline.after(self.settings.retry_seconds, self.retry, record)
         if record.is_backup:
             self.pool_changed(self.devices[record.device_id])
 

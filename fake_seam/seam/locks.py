@@ -7,7 +7,7 @@ from typing import Any
 
 from fake_seam.seam.devices import DeviceRules
 from fake_seam.seam.errors import SeamError, invalid_input, not_found
-from fake_seam.seam.records import AccessCode, ActionAttempt, Device, UnmanagedAccessCode
+from fake_seam.seam.records import AccessCode, ActionAttempt, Device, Snapshot, UnmanagedAccessCode
 from fake_seam.seam.state import Caller
 from fake_seam.simulator import PinRejected, SlotOrigin
 
@@ -34,6 +34,13 @@ class LockRules(DeviceRules):
 
     def finished_attempt(self, workspace_id: str, action_type: str, result: dict | None = None) -> ActionAttempt:
         return self.new_attempt(workspace_id, action_type, sync=True, result=result)
+
+    def code_attempt(self, code: AccessCode, action_type: str, shape: dict[str, Any]) -> ActionAttempt:
+        """A finished attempt on an access code, keeping the code as it was then (as JSON)."""
+        attempt = self.new_attempt(code.workspace_id, action_type, sync=True)
+        attempt.snapshot = Snapshot.of(shape)
+        attempt.device_id = code.device_id
+        return attempt
 
     def settle_attempt(self, attempt: ActionAttempt) -> None:
         if attempt.status == "pending" and not attempt.steered and attempt.outcome:
@@ -65,6 +72,7 @@ class LockRules(DeviceRules):
                 "action_attempt", "Action attempt not found", action_attempt_id=action_attempt_id
             )
         attempt.steered = True
+        attempt.snapshot = None
         attempt.status = status
         attempt.result = result if status == "success" else None
         attempt.error = error if status == "error" else None

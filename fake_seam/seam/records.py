@@ -8,6 +8,28 @@ from typing import Any
 from fake_seam.clock import Job
 from fake_seam.simulator import SimulatedLock
 
+EMPTY: tuple[()] = ()
+_KEY_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """A flat JSON object frozen: its values in a tuple, its keys in a tuple shared by every
+    snapshot of that shape. Most values are strings the live record shares, so an access
+    code's snapshot costs about a quarter of a dict copy (a big fleet keeps one per code)."""
+
+    keys: tuple[str, ...]
+    values: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, shape: dict[str, Any]) -> Snapshot:
+        keys = tuple(shape)
+        keys = _KEY_TUPLES.setdefault(keys, keys)
+        return cls(keys, tuple(EMPTY if v == [] and isinstance(v, list) else v for v in shape.values()))
+
+    def thaw(self) -> dict[str, Any]:
+        return {k: ([] if v is EMPTY else v) for k, v in zip(self.keys, self.values, strict=True)}
+
 
 @dataclass
 class Workspace:
@@ -71,7 +93,7 @@ class Device:
         return self.lock is not None
 
 
-@dataclass
+@dataclass(slots=True)  # one per code/event: no per-instance __dict__
 class AccessCode:
     access_code_id: str
     workspace_id: str
@@ -105,7 +127,7 @@ class AccessCode:
                 job.cancel()
 
 
-@dataclass
+@dataclass(slots=True)  # one per code/event: no per-instance __dict__
 class UnmanagedAccessCode:
     """A code Seam found on the lock that it did not make (keypad, another app)."""
 
@@ -118,7 +140,7 @@ class UnmanagedAccessCode:
     is_managed: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # one per code/event: no per-instance __dict__
 class Event:
     event_id: str
     workspace_id: str
@@ -129,7 +151,7 @@ class Event:
     seq: int = 0
 
 
-@dataclass
+@dataclass(slots=True)  # one per code/event: no per-instance __dict__
 class ActionAttempt:
     action_attempt_id: str
     workspace_id: str
@@ -141,3 +163,5 @@ class ActionAttempt:
     outcome: tuple[str, dict[str, Any] | None, dict[str, Any] | None] | None = None
     steered: bool = False
     device_id: str | None = None  # the device acted on (action_attempts/list?device_id=)
+    # The access code an attempt acted on, as it was then (see `Snapshot`), instead of `result`.
+    snapshot: Snapshot | None = None

@@ -240,12 +240,17 @@ def unmanaged_access_code(u: UnmanagedAccessCode) -> dict[str, Any]:
 # -- the rest ---------------------------------------------------------------------------
 
 
-def action_attempt(a: ActionAttempt) -> dict[str, Any]:
+def action_attempt(a: ActionAttempt, result: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`result`: the success result when the caller has it at hand (saves decoding it)."""
+    if a.status != "success":
+        result = None
+    elif result is None:
+        result = {"access_code": a.snapshot.thaw()} if a.snapshot is not None else a.result
     return {
         "action_attempt_id": a.action_attempt_id,
         "action_type": a.action_type,
         "status": a.status,
-        "result": a.result if a.status == "success" else None,
+        "result": result,
         "error": a.error if a.status == "error" else None,
     }
 

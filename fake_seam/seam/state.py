@@ -70,7 +70,7 @@ class State:
         self.codes_by_device: dict[str, dict[str, AccessCode]] = {}
         # device_id -> PIN -> codes that were given that PIN; entries whose code has since
         # changed PIN are checked away on lookup (see `codes_with_pin`).
-        self.pins_by_device: dict[str, dict[str, dict[str, AccessCode]]] = {}
+        self.pins_by_device: dict[str, dict[str, list[AccessCode]]] = {}
         self.unmanaged: dict[str, UnmanagedAccessCode] = {}
         self.unmanaged_by_device: dict[str, dict[str, UnmanagedAccessCode]] = {}
         self.events: dict[str, Event] = {}
@@ -123,24 +123,25 @@ class State:
 
     def index_pin(self, code: AccessCode) -> None:
         """Call after a code gets a PIN (created, updated, edited at the keypad)."""
-        pins = self.pins_by_device.setdefault(code.device_id, {})
-        pins.setdefault(code.code, {})[code.access_code_id] = code
+        holders = self.pins_by_device.setdefault(code.device_id, {}).setdefault(code.code, [])
+        if not any(c is code for c in holders):
+            holders.append(code)
 
     def codes_with_pin(self, device_id: str, pin: str) -> list[AccessCode]:
         """The device's codes whose PIN is `pin` now: costs what the answer costs."""
         holders = self.pins_by_device.get(device_id, {}).get(pin)
         if not holders:
             return []
-        stale = [i for i, c in holders.items() if c.code != pin]
-        for access_code_id in stale:
-            del holders[access_code_id]
-        return list(holders.values())
+        holders[:] = [c for c in holders if c.code == pin]
+        return list(holders)
 
     def drop_code(self, code: AccessCode) -> None:
         code.cancel_jobs()
         self.access_codes.pop(code.access_code_id, None)
         self.codes_by_device.get(code.device_id, {}).pop(code.access_code_id, None)
-        self.pins_by_device.get(code.device_id, {}).get(code.code, {}).pop(code.access_code_id, None)
+        holders = self.pins_by_device.get(code.device_id, {}).get(code.code)
+        if holders:
+            holders[:] = [c for c in holders if c is not code]
 
     # -- scoped lookups: another workspace's objects do not exist -----------------------
 

@@ -179,9 +179,7 @@ class SimulatedLock:
 
     def _schedule(self, write: Write) -> None:
         write.held = False
-        write.job = self.timeline.after(
-            self.programming_delay, lambda: self._land(write), f"land {write.key} on {self.lock_id}"
-        )
+        write.job = self.timeline.after(self.programming_delay, self._land, write)
 
     def _land(self, write: Write) -> None:
         if self.pending.get(write.key) is not write:
@@ -261,9 +259,7 @@ class SimulatedLock:
         self.fault_plan.offline_until = None
         if for_seconds is not None:
             self.fault_plan.offline_until = self.timeline.timestamp() + for_seconds
-            self._online_job = self.timeline.after(
-                for_seconds, self.go_online, f"{self.lock_id} back online"
-            )
+            self._online_job = self.timeline.after(for_seconds, self.go_online)
         if not self.online:
             return
         self.online = False
