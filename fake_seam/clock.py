@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 
@@ -96,25 +97,37 @@ class Clock:
             self._offset += delta
 
 
+NO_ARG: Any = object()
+
+
 @dataclass(order=True, slots=True)
 class Job:
-    """`action(*args)` at `due`; ties run in booking order (`seq`). A big fleet books two per
-    access code, hence slots and arguments instead of a closure per job."""
+    """`action(arg)` (or `action()`) at `due`; ties run in booking order (`seq`). A big fleet
+    books two per access code, hence slots and one argument instead of a closure per job."""
 
     due: float
     seq: int
     action: Callable[..., None] = field(compare=False)
-    args: tuple[Any, ...] = field(compare=False, default=())
+    arg: Any = field(compare=False, default=NO_ARG)
     cancelled: bool = field(compare=False, default=False)
 
     def cancel(self) -> None:
         self.cancelled = True
 
+    def run(self) -> None:
+        if self.arg is NO_ARG:
+            self.action()
+        else:
+            self.action(self.arg)
+
     @property
     def label(self) -> str:
         """What the job will do, for debugging: `reconcile backup 5f1c...`, `_land ...`."""
-        name = getattr(self.action, "__name__", type(self.action).__name__)
-        return " ".join([name, *(_label_of(arg) for arg in self.args)])
+        action, args = self.action, [] if self.arg is NO_ARG else [self.arg]
+        if isinstance(action, partial):
+            action, args = action.func, [*action.args, *args]
+        name = getattr(action, "__name__", type(action).__name__)
+        return " ".join([name, *(_label_of(arg) for arg in args)])
 
 
 def _label_of(arg: Any) -> str:
@@ -153,7 +166,9 @@ class Timeline:
 
     def at(self, due: float | datetime, action: Callable[..., None], *args: Any) -> Job:
         when = due.timestamp() if isinstance(due, datetime) else due
-        job = Job(when, next(self._seq), action, args)
+        if len(args) > 1:
+            action, args = partial(action, *args), ()
+        job = Job(when, next(self._seq), action, args[0] if args else NO_ARG)
         heapq.heappush(self._jobs, job)
         return job
 
@@ -178,7 +193,7 @@ class Timeline:
                 continue
             self._running_at = job.due
             try:
-                job.action(*job.args)
+                job.run()
             finally:
                 self._running_at = None
             ran += 1

@@ -159,7 +159,7 @@ def test_a_freed_slot_goes_to_the_waiting_guest_before_a_waiting_backup(world: W
     assert guest2.status == "set" and guest2.errors == {}
     blocked = [b for b in cloud.pool_codes(device) if b.status != "set"]
     assert len(blocked) == 1 and "no_space_for_access_code_on_device" in blocked[0].errors
-    assert "retry" in blocked[0].jobs  # it waits for a later slot, it did not fail again at once
+    assert blocked[0].has_job("retry")  # it waits for a later slot, it did not fail again at once
 
 
 def test_switching_the_pool_off_does_not_refill_and_keeps_pulled_backups(world: World) -> None:
@@ -340,7 +340,7 @@ class PoolMachine(RuleBasedStateMachine):
                 if "delay_in_setting_on_device" in code.warnings:
                     # (a natively scheduled preload can be late while the code is still `unset`)
                     assert code.status in ("setting", "unset")
-                    assert lock.in_flight(code.access_code_id) or "retry" in code.jobs
+                    assert lock.in_flight(code.access_code_id) or code.has_job("retry")
                 if code.ends_at is not None and code.ends_at <= self.world.now():
                     assert code.status == "removing"
 

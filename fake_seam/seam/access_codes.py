@@ -3,11 +3,12 @@ the lock drive (unset -> setting -> set -> removing -> gone)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cached_property
 from typing import Any
 
 from fake_seam.seam.errors import SeamError, invalid_input
-from fake_seam.seam.records import AccessCode, Device
+from fake_seam.seam.records import NO_ISSUES, AccessCode, Device
 from fake_seam.seam.state import Caller, State
 from fake_seam.simulator import PinRejected, SimulatedLock, SlotOrigin
 
@@ -326,6 +327,11 @@ class AccessCodeRules(State):
             return record.starts_at - self.settings.native_preload_seconds
         return record.starts_at
 
+    @cached_property
+    def _reconcile(self) -> Callable[[AccessCode], None]:
+        """`reconcile`, bound once: two jobs per code hold it, and a bound method is 64 bytes."""
+        return self.reconcile
+
     def reconcile(self, record: AccessCode) -> None:
         """Bring the lock in line with what the code should be now, and book the next change."""
         if record.deleted or record.status == "removing":
@@ -337,17 +343,17 @@ class AccessCodeRules(State):
             self.remove(record)
             return
         if record.ends_at is not None:
-            record.jobs["end"] = self.timeline.at(record.ends_at, self.reconcile, record)
+            record.end_job = self.timeline.at(record.ends_at, self._reconcile, record)
         opens = self.write_window_opens(record, lock)
         key = record.access_code_id
         if opens is not None and now < opens:
-            record.jobs["start"] = self.timeline.at(opens, self.reconcile, record)
+            record.start_job = self.timeline.at(opens, self._reconcile, record)
             if lock.slot_of(key) is not None or lock.in_flight(key):
                 lock.erase(key)
             # Nothing is being written now: no failure to retry, no delay to warn about.
             record.cancel_jobs("retry", "delay")
-            record.errors.clear()
-            record.warnings.pop("delay_in_setting_on_device", None)
+            record.errors = NO_ISSUES
+            record.drop_warning("delay_in_setting_on_device")
             record.status = "unset"
             record.is_scheduled_on_device = False
             return
@@ -358,7 +364,7 @@ class AccessCodeRules(State):
             and now < record.starts_at
         )
         if native_wait:
-            record.jobs["activate"] = self.timeline.at(record.starts_at, self.activate, record)
+            record.activate_job = self.timeline.at(record.starts_at, self.activate, record)
         slot = lock.slot_of(key)
         window = self.window_of(record, lock)
         pending = lock.pending.get(key)
@@ -378,7 +384,7 @@ class AccessCodeRules(State):
             if record.status not in ("set",) and not native_wait:
                 self.mark_set(record)
             return
-        elif "retry" in record.jobs:
+        elif record.has_job("retry"):
             return  # a failed write will be tried again on schedule
         self.write(record)
 
@@ -397,8 +403,8 @@ class AccessCodeRules(State):
             lock.native_scheduling and record.starts_at is not None and self.now() < record.starts_at
         )
         record.status = "unset" if native_early else "setting"
-        if "delay" not in record.jobs:
-            record.jobs["delay"] = self.timeline.after(
+        if not record.has_job("delay"):
+            record.delay_job = self.timeline.after(
                 self.settings.delay_warning_seconds, self.delay_noticed, record
             )
 
@@ -408,23 +414,23 @@ class AccessCodeRules(State):
         return record.name
 
     def delay_noticed(self, record: AccessCode) -> None:
-        record.jobs.pop("delay", None)
+        record.forget_job("delay")
         if record.deleted and record.status != "removing":
             return
         warning = "delay_in_removing_from_device" if record.status == "removing" else "delay_in_setting_on_device"
         if warning not in record.warnings:
-            record.warnings[warning] = (self.now(), WARNING_MESSAGES[warning])
+            record.warnings = {**record.warnings, warning: (self.now(), WARNING_MESSAGES[warning])}
             self.emit_code_event(record, f"access_code.{warning}", with_state=True)
 
     def mark_set(self, record: AccessCode) -> None:
         record.status = "set"
-        record.errors.clear()
-        record.warnings.pop("delay_in_setting_on_device", None)
+        record.errors = NO_ISSUES
+        record.drop_warning("delay_in_setting_on_device")
         self.emit_code_event(record, "access_code.set_on_device", code=record.code)
 
     def activate(self, record: AccessCode) -> None:
         """A natively scheduled code reaches its start: the lock now honours it."""
-        record.jobs.pop("activate", None)
+        record.forget_job("activate")
         lock = self.lock_of(record)
         if lock.slot_of(record.access_code_id) is not None and not lock.in_flight(record.access_code_id):
             self.mark_set(record)
@@ -436,7 +442,7 @@ class AccessCodeRules(State):
         lock = self.lock_of(record)
         record.cancel_jobs()
         record.status = "removing"
-        record.warnings.pop("delay_in_setting_on_device", None)
+        record.drop_warning("delay_in_setting_on_device")
         if record.is_backup:
             self.backup_leaving(record)
         backup = self.pulled_backup_of(record)
@@ -445,7 +451,7 @@ class AccessCodeRules(State):
         key = record.access_code_id
         if lock.slot_of(key) is not None:
             lock.erase(key)
-            record.jobs["delay"] = self.timeline.after(
+            record.delay_job = self.timeline.after(
                 self.settings.delay_warning_seconds, self.delay_noticed, record
             )
         else:
@@ -466,8 +472,8 @@ class AccessCodeRules(State):
 
     def code_landed(self, record: AccessCode) -> None:
         record.cancel_jobs("delay", "retry")
-        record.errors.clear()
-        record.warnings.pop("delay_in_setting_on_device", None)
+        record.errors = NO_ISSUES
+        record.drop_warning("delay_in_setting_on_device")
         lock = self.lock_of(record)
         if lock.native_scheduling and record.starts_at is not None and self.now() < record.starts_at and not record.is_backup:
             record.status = "unset"
@@ -487,12 +493,12 @@ class AccessCodeRules(State):
         # The status stays what the write made it: `setting`, or `unset` for a natively
         # scheduled code whose preload failed before its start.
         self.emit_code_event(record, "access_code.failed_to_set_on_device", with_state=True)
-        record.jobs["retry"] = self.timeline.after(self.settings.retry_seconds, self.retry, record)
+        record.retry_job = self.timeline.after(self.settings.retry_seconds, self.retry, record)
         if record.is_backup:
             self.pool_changed(self.devices[record.device_id])
 
     def retry(self, record: AccessCode) -> None:
-        record.jobs.pop("retry", None)
+        record.forget_job("retry")
         if record.deleted or record.status == "removing":
             return
         self.reconcile(record)

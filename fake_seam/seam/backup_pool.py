@@ -144,7 +144,7 @@ class BackupPoolRules(AccessCodeRules):
             c
             for c in self.codes_by_device.get(device.device_id, {}).values()
             if not c.deleted
-            and "retry" in c.jobs
+            and c.has_job("retry")
             and "no_space_for_access_code_on_device" in c.errors
         ]
         lock = device.lock

@@ -24,10 +24,12 @@ class LockRules(DeviceRules):
         result: dict[str, Any] | None = None,
         error: dict[str, Any] | None = None,
     ) -> ActionAttempt:
-        outcome = ("error", None, error) if error else ("success", result or {}, None)
-        attempt = ActionAttempt(self.ids.uuid(), workspace_id, action_type, outcome=outcome)
-        if sync:
-            self.settle_attempt(attempt)
+        status = "error" if error else "success"
+        if sync:  # finished at once: nothing to keep for a later poll
+            attempt = ActionAttempt(self.ids.uuid(), workspace_id, action_type, status, result, error)
+        else:
+            outcome = (status, None if error else (result or {}), error)
+            attempt = ActionAttempt(self.ids.uuid(), workspace_id, action_type, outcome=outcome)
         self.action_attempts[attempt.action_attempt_id] = attempt
         self.attempts_by_workspace[workspace_id][attempt.action_attempt_id] = attempt
         return attempt

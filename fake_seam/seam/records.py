@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Literal
 
 from fake_seam.clock import Job
 from fake_seam.simulator import SimulatedLock
 
+JobKind = Literal["start", "end", "activate", "retry", "delay"]
+JOB_KINDS: tuple[JobKind, ...] = ("start", "end", "activate", "retry", "delay")
 EMPTY: tuple[()] = ()
+# An access code's errors and warnings until it has some: one shared, read-only mapping
+# (two empty dicts per code add up over 100k codes). Replace it; never write into it.
+NO_ISSUES: Mapping[str, tuple[float, str]] = MappingProxyType({})
 _KEY_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
@@ -115,16 +122,33 @@ class AccessCode:
     pulled_backup_access_code_id: str | None = None  # on an original: its backup
     pulled_for: str | None = None  # on a pulled backup: its original
     # code -> (created_at, message); errors come from failed writes, warnings from delays.
-    errors: dict[str, tuple[float, str]] = field(default_factory=dict)
-    warnings: dict[str, tuple[float, str]] = field(default_factory=dict)
+    errors: Mapping[str, tuple[float, str]] = field(default_factory=lambda: NO_ISSUES)
+    warnings: Mapping[str, tuple[float, str]] = field(default_factory=lambda: NO_ISSUES)
     deleted: bool = False  # gone from the API; its slot may still be being erased
-    jobs: dict[str, Job] = field(default_factory=dict)
+    # The jobs booked for this code, one of each kind at most (slots, not a dict: 100k codes).
+    start_job: Job | None = None  # its write window opens
+    end_job: Job | None = None  # it ends
+    activate_job: Job | None = None  # a natively scheduled code becomes active
+    retry_job: Job | None = None  # a failed write is tried again
+    delay_job: Job | None = None  # a slow write earns its delay warning
 
-    def cancel_jobs(self, *names: str) -> None:
-        for name in names or list(self.jobs):
-            job = self.jobs.pop(name, None)
-            if job:
+    def has_job(self, kind: JobKind) -> bool:
+        return getattr(self, f"{kind}_job") is not None
+
+    def forget_job(self, kind: JobKind) -> None:
+        """The job has run (or is running): drop it without cancelling."""
+        setattr(self, f"{kind}_job", None)
+
+    def cancel_jobs(self, *kinds: JobKind) -> None:
+        for kind in kinds or JOB_KINDS:
+            job = getattr(self, f"{kind}_job")
+            if job is not None:
                 job.cancel()
+                setattr(self, f"{kind}_job", None)
+
+    def drop_warning(self, warning_code: str) -> None:
+        if warning_code in self.warnings:
+            self.warnings = {k: v for k, v in self.warnings.items() if k != warning_code}
 
 
 @dataclass(slots=True)  # one per code/event: no per-instance __dict__
