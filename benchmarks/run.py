@@ -478,7 +478,7 @@ def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
 
     n, warm = cfg.inprocess_calls, max(cfg.warmup, 5)
     seam_fake_server = start_seam_fake(procs) if cfg.seam_fake else None
-    transports = ["in-process", "ThreadedServer"] + (["Seam's fake"] if seam_fake_server else [])
+    transports = ["in-process", "SDK alone", "ThreadedServer"] + (["Seam's fake"] if seam_fake_server else [])
     progress(
         f"SDK: up to {n} calls per call and transport ({', '.join(transports)})"
         f" in {cfg.rounds} alternating rounds"
@@ -494,6 +494,7 @@ def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
     data["threaded_server"] = how
     names = {
         "in-process": "fake-seam in-process",
+        "SDK alone": "SDK alone, no server (floor)",
         "threaded HTTP": "fake-seam ThreadedServer",
         "Seam's fake HTTP": "Seam's fake over HTTP",
     }
@@ -505,7 +506,7 @@ def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
     fixture = inprocess.fixture_cost(cfg.fixture_runs, max(cfg.fixture_runs // 10, 3))
     data["fixture"] = fixture.as_dict()
     report.data["inprocess"] = data
-    for label in ("in-process", "threaded HTTP", "Seam's fake HTTP"):
+    for label in ("in-process", "SDK alone", "threaded HTTP", "Seam's fake HTTP"):
         for route, st in data.get(label, {}).items():
             if st["errors"]:
                 report.problem(f"SDK {label} {route}: {st['errors']} errors, first: {st['first_error']}")
@@ -517,7 +518,17 @@ def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
         table(["SDK call", "transport", "calls/s", *STAT_HEADERS[1:]], rows)
         + f"\n  per-test fixture (FakeSeam() + .client() + .client.close()): mean {fmt(fixture.mean_ms, 3)} ms,"
         f" p50 {fmt(fixture.p50_ms, 3)} ms, p99 {fmt(fixture.p99_ms, 3)} ms over {fixture.n}"
-        + f"\n  threaded server: {how}",
+        + f"\n  threaded server: {how}"
+        + "\n  SDK alone: the same client with answers replayed by its transport (no server, no fake work):"
+        " the SDK's own cost per call"
+        + "".join(
+            f"\n    {call}: SDK alone / Seam's fake over HTTP = {fmt(bound, 2)}x"
+            " (the most any in-process fake can reach on this call)"
+            for call in inprocess.SDK_CALLS
+            if (bound := ratio(
+                get(data, "SDK alone", call, "ops_per_s"), get(data, "Seam's fake HTTP", call, "ops_per_s")
+            )) is not None
+        ),
     )
 
 

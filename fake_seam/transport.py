@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from fake_seam.api.app import header_dict
+
 if TYPE_CHECKING:
     from fake_seam.api.app import Api
 
@@ -22,7 +24,7 @@ def _answer(api: Api, request: httpx.Request, body: bytes) -> httpx.Response:
         request.method,
         url.path,
         url.query.decode("latin-1"),
-        request.headers,
+        header_dict(request.headers.raw),
         body,
         f"{url.scheme}://{url.netloc.decode('ascii')}",
     )

@@ -6,14 +6,13 @@ import contextlib
 import logging
 import threading
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import orjson
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -85,6 +84,7 @@ class Api:
         body: bytes,
         base_url: str = "",
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Answer one request. `headers` has lower-case names (see `header_dict`)."""
         with self.fake.lock:
             request_id = self.next_request_id()
             status, payload, content_type = self._answer(method, path, query, headers, body, base_url)
@@ -217,7 +217,7 @@ class SeamEndpoint:
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
                 break
-        headers = Headers(scope=scope)
+        headers = header_dict(scope["headers"])
         status, answer_headers, payload = self.api.handle(
             scope["method"],
             scope["path"],
@@ -229,6 +229,14 @@ class SeamEndpoint:
         answer_headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": answer_headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def header_dict(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Request headers as `Api.handle` reads them: lower-case names, the first of repeats."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+    return headers
 
 
 def base_url(scope: Mapping[str, Any], headers: Mapping[str, str]) -> str:
