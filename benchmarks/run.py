@@ -467,10 +467,21 @@ def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any
         table(["route", "server", *STAT_HEADERS], rows)
         + f"\n  devices/list answers (default seeds): {sizes}"
         + f"\n  ceiling: fake-seam's devices/list bytes as a constant; uvicorn options {options} ({how})"
+        + f"\n  event loop and HTTP parser, both Python servers: {_loop_and_parser()}"
         + f"\n  access_codes/list lists {http_bench.LIST_DEVICE} holding codes: {list_counts};"
         f" create uses {http_bench.CREATE_DEVICE}",
     )
     return ceiling_args
+
+
+def _loop_and_parser() -> str:
+    """What uvicorn's "auto" picks in this environment (the ceiling runs under it) and what
+    `fake-seam serve` uses (the same: uvloop when installed, httptools when installed)."""
+    import importlib.util
+
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return f"{loop} + {parser}"
 
 
 def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
