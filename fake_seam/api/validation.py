@@ -822,8 +822,15 @@ class _Query:
         return _UNSET if value is None else _parse_leaf(value, _leaf_kind(t))
 
     def object(self, model: type[BaseModel], prefix: str = "") -> dict[str, object]:
+        # A field is read from `key`, `key[]` or `key.*` only: visit just the fields the
+        # query names (a list route declares a dozen filters; a request sends one or two).
+        named = {
+            k[len(prefix) :].split(".", 1)[0].removesuffix("[]") for k in self.values if k.startswith(prefix)
+        }
         out: dict[str, object] = {}
         for key, t in _fields(model).items():
+            if key not in named:
+                continue
             value = self.node(prefix + key, t)
             if value is not _UNSET:
                 out[key] = value
