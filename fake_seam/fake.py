@@ -48,7 +48,7 @@ class FakeSeam:
     @property
     def api(self) -> Any:
         if self._api is None:
-            from fake_seam.api.app import Api
+            from fake_seam.api.handler import Api
 
             self._api = Api(self)
         return self._api

@@ -13,7 +13,7 @@ from typing import Any
 
 import uvicorn
 
-from fake_seam.api.app import load_routes
+from fake_seam.api.handler import load_routes
 from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
 
 LOOPBACK = "127.0.0.1"

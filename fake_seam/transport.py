@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from fake_seam.api.app import header_dict
+from fake_seam.api.handler import header_dict
 
 if TYPE_CHECKING:
-    from fake_seam.api.app import Api
+    from fake_seam.api.handler import Api
 
 
 def _answer(api: Api, request: httpx.Request, body: bytes) -> httpx.Response:

@@ -11,7 +11,7 @@ import pytest
 from moments import T0
 from seam.exceptions import SeamHttpApiError, SeamHttpInvalidInputError
 
-from fake_seam.api.app import load_routes
+from fake_seam.api.handler import load_routes
 from fake_seam.api.params import ROUTES
 from fake_seam.fake import FakeSeam
 
@@ -331,7 +331,7 @@ def test_a_request_arriving_while_the_routes_load_waits_for_the_whole_table() ->
 
     program = """
 import threading
-from fake_seam.api import app
+from fake_seam.api import handler as app
 from fake_seam.fake import FakeSeam
 
 halfway, go, contended = threading.Event(), threading.Event(), threading.Event()

@@ -1,199 +1,18 @@
-"""The Starlette app: authenticate, parse, call the Seam layer, serialize. Nothing else."""
+"""The Starlette app: every path goes to `Api.handle` (handler.py). HTTP framing only."""
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import threading
-import traceback
-from collections.abc import Callable, Iterable, Mapping
-from importlib import import_module
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
-import orjson
 from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from fake_seam.api.routing import HANDLERS, Context, Endpoint
-from fake_seam.seam.errors import SeamError
+from fake_seam.api.handler import Api, header_dict
 
 if TYPE_CHECKING:
     from fake_seam.fake import FakeSeam
-
-log = logging.getLogger("fake_seam")
-JSON = b"application/json"
-HEALTHY = b'{"ok":true,"msg":"I\'m one with the Force"}'
-
-
-def dumps(body: Any) -> bytes:
-    return orjson.dumps(body)
-
-
-def loads(body: bytes) -> Any:
-    return orjson.loads(body) if body.strip() else None
-
-
-ROUTE_MODULES = ("access_codes", "connected_accounts", "control", "devices", "events", "locks", "workspaces")
-
-
-def load_routes() -> dict[str, Endpoint]:
-    """The route table, filled by importing the route modules (they register by decorator).
-
-    Loaded on first use, not at import: they bring pydantic and the models, which `/health`
-    does not need, so a server answers sooner and warms these up beside (`server.py`).
-    """
-    global _routes_loaded
-    if not _routes_loaded:
-        with _loading:  # a request and the warm-up thread may ask at once; neither sees half a table
-            if not _routes_loaded:
-                for name in ROUTE_MODULES:
-                    import_module(f"fake_seam.api.{name}")
-                from fake_seam.api import params, validation  # noqa: F401 - every route's models
-
-                _routes_loaded = True
-    return HANDLERS
-
-
-_routes_loaded = False
-_loading = threading.Lock()
-
-
-class Api:
-    """One fake's request handling, independent of the transport that carries it."""
-
-    def __init__(self, fake: FakeSeam) -> None:
-        self.fake = fake
-        self.requests = 0
-        # Called after each request with (method, path, params, status, body): the recorder.
-        self.observers: list[Callable[[str, str, dict[str, Any], int, bytes], None]] = []
-
-    def next_request_id(self) -> str:
-        """`request1`, `request2`, ... as Seam's fake numbers them (tests check the prefix)."""
-        with self.fake.lock:
-            self.requests += 1
-            return f"request{self.requests}"
-
-    def handle(
-        self,
-        method: str,
-        path: str,
-        query: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        base_url: str = "",
-    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """Answer one request. `headers` has lower-case names (see `header_dict`)."""
-        with self.fake.lock:
-            request_id = self.next_request_id()
-            status, payload, content_type = self._answer(method, path, query, headers, body, base_url)
-            if self.observers:
-                params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
-                with contextlib.suppress(ValueError):
-                    parsed = loads(body)
-                    if isinstance(parsed, dict):
-                        params.update(parsed)
-                for observer in self.observers:
-                    observer(method, path, params, status, payload)
-        return status, [(b"content-type", content_type), (b"seam-request-id", request_id.encode())], payload
-
-    def _answer(
-        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes, base_url: str
-    ) -> tuple[int, bytes, bytes]:
-        path = path.rstrip("/") or "/"
-        if path == "/health":  # what Seam's fake answers; no auth, no Seam layer
-            if method not in ("GET", "HEAD"):
-                error = SeamError("method_not_allowed", f"{method} is not allowed on /health; use GET", 405)
-                return 405, dumps(error.body()), JSON
-            return 200, HEALTHY, JSON
-        endpoint = (HANDLERS if _routes_loaded else load_routes()).get(path)
-        if endpoint is None:
-            error = SeamError("not_found", f"Route {path} not found", 404, data={"path": path})
-            return 404, dumps(error.body()), JSON
-        try:
-            return self._call(endpoint, method, path, query, headers, body, base_url)
-        except SeamError as error:
-            return error.status, dumps(error.body()), JSON
-        except Exception:  # pragma: no cover - a bug in the fake, reported Seam-style
-            log.error("fake-seam failed on %s %s\n%s", method, path, traceback.format_exc())
-            error = SeamError("internal_server_error", f"fake-seam failed on {path}", 500)
-            return 500, dumps(error.body()), JSON
-
-    def _call(
-        self,
-        endpoint: Endpoint,
-        method: str,
-        path: str,
-        query: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        base_url: str,
-    ) -> tuple[int, bytes, bytes]:
-        from fake_seam.api.validation import InvalidInput
-
-        fake = self.fake
-        methods = endpoint.methods or route_methods(path)
-        if method not in methods and method != "HEAD":
-            raise SeamError(
-                "method_not_allowed",
-                f"{method} is not allowed on {path}; use {' or '.join(sorted(methods))}",
-                405,
-            )
-        fake.timeline.run_until()
-        caller = (
-            fake.cloud.authenticate(headers, workspace_required=endpoint.workspace_required)
-            if endpoint.auth
-            else None
-        )
-        if caller is not None and path in fake.outages.get(caller.workspace_id, ()):
-            # A gateway in front of Seam answers, not Seam: no Seam error body.
-            return 503, b"Service Unavailable", b"text/plain; charset=utf-8"
-        pairs = parse_qsl(query, keep_blank_values=True) if query else []
-        try:
-            parsed_body = loads(body)
-        except ValueError:
-            raise SeamError(
-                "invalid_input",
-                "Invalid input: the request body is not valid JSON",
-                400,
-                validation_errors={"_errors": ["Invalid JSON"]},
-            ) from None
-        try:
-            params = parse(endpoint, path, pairs, parsed_body)
-        except InvalidInput as problem:
-            raise SeamError(
-                "invalid_input", problem.message, 400, validation_errors=problem.validation_errors
-            ) from None
-        raw = dict(pairs)
-        if isinstance(parsed_body, dict):
-            raw.update(parsed_body)
-        ctx = Context(fake, caller, path, base_url, raw)
-        result = endpoint.handler(ctx, params)
-        # Zero-delay writes land at once, as the hardware would have it.
-        fake.timeline.run_until()
-        if endpoint.ok:
-            result["ok"] = True
-        return 200, dumps(result), JSON
-
-
-def route_methods(path: str) -> frozenset[str]:
-    from fake_seam.api.params import ROUTES
-
-    spec = ROUTES.get(path)
-    return spec.methods if spec else frozenset({"GET", "POST"})
-
-
-def parse(endpoint: Endpoint, path: str, pairs: list[tuple[str, str]], body: Any) -> Any:
-    from fake_seam.api import validation
-
-    if endpoint.params is not None:
-        from fake_seam.api.control import validate
-
-        return validate(endpoint.params, pairs, body)
-    from fake_seam.api.params import ROUTES
-
-    return validation.parse_params(ROUTES[path], pairs, body)
 
 
 def build_app(fake: FakeSeam) -> Starlette:
@@ -229,14 +48,6 @@ class SeamEndpoint:
         answer_headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": answer_headers})
         await send({"type": "http.response.body", "body": payload})
-
-
-def header_dict(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
-    """Request headers as `Api.handle` reads them: lower-case names, the first of repeats."""
-    headers: dict[str, str] = {}
-    for name, value in raw:
-        headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
-    return headers
 
 
 def base_url(scope: Mapping[str, Any], headers: Mapping[str, str]) -> str:
