@@ -164,16 +164,16 @@ class Timeline:
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.timestamp(), UTC)
 
-    def at(self, due: float | datetime, action: Callable[..., None], *args: Any) -> Job:
+    def at(self, due: float | datetime, action: Callable[..., None], *, arg: Any = NO_ARG) -> Job:
+        """Book `action()`, or `action(arg)`, at `due`. (`arg` is keyword-only so that a stray
+        positional value, such as a label, is refused here rather than passed to the action.)"""
         when = due.timestamp() if isinstance(due, datetime) else due
-        if len(args) > 1:
-            action, args = partial(action, *args), ()
-        job = Job(when, next(self._seq), action, args[0] if args else NO_ARG)
+        job = Job(when, next(self._seq), action, arg)
         heapq.heappush(self._jobs, job)
         return job
 
-    def after(self, seconds: float, action: Callable[..., None], *args: Any) -> Job:
-        return self.at(self.timestamp() + seconds, action, *args)
+    def after(self, seconds: float, action: Callable[..., None], *, arg: Any = NO_ARG) -> Job:
+        return self.at(self.timestamp() + seconds, action, arg=arg)
 
     def next_due(self) -> float | None:
         while self._jobs and self._jobs[0].cancelled:

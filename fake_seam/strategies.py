@@ -29,6 +29,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import HealthCheck, Phase, settings
@@ -288,7 +289,7 @@ class FaultSchedule:
         with fake.lock:  # a served fake may be handling a request on another thread
             for fault in self.faults:
                 device_id = device_ids[fault.lock % len(device_ids)]
-                fake.timeline.at(start + fault.at, _apply_fault, fake, device_id, fault)
+                fake.timeline.at(start + fault.at, partial(_apply_fault, fake, device_id), arg=fault)
 
     def __len__(self) -> int:
         return len(self.faults)
@@ -298,7 +299,7 @@ class FaultSchedule:
 
 
 def _apply_fault(fake: FakeSeam, device_id: str, fault: Fault) -> None:
-    """The job for one fault (its `Job.label` reads "_apply_fault <device> <what>"). It runs inside
+    """The job for one fault (its `Job.label` reads "_apply_fault FakeSeam <device> <fault>"). It runs inside
     the fake's timeline, so it calls the model directly (the `FakeSeam` control methods would
     run the timeline again)."""
     device = fake.cloud.devices.get(device_id)

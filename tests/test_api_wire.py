@@ -372,3 +372,11 @@ print(answer["status"])
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "200"
+
+
+def test_a_json_body_with_a_byte_order_mark_or_in_utf16_is_read(fake: FakeSeam) -> None:
+    key = {"authorization": "Bearer seam_apikey1_token", "content-type": "application/json"}
+    text = '{"device_id": "august_device_1"}'
+    for body in (b"\xef\xbb\xbf" + text.encode(), text.encode("utf-16")):
+        status, _, payload = fake.api.handle("POST", "/devices/get", "", key, body)
+        assert status == 200, payload

@@ -159,3 +159,15 @@ def test_two_fakes_keep_their_own_time() -> None:
     a.advance(3600)
     assert a.now() == T0 + timedelta(hours=1)
     assert b.now() == T0
+
+
+def test_a_job_takes_one_argument_by_keyword_and_refuses_a_stray_positional_one() -> None:
+    clock = Clock(T0, frozen=True)
+    timeline = Timeline(clock)
+    seen: list[object] = []
+    job = timeline.after(10, seen.append, arg="late guest")
+    with pytest.raises(TypeError):
+        timeline.after(10, seen.append, "a label")  # refused when booked, not when it runs
+    clock.advance(10)
+    assert timeline.run_until() == 1 and seen == ["late guest"]
+    assert job.label == "append late guest"

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
@@ -421,6 +422,9 @@ def test_recording_a_live_server_over_http(tmp_path: Path) -> None:
     fake = FakeSeam()
     recorder = Recorder(fake, tmp_path / "live.yaml")
     with ThreadedServer(fake) as server:
+        # Health probes (a load balancer's, a script's) are not part of the session.
+        assert httpx.head(f"{server.endpoint}/health").status_code == 200
+        assert httpx.get(f"{server.endpoint}/health").status_code == 200
         seam = Seam(api_key=server.api_key, endpoint=server.endpoint,
                     wait_for_action_attempt={"polling_interval": 0.001, "timeout": 5})
         code = seam.access_codes.create(device_id="august_device_2", name="Walk-in")

@@ -35,6 +35,11 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"fake_seam.scenarios.{home}"), name)
+    if home is not None:
+        return getattr(import_module(f"fake_seam.scenarios.{home}"), name)
+    try:  # a submodule, as `fake_seam.scenarios.runner` would be after an eager import
+        return import_module(f"fake_seam.scenarios.{name}")
+    except ModuleNotFoundError as missing:
+        if missing.name != f"fake_seam.scenarios.{name}":
+            raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

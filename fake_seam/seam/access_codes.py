@@ -343,11 +343,11 @@ class AccessCodeRules(State):
             self.remove(record)
             return
         if record.ends_at is not None:
-            record.end_job = self.timeline.at(record.ends_at, self._reconcile, record)
+            record.end_job = self.timeline.at(record.ends_at, self._reconcile, arg=record)
         opens = self.write_window_opens(record, lock)
         key = record.access_code_id
         if opens is not None and now < opens:
-            record.start_job = self.timeline.at(opens, self._reconcile, record)
+            record.start_job = self.timeline.at(opens, self._reconcile, arg=record)
             if lock.slot_of(key) is not None or lock.in_flight(key):
                 lock.erase(key)
             # Nothing is being written now: no failure to retry, no delay to warn about.
@@ -364,7 +364,7 @@ class AccessCodeRules(State):
             and now < record.starts_at
         )
         if native_wait:
-            record.activate_job = self.timeline.at(record.starts_at, self.activate, record)
+            record.activate_job = self.timeline.at(record.starts_at, self.activate, arg=record)
         slot = lock.slot_of(key)
         window = self.window_of(record, lock)
         pending = lock.pending.get(key)
@@ -405,7 +405,7 @@ class AccessCodeRules(State):
         record.status = "unset" if native_early else "setting"
         if not record.has_job("delay"):
             record.delay_job = self.timeline.after(
-                self.settings.delay_warning_seconds, self.delay_noticed, record
+                self.settings.delay_warning_seconds, self.delay_noticed, arg=record
             )
 
     def name_on_lock(self, record: AccessCode) -> str | None:
@@ -452,7 +452,7 @@ class AccessCodeRules(State):
         if lock.slot_of(key) is not None:
             lock.erase(key)
             record.delay_job = self.timeline.after(
-                self.settings.delay_warning_seconds, self.delay_noticed, record
+                self.settings.delay_warning_seconds, self.delay_noticed, arg=record
             )
         else:
             lock.cancel(key)
@@ -493,7 +493,7 @@ class AccessCodeRules(State):
         # The status stays what the write made it: `setting`, or `unset` for a natively
         # scheduled code whose preload failed before its start.
         self.emit_code_event(record, "access_code.failed_to_set_on_device", with_state=True)
-        record.retry_job = self.timeline.after(self.settings.retry_seconds, self.retry, record)
+        record.retry_job = self.timeline.after(self.settings.retry_seconds, self.retry, arg=record)
         if record.is_backup:
             self.pool_changed(self.devices[record.device_id])
 

@@ -74,7 +74,6 @@ class LockRules(DeviceRules):
                 "action_attempt", "Action attempt not found", action_attempt_id=action_attempt_id
             )
         attempt.steered = True
-        attempt.snapshot = None
         attempt.status = status
         attempt.result = result if status == "success" else None
         attempt.error = error if status == "error" else None

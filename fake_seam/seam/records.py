@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Literal
 
 from fake_seam.clock import Job
@@ -13,9 +12,29 @@ from fake_seam.simulator import SimulatedLock
 JobKind = Literal["start", "end", "activate", "retry", "delay"]
 JOB_KINDS: tuple[JobKind, ...] = ("start", "end", "activate", "retry", "delay")
 EMPTY: tuple[()] = ()
-# An access code's errors and warnings until it has some: one shared, read-only mapping
-# (two empty dicts per code add up over 100k codes). Replace it; never write into it.
-NO_ISSUES: Mapping[str, tuple[float, str]] = MappingProxyType({})
+
+
+class _NoIssues(dict[str, tuple[float, str]]):
+    """An access code's errors and warnings until it has some: one shared, empty, read-only
+    dict (two empty dicts per code add up over 100k codes). Code replaces it, never writes
+    into it; it still copies, pickles and serializes like the empty dict it is."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("NO_ISSUES is shared by every access code: assign a new dict instead")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __copy__(self) -> _NoIssues:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _NoIssues:
+        return self
+
+    def __reduce__(self) -> str:
+        return "NO_ISSUES"  # pickles as a reference to this module's one instance
+
+
+NO_ISSUES = _NoIssues()
 _KEY_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
@@ -181,11 +200,21 @@ class ActionAttempt:
     workspace_id: str
     action_type: str
     status: str = "pending"
-    result: dict[str, Any] | None = None
+    stored_result: dict[str, Any] | None = None  # read and set through `result`
     error: dict[str, Any] | None = None
     # What a poll turns a pending attempt into, unless a test steers it.
     outcome: tuple[str, dict[str, Any] | None, dict[str, Any] | None] | None = None
     steered: bool = False
     device_id: str | None = None  # the device acted on (action_attempts/list?device_id=)
-    # The access code an attempt acted on, as it was then (see `Snapshot`), instead of `result`.
+    # The access code an attempt acted on, as it was then (see `Snapshot`), instead of a dict.
     snapshot: Snapshot | None = None
+
+    @property
+    def result(self) -> dict[str, Any] | None:
+        if self.snapshot is not None:
+            return {"access_code": self.snapshot.thaw()}
+        return self.stored_result
+
+    @result.setter
+    def result(self, value: dict[str, Any] | None) -> None:
+        self.stored_result, self.snapshot = value, None

@@ -245,7 +245,7 @@ def action_attempt(a: ActionAttempt, result: dict[str, Any] | None = None) -> di
     if a.status != "success":
         result = None
     elif result is None:
-        result = {"access_code": a.snapshot.thaw()} if a.snapshot is not None else (a.result or {})
+        result = a.result or {}
     return {
         "action_attempt_id": a.action_attempt_id,
         "action_type": a.action_type,

@@ -179,7 +179,7 @@ class SimulatedLock:
 
     def _schedule(self, write: Write) -> None:
         write.held = False
-        write.job = self.timeline.after(self.programming_delay, self._land, write)
+        write.job = self.timeline.after(self.programming_delay, self._land, arg=write)
 
     def _land(self, write: Write) -> None:
         if self.pending.get(write.key) is not write:
