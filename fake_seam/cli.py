@@ -59,7 +59,7 @@ def serve(args: argparse.Namespace) -> int:
         recorder = Recorder(fake, args.record)
     print(f"fake-seam {_version()} serving Seam on {endpoint} (seed: {args.seed})")
     print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}", flush=True)
-    server = FakeSeamServer(fake)
+    server = FakeSeamServer(fake, own_process=True)
     try:
         with asyncio.Runner(loop_factory=fast_loop_factory()) as runner:
             runner.run(server.serve(sockets=[sock]))

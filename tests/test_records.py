@@ -6,11 +6,15 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fake_seam.fake import FakeSeam
+from fake_seam.seam import shapes
 from fake_seam.seam.records import NO_ISSUES
 
 
@@ -40,3 +44,10 @@ def test_a_code_attempt_shows_its_result_on_the_record_too(fake: FakeSeam, sdk: 
     assert attempt.result is not None and attempt.result["access_code"]["access_code_id"] == made.access_code_id
     attempt.result = {"note": "steered"}  # what /_fake/update_action_attempt does
     assert attempt.result == {"note": "steered"} and attempt.snapshot is None
+
+
+@given(st.floats(min_value=0, max_value=253402300799.999, allow_nan=False))
+def test_timestamps_are_seams_format_to_the_millisecond_truncated(seconds: float) -> None:
+    moment = datetime.fromtimestamp(seconds, UTC)
+    expected = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    assert shapes.ts(seconds) == expected

@@ -10,6 +10,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -184,6 +185,7 @@ class Api:
         return 200, dumps(result), JSON
 
 
+@cache
 def route_methods(path: str) -> frozenset[str]:
     from fake_seam.api.params import ROUTES
 
@@ -204,8 +206,6 @@ def parse(endpoint: Endpoint, path: str, pairs: list[tuple[str, str]], body: Any
 
 
 def header_dict(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
-    """Request headers as `Api.handle` reads them: lower-case names, the first of repeats."""
-    headers: dict[str, str] = {}
-    for name, value in raw:
-        headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
-    return headers
+    """Request headers as `Api.handle` reads them: lower-case names, the first of repeats
+    (read last to first, so the first one is written last)."""
+    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in reversed(list(raw))}

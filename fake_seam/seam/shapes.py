@@ -26,8 +26,8 @@ def ts(seconds: float | None) -> str | None:
     """Seam's timestamp format: `2026-11-26T10:00:00.000Z`."""
     if seconds is None:
         return None
-    moment = datetime.fromtimestamp(seconds, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat truncates to the millisecond, as Seam does; "+00:00" becomes "Z".
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 PROVIDER_NAMES = {
