@@ -133,14 +133,8 @@ class Job:
 def _label_of(arg: Any) -> str:
     if isinstance(arg, str | int | float):
         return str(arg)
-    describe = getattr(arg, "describe", None)
-    if callable(describe):
-        return str(describe())
-    code_id = getattr(arg, "access_code_id", None) or getattr(arg, "key", None)
-    if code_id is not None:
-        backup = getattr(arg, "is_backup", False) or getattr(arg, "origin", None) == "backup"
-        return f"backup {code_id}" if backup else str(code_id)
-    return type(arg).__name__
+    describe = getattr(arg, "describe", None)  # records say what they are; the clock does not know
+    return str(describe()) if callable(describe) else type(arg).__name__
 
 
 class Timeline:

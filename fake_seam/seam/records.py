@@ -165,6 +165,10 @@ class AccessCode:
                 job.cancel()
                 setattr(self, f"{kind}_job", None)
 
+    def describe(self) -> str:
+        """How a job on this code is labelled: its id, marked when it is a backup."""
+        return f"backup {self.access_code_id}" if self.is_backup else self.access_code_id
+
     def drop_warning(self, warning_code: str) -> None:
         if warning_code in self.warnings:
             self.warnings = {k: v for k, v in self.warnings.items() if k != warning_code}

@@ -83,6 +83,9 @@ class Write:
     job: Job | None = None
     held: bool = False  # waiting for the lock to come back online
 
+    def describe(self) -> str:
+        return f"backup {self.key}" if self.origin == SlotOrigin.BACKUP else self.key
+
 
 @dataclass
 class LockSpec:
@@ -284,14 +287,17 @@ class SimulatedLock:
 
     # -- the keypad -------------------------------------------------------------------
 
+    def slot_that_opens(self, code: str) -> Slot | None:
+        """The slot a PIN typed now would open with, if any; nothing on the lock changes."""
+        now = self.timeline.timestamp()
+        return next((s for s in self.slots if s is not None and s.code == code and s.active_at(now)), None)
+
     def enter_pin(self, code: str) -> Slot | None:
         """A PIN typed on the keypad: the slot that opened the door, or None if denied."""
-        now = self.timeline.timestamp()
-        for slot in self.slots:
-            if slot is not None and slot.code == code and slot.active_at(now):
-                self.locked = False
-                return slot
-        return None
+        slot = self.slot_that_opens(code)
+        if slot is not None:
+            self.locked = False
+        return slot
 
     def add_keypad_code(self, key: str, code: str, name: str | None) -> Slot:
         """A code made on the lock itself: it takes a slot at once, no radio involved."""
