@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -295,14 +296,8 @@ class Checks:
                 reason = match(value, spec[key])
                 out.append(Check(e.kind, e.line, f"{label}: {key} {_want(spec[key])}", reason is None,
                                  f"{reason}; they are {show(codes(items), 200)}" if reason else ""))
-        for needle in spec.get("contains", []):
-            ok = found(items, needle)
-            out.append(Check(e.kind, e.line, f"{label} include {show(needle, 80)}", ok,
-                             "" if ok else _miss(items, needle, f"not among {show(codes(items), 300)}")))
-        for needle in spec.get("excludes", []):
-            ok = not found(items, needle)
-            out.append(Check(e.kind, e.line, f"{label} exclude {show(needle, 80)}", ok,
-                             "" if ok else f"found among {show(items, 300)}"))
+        out += _membership(e, spec, label, items, absent=lambda: f"not among {show(codes(items), 300)}",
+                           present=lambda: f"found among {show(items, 300)}")
         return out
 
     def check_slots(self, e: Expectation, spec: Any, raw: Any) -> list[Check]:
@@ -352,15 +347,10 @@ class Checks:
             where += f" of {raw['access_code']}"
         label = f"events of this step{where}"
         types = [ev.get("event_type") for ev in events]
-        out = []
-        for needle in spec.get("contains", []):
-            ok = found(events, needle)
-            out.append(Check(e.kind, e.line, f"{label} include {show(needle, 80)}", ok,
-                             "" if ok else _miss(events, needle, f"emitted: {show(types, 300)}")))
-        for needle in spec.get("excludes", []):
-            ok = not found(events, needle)
-            out.append(Check(e.kind, e.line, f"{label} exclude {show(needle, 80)}", ok,
-                             "" if ok else f"emitted: {show(types, 300)}"))
+        def emitted() -> str:
+            return f"emitted: {show(types, 300)}"
+
+        out = _membership(e, spec, label, events, absent=emitted, present=emitted)
         if "sequence" in spec:
             want = spec["sequence"]
             reason = None if types == want else f"expected {show(want, 200)}, got {show(types, 300)}"
@@ -388,6 +378,24 @@ class Checks:
             label = f"{spec['request']}({brief(params)})"
             result = self.target.api("GET", spec["request"], params, workspace)
         return self._fields(e.kind, e.line, label, result, spec.get("fields", {}))
+
+
+def _membership(
+    e: Expectation, spec: Any, label: str, items: list[Any], *, absent: Callable[[], str],
+    present: Callable[[], str],
+) -> list[Check]:
+    """The `contains` and `excludes` checks of a spec over `items`; `absent`/`present` say
+    (only when asked, on a failure) what was there when a wanted item is missing or an
+    unwanted one is found."""
+    out = []
+    for needle in spec.get("contains", []):
+        ok = found(items, needle)
+        out.append(Check(e.kind, e.line, f"{label} include {show(needle, 80)}", ok,
+                         "" if ok else _miss(items, needle, absent())))
+    for needle in spec.get("excludes", []):
+        ok = not found(items, needle)
+        out.append(Check(e.kind, e.line, f"{label} exclude {show(needle, 80)}", ok, "" if ok else present()))
+    return out
 
 
 def _miss(items: list[Any], needle: Any, listing: str) -> str:
