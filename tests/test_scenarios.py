@@ -511,3 +511,27 @@ def test_fake_seam_record_command_end_to_end(tmp_path: Path) -> None:
     assert [s.arg["path"] for s in scenario.steps] == ["/access_codes/create", "/access_codes/get", "/devices/get"]
     result = run_scenario(scenario)
     assert result.passed, reports.text([result])
+
+
+def test_failed_contains_and_excludes_say_what_was_there() -> None:
+    result = run_scenario(parse_scenario("""
+        steps:
+          - call: access_codes.create
+            params: {device_id: august_device_1, name: Ada, code: "1357"}
+            expect:
+              events:
+                contains: [access_code.deleted]
+                excludes: [access_code.created]
+              access_codes:
+                device: august_device_1
+                contains: [{name: Grace}]
+                excludes: [{name: Ada}]
+    """))
+    failed = [c for c in result.checks if not c.passed]
+    assert len(failed) == 4
+    events = [c for c in failed if c.kind == "events"]
+    assert len(events) == 2
+    assert all(c.detail.startswith("emitted:") and "access_code.created" in c.detail for c in events)
+    listing = [c for c in failed if c.kind == "access_codes"]
+    assert len(listing) == 2
+    assert any("not among" in c.detail for c in listing) and any("found among" in c.detail for c in listing)
