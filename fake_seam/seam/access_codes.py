@@ -24,6 +24,12 @@ WARNING_MESSAGES = {
 }
 
 
+def claims_pin(code: AccessCode, besides: str | None) -> bool:
+    """Whether a code holds its PIN on the device: not deleted, not being erased (a write
+    queued after the erase lands after it), and not the one code being updated."""
+    return not code.deleted and code.status != "removing" and code.access_code_id != besides
+
+
 class TakenPins:
     """The PINs in use on a device, answered from the indexes one PIN at a time; the whole
     set is gathered only when a lock rule compares against every code."""
@@ -54,34 +60,26 @@ class AccessCodeRules(State):
         `besides` leaves one code's own PIN out (it may keep it on update).
         """
         codes = self.codes_by_device.get(device.device_id, {})
-        taken: set[str] = set()
+        taken = {code.code for code in codes.values() if claims_pin(code, besides)}
         if device.lock is not None:
-            for slot in device.lock.occupied():
-                owner = codes.get(slot.key)
-                if owner is not None and (
-                    owner.deleted or owner.status == "removing" or owner.access_code_id == besides
-                ):
-                    continue
-                taken.add(slot.code)
-        for code in codes.values():
-            if code.access_code_id != besides and code.status != "removing" and not code.deleted:
-                taken.add(code.code)
+            taken.update(
+                slot.code
+                for slot in device.lock.occupied()
+                if (owner := codes.get(slot.key)) is None or claims_pin(owner, besides)
+            )
         return taken
 
     def pin_taken(self, device: Device, pin: str, *, besides: str | None = None) -> bool:
         """`pin in taken_codes(device, besides=...)`, from the indexes: no scan of the device."""
+        if any(claims_pin(code, besides) for code in self.codes_with_pin(device.device_id, pin)):
+            return True
+        if device.lock is None:
+            return False
         codes = self.codes_by_device.get(device.device_id, {})
-        for code in self.codes_with_pin(device.device_id, pin):
-            if code.access_code_id != besides and code.status != "removing" and not code.deleted:
-                return True
-        if device.lock is not None:
-            for slot in device.lock.slots_with_code(pin):
-                owner = codes.get(slot.key)
-                if owner is None or not (
-                    owner.deleted or owner.status == "removing" or owner.access_code_id == besides
-                ):
-                    return True
-        return False
+        return any(
+            (owner := codes.get(slot.key)) is None or claims_pin(owner, besides)
+            for slot in device.lock.slots_with_code(pin)
+        )
 
     def visible_codes(self, device: Device) -> list[AccessCode]:
         """What `access_codes/list` shows: managed codes, and backups once pulled."""
