@@ -115,7 +115,7 @@ class Api:
         self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes, base_url: str
     ) -> tuple[int, bytes, bytes]:
         path = path.rstrip("/") or "/"
-        endpoint = (HANDLERS if _routes_loaded else load_routes()).get(path)
+        endpoint = load_routes().get(path)  # a flag check once loaded
         if endpoint is None:
             error = SeamError("not_found", f"Route {path} not found", 404, data={"path": path})
             return 404, dumps(error.body()), JSON
