@@ -536,9 +536,13 @@ def section_inprocess(cfg: Config, report: Report, procs: Processes) -> None:
             f"\n    {call}: SDK alone / Seam's fake over HTTP = {fmt(bound, 2)}x"
             " (the most any in-process fake can reach on this call)"
             for call in inprocess.SDK_CALLS
-            if (bound := ratio(
-                get(data, "SDK alone", call, "ops_per_s"), get(data, "Seam's fake HTTP", call, "ops_per_s")
-            )) is not None
+            if (
+                bound := ratio(
+                    get(data, "SDK alone", call, "ops_per_s"),
+                    get(data, "Seam's fake HTTP", call, "ops_per_s"),
+                )
+            )
+            is not None
         ),
     )
 

@@ -97,7 +97,9 @@ def test_an_offline_lock_gives_up_after_ten_minutes(seam, fake_seam, make_lock):
     arrival = fake_seam.now()
 
     with pytest.raises(CheckInFailed):
-        check_in_guest(seam, lock.device_id, "Alan Turing", arrival, arrival + timedelta(days=1), sleep=fake_seam.advance)
+        check_in_guest(
+            seam, lock.device_id, "Alan Turing", arrival, arrival + timedelta(days=1), sleep=fake_seam.advance
+        )
 
     assert fake_seam.now() - arrival >= timedelta(minutes=10)  # simulated minutes, not real ones
     [code] = seam.access_codes.list(device_id=lock.device_id)
@@ -112,7 +114,11 @@ def test_the_same_over_real_http(seam_env):
 
     with Seam() as seam:
         pin = check_in_guest(
-            seam, lock.device_id, "Katherine Johnson", arrival, arrival + timedelta(days=1),
+            seam,
+            lock.device_id,
+            "Katherine Johnson",
+            arrival,
+            arrival + timedelta(days=1),
             sleep=seam_env.fake.advance,
         )
 

@@ -41,8 +41,10 @@ def serve(args: argparse.Namespace) -> int:
         # A seed file whose JSON parses but whose fields do not fit (a string for a number,
         # an object where a list goes): one line naming the file, not a traceback.
         detail = f"missing {problem}" if isinstance(problem, KeyError) else str(problem)
-        print(f"fake-seam: {args.seed}: not a usable seed file ({detail}); see README 'Seed files'",
-              file=sys.stderr)
+        print(
+            f"fake-seam: {args.seed}: not a usable seed file ({detail}); see README 'Seed files'",
+            file=sys.stderr,
+        )
         return 2
     try:
         sock = bind(args.host, args.port)

@@ -202,8 +202,11 @@ class FakeSeam:
             self.cloud.workspace(workspace_id)
             if connected_account_id is None:
                 connected_account_id = next(
-                    (a.connected_account_id for a in self.cloud.connected_accounts.values()
-                     if a.workspace_id == workspace_id),
+                    (
+                        a.connected_account_id
+                        for a in self.cloud.connected_accounts.values()
+                        if a.workspace_id == workspace_id
+                    ),
                     None,
                 )
             if connected_account_id is None:
@@ -211,7 +214,9 @@ class FakeSeam:
 
                 connected_account_id = self.cloud.ids.uuid()
                 self.cloud.connected_accounts[connected_account_id] = ConnectedAccount(
-                    connected_account_id, workspace_id, spec.get("manufacturer", "august"),
+                    connected_account_id,
+                    workspace_id,
+                    spec.get("manufacturer", "august"),
                     self.clock.timestamp(),
                 )
             device = self.cloud.add_lock(
@@ -355,9 +360,7 @@ class FakeSeam:
                 "access_codes": [
                     shapes.access_code(cloud, c) for c in cloud.access_codes.values() if not c.deleted
                 ],
-                "unmanaged_access_codes": [
-                    shapes.unmanaged_access_code(u) for u in cloud.unmanaged.values()
-                ],
+                "unmanaged_access_codes": [shapes.unmanaged_access_code(u) for u in cloud.unmanaged.values()],
                 "events": [shapes.event(e) for e in cloud.events.values()],
                 "action_attempts": [shapes.action_attempt(a) for a in cloud.action_attempts.values()],
                 "api_keys": [

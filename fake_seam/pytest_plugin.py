@@ -169,7 +169,9 @@ def _options(request: pytest.FixtureRequest) -> FakeOptions:
             given["seed"] = marker.args[0]
         unknown = set(given) - _MARKER_KEYS
         if unknown:
-            raise TypeError(f"@pytest.mark.fake_seam got unknown {sorted(unknown)}; use {sorted(_MARKER_KEYS)}")
+            raise TypeError(
+                f"@pytest.mark.fake_seam got unknown {sorted(unknown)}; use {sorted(_MARKER_KEYS)}"
+            )
         if "seed" in given:
             test_dir = node.path.parent if getattr(node, "path", None) else config.rootpath
             options.seed = _resolve_seed(config, given.pop("seed"), [test_dir, config.rootpath])

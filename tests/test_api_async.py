@@ -32,7 +32,8 @@ def test_devices(fake: FakeSeam) -> None:
         devices = await seam.devices.list()
         assert len(devices) == 8
         assert [d.device_id for d in await seam.devices.list(manufacturer="august")] == [
-            "august_device_1", "august_device_2"
+            "august_device_1",
+            "august_device_2",
         ]
         await seam.devices.update(device_id="august_device_2", name="Side Door", custom_metadata={"k": "v"})
         device = await seam.devices.get(device_id="august_device_2")
@@ -70,7 +71,10 @@ def test_locks_and_action_attempts(fake: FakeSeam) -> None:
         listed = await seam.action_attempts.list(action_attempt_ids=[attempt.action_attempt_id])
         assert [a.action_attempt_id for a in listed] == [attempt.action_attempt_id]
         events = await seam.events.list(since=SINCE, device_id="august_device_1")
-        assert [(e.event_type, e.method) for e in events] == [("lock.unlocked", "seamapi"), ("lock.locked", "seamapi")]
+        assert [(e.event_type, e.method) for e in events] == [
+            ("lock.unlocked", "seamapi"),
+            ("lock.locked", "seamapi"),
+        ]
         assert (await seam.events.get(event_id=events[0].event_id)).event_type == "lock.unlocked"
         fake.go_offline("august_device_2")
         with pytest.raises(SeamActionAttemptFailedError) as failed:
@@ -107,7 +111,10 @@ def test_bad_key(fake: FakeSeam) -> None:
 def test_personal_access_token_and_workspaces(fake: FakeSeam) -> None:
     async def scenario(seam: Any) -> None:
         assert (await seam.workspaces.get()).workspace_id == "seed_workspace_1"
-        assert {w.workspace_id for w in await seam.workspaces.list()} == {"seed_workspace_1", "seed_workspace_2"}
+        assert {w.workspace_id for w in await seam.workspaces.list()} == {
+            "seed_workspace_1",
+            "seed_workspace_2",
+        }
         created = await seam.workspaces.create(name="Async")
         assert created.name == "Async"
         await seam.access_codes.create(device_id="august_device_1", code="1234")
@@ -121,8 +128,9 @@ def test_personal_access_token_and_workspaces(fake: FakeSeam) -> None:
 def test_connected_accounts_and_tenancy(fake: FakeSeam) -> None:
     async def scenario(seam: Any) -> None:
         assert len(await seam.connected_accounts.list()) == 3
-        await seam.connected_accounts.update(connected_account_id="john_connected_account_id",
-                                             custom_metadata={"a": "b"})
+        await seam.connected_accounts.update(
+            connected_account_id="john_connected_account_id", custom_metadata={"a": "b"}
+        )
         john = await seam.connected_accounts.get(connected_account_id="john_connected_account_id")
         assert john.custom_metadata == {"a": "b"}
         intruder = fake.async_client("seam_apikey2_token")

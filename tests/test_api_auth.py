@@ -38,7 +38,12 @@ def test_an_unknown_key_is_unauthorized(fake: FakeSeam, key: str) -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"authorization": "seam_apikey1_token"}, {"authorization": "Basic c2VhbTp4"}, {"authorization": "Bearer "}],
+    [
+        {},
+        {"authorization": "seam_apikey1_token"},
+        {"authorization": "Basic c2VhbTp4"},
+        {"authorization": "Bearer "},
+    ],
     ids=["missing", "no-scheme", "basic", "empty-bearer"],
 )
 def test_a_missing_or_malformed_credential_is_401_seam_style(fake: FakeSeam, headers: dict[str, str]) -> None:
@@ -78,13 +83,24 @@ def test_personal_access_token_for_a_workspace_it_has_no_access_to(fake: FakeSea
 def test_client_session_token_sees_only_its_connected_accounts(fake: FakeSeam) -> None:
     cst = {"authorization": "Bearer seam_cst1_token"}
     devices = call(fake, "GET", "/devices/list", cst).json()["devices"]
-    assert {d["device_id"] for d in devices} == {"august_device_1", "august_device_2", "ecobee_device_1", "minut_device_1"}
+    assert {d["device_id"] for d in devices} == {
+        "august_device_1",
+        "august_device_2",
+        "ecobee_device_1",
+        "minut_device_1",
+    }
     assert {d["connected_account_id"] for d in devices} == {"john_connected_account_id"}
     accounts = call(fake, "GET", "/connected_accounts/list", cst).json()["connected_accounts"]
     assert [a["connected_account_id"] for a in accounts] == ["john_connected_account_id"]
     hidden = call(fake, "GET", "/devices/get", cst, params={"device_id": "schlage_device_id"})
     assert hidden.status_code == 404 and hidden.json()["error"]["type"] == "device_not_found"
-    jane = call(fake, "GET", "/connected_accounts/get", cst, params={"connected_account_id": "jane_connected_account_id"})
+    jane = call(
+        fake,
+        "GET",
+        "/connected_accounts/get",
+        cst,
+        params={"connected_account_id": "jane_connected_account_id"},
+    )
     assert jane.status_code == 404
     unlock = call(fake, "POST", "/locks/unlock_door", cst, json={"device_id": "schlage_device_id"})
     assert unlock.status_code == 404
@@ -128,25 +144,42 @@ def test_another_workspaces_objects_do_not_exist(intruder: Any, owned: dict[str,
     not_found(lambda: intruder.devices.get(device_id="august_device_1"), "device_not_found")
     not_found(lambda: intruder.locks.get(device_id="august_device_1"), "device_not_found")
     not_found(lambda: intruder.devices.update(device_id="august_device_1", name="Mine"), "device_not_found")
-    not_found(lambda: intruder.client.post("/devices/delete", json={"device_id": "august_device_1"}),
-              "device_not_found")
+    not_found(
+        lambda: intruder.client.post("/devices/delete", json={"device_id": "august_device_1"}),
+        "device_not_found",
+    )
     not_found(lambda: intruder.locks.unlock_door(device_id="august_device_1"), "device_not_found")
     not_found(lambda: intruder.locks.lock_door(device_id="schlage_device_id"), "device_not_found")
-    not_found(lambda: intruder.access_codes.get(access_code_id=owned["access_code_id"]), "access_code_not_found")
-    not_found(lambda: intruder.access_codes.update(access_code_id=owned["access_code_id"], name="x"),
-              "access_code_not_found")
-    not_found(lambda: intruder.access_codes.delete(access_code_id=owned["access_code_id"]), "access_code_not_found")
+    not_found(
+        lambda: intruder.access_codes.get(access_code_id=owned["access_code_id"]), "access_code_not_found"
+    )
+    not_found(
+        lambda: intruder.access_codes.update(access_code_id=owned["access_code_id"], name="x"),
+        "access_code_not_found",
+    )
+    not_found(
+        lambda: intruder.access_codes.delete(access_code_id=owned["access_code_id"]), "access_code_not_found"
+    )
     not_found(lambda: intruder.access_codes.list(device_id="august_device_1"), "device_not_found")
     not_found(lambda: intruder.events.get(event_id=owned["event_id"]), "event_not_found")
-    not_found(lambda: intruder.action_attempts.get(action_attempt_id=owned["action_attempt_id"]),
-              "action_attempt_not_found")
-    not_found(lambda: intruder.connected_accounts.get(connected_account_id="john_connected_account_id"),
-              "connected_account_not_found")
-    not_found(lambda: intruder.connected_accounts.update(connected_account_id="john_connected_account_id",
-                                                         custom_metadata={"a": "b"}),
-              "connected_account_not_found")
-    not_found(lambda: intruder.connected_accounts.delete(connected_account_id="john_connected_account_id"),
-              "connected_account_not_found")
+    not_found(
+        lambda: intruder.action_attempts.get(action_attempt_id=owned["action_attempt_id"]),
+        "action_attempt_not_found",
+    )
+    not_found(
+        lambda: intruder.connected_accounts.get(connected_account_id="john_connected_account_id"),
+        "connected_account_not_found",
+    )
+    not_found(
+        lambda: intruder.connected_accounts.update(
+            connected_account_id="john_connected_account_id", custom_metadata={"a": "b"}
+        ),
+        "connected_account_not_found",
+    )
+    not_found(
+        lambda: intruder.connected_accounts.delete(connected_account_id="john_connected_account_id"),
+        "connected_account_not_found",
+    )
     not_found(lambda: intruder.devices.unmanaged.get(device_id="august_device_1"), "device_not_found")
 
 
@@ -176,7 +209,11 @@ def test_an_unlock_from_another_workspace_changes_nothing(fake: FakeSeam, sdk: A
 
 def test_workspaces_get_and_list(fake: FakeSeam, sdk: Any) -> None:
     workspace = sdk.workspaces.get()
-    assert (workspace.workspace_id, workspace.name, workspace.is_sandbox) == ("seed_workspace_1", "My Workspace", True)
+    assert (workspace.workspace_id, workspace.name, workspace.is_sandbox) == (
+        "seed_workspace_1",
+        "My Workspace",
+        True,
+    )
     assert [w.workspace_id for w in sdk.workspaces.list()] == ["seed_workspace_1"]
     pat = fake.client(personal_access_token=PAT, workspace_id="seed_workspace_1")
     assert {w.workspace_id for w in pat.workspaces.list()} == {"seed_workspace_1", "seed_workspace_2"}
@@ -213,7 +250,9 @@ def test_reset_sandbox_restores_the_seed(fake: FakeSeam, sdk: Any) -> None:
     sdk.locks.unlock_door(device_id="august_device_1")
     sdk.devices.update(device_id="august_device_2", name="Renamed")
     sdk.client.post("/devices/delete", json={"device_id": "schlage_device_id"})
-    sdk.connected_accounts.update(connected_account_id="john_connected_account_id", custom_metadata={"k": "v"})
+    sdk.connected_accounts.update(
+        connected_account_id="john_connected_account_id", custom_metadata={"k": "v"}
+    )
     other = fake.client("seam_apikey2_token")
     before_other = other.workspaces.get()
 

@@ -91,7 +91,9 @@ def test_database_follows_what_the_api_did(fake: FakeSeam, sdk: Any, control: ht
 # -- steering action attempts -------------------------------------------------------------
 
 
-def test_update_action_attempt_steers_what_the_sdk_sees(fake: FakeSeam, sdk: Any, control: httpx.Client) -> None:
+def test_update_action_attempt_steers_what_the_sdk_sees(
+    fake: FakeSeam, sdk: Any, control: httpx.Client
+) -> None:
     attempt = sdk.locks.unlock_door(device_id="august_device_1", wait_for_action_attempt=False)
     assert attempt.status == "pending"
     steered = control.post(
@@ -110,8 +112,10 @@ def test_update_action_attempt_steers_what_the_sdk_sees(fake: FakeSeam, sdk: Any
         sdk.action_attempts.get(action_attempt_id=attempt.action_attempt_id)
     assert failed.value.code == "uncategorized_error"
 
-    control.post("/_fake/update_action_attempt",
-                 json={"action_attempt_id": attempt.action_attempt_id, "status": "success", "result": {"x": 1}})
+    control.post(
+        "/_fake/update_action_attempt",
+        json={"action_attempt_id": attempt.action_attempt_id, "status": "success", "result": {"x": 1}},
+    )
     done = sdk.action_attempts.get(action_attempt_id=attempt.action_attempt_id)
     assert done.status == "success"
 
@@ -119,14 +123,18 @@ def test_update_action_attempt_steers_what_the_sdk_sees(fake: FakeSeam, sdk: Any
 def test_an_attempt_steered_to_pending_stays_pending(fake: FakeSeam, control: httpx.Client) -> None:
     impatient = fake.client(wait_for_action_attempt={"polling_interval": 0.001, "timeout": 0.02})
     attempt = impatient.locks.lock_door(device_id="august_device_1", wait_for_action_attempt=False)
-    control.post("/_fake/update_action_attempt",
-                 json={"action_attempt_id": attempt.action_attempt_id, "status": "pending"})
+    control.post(
+        "/_fake/update_action_attempt",
+        json={"action_attempt_id": attempt.action_attempt_id, "status": "pending"},
+    )
     with pytest.raises(SeamActionAttemptTimeoutError):
         impatient.action_attempts.get(action_attempt_id=attempt.action_attempt_id)
 
 
 def test_update_action_attempt_checks_its_input(control: httpx.Client) -> None:
-    unknown = control.post("/_fake/update_action_attempt", json={"action_attempt_id": "nope", "status": "success"})
+    unknown = control.post(
+        "/_fake/update_action_attempt", json={"action_attempt_id": "nope", "status": "success"}
+    )
     assert unknown.status_code == 404
     assert unknown.json()["error"]["type"] == "action_attempt_not_found"
     bad = control.post("/_fake/update_action_attempt", json={"action_attempt_id": "nope", "status": "done"})
@@ -138,7 +146,9 @@ def test_update_action_attempt_checks_its_input(control: httpx.Client) -> None:
 
 
 def outage(control: httpx.Client, workspace_id: str, routes: list[str]) -> httpx.Response:
-    return control.post("/_fake/simulate_workspace_outage", json={"workspace_id": workspace_id, "routes": routes})
+    return control.post(
+        "/_fake/simulate_workspace_outage", json={"workspace_id": workspace_id, "routes": routes}
+    )
 
 
 def test_an_outage_is_a_plain_503_until_cleared(fake: FakeSeam, sdk: Any, control: httpx.Client) -> None:

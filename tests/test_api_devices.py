@@ -10,8 +10,14 @@ from seam.exceptions import SeamHttpApiError, SeamHttpInvalidInputError
 from fake_seam.fake import FakeSeam
 
 SEEDED = [
-    "august_device_1", "august_device_2", "ecobee_device_1", "minut_device_1",
-    "schlage_device_id", "salto_device_1", "kwikset_device_1", "yale_device_1",
+    "august_device_1",
+    "august_device_2",
+    "ecobee_device_1",
+    "minut_device_1",
+    "schlage_device_id",
+    "salto_device_1",
+    "kwikset_device_1",
+    "yale_device_1",
 ]
 LOCKS = [d for d in SEEDED if d not in ("ecobee_device_1", "minut_device_1")]
 
@@ -25,7 +31,11 @@ def ids(devices: list[Any]) -> list[str]:
 
 def test_get_by_id_and_by_name(sdk: Any) -> None:
     device = sdk.devices.get(device_id="august_device_1")
-    assert (device.device_id, device.display_name, device.device_type) == ("august_device_1", "Front Door", "august_lock")
+    assert (device.device_id, device.display_name, device.device_type) == (
+        "august_device_1",
+        "Front Door",
+        "august_lock",
+    )
     assert sdk.devices.get(name="Back Door").device_id == "august_device_2"
 
 
@@ -83,10 +93,14 @@ def test_list_everything(sdk: Any) -> None:
         ({"device_types": ["schlage_lock", "ecobee_thermostat"]}, ["ecobee_device_1", "schlage_device_id"]),
         ({"manufacturer": "august"}, ["august_device_1", "august_device_2"]),
         ({"manufacturer": "salto"}, ["salto_device_1"]),
-        ({"connected_account_id": "jane_connected_account_id"},
-         ["schlage_device_id", "salto_device_1", "kwikset_device_1", "yale_device_1"]),
-        ({"connected_account_ids": ["john_connected_account_id"]},
-         ["august_device_1", "august_device_2", "ecobee_device_1", "minut_device_1"]),
+        (
+            {"connected_account_id": "jane_connected_account_id"},
+            ["schlage_device_id", "salto_device_1", "kwikset_device_1", "yale_device_1"],
+        ),
+        (
+            {"connected_account_ids": ["john_connected_account_id"]},
+            ["august_device_1", "august_device_2", "ecobee_device_1", "minut_device_1"],
+        ),
         ({"connected_account_ids": ["john_assa_cs_connected_account_id"]}, []),
         ({"search": "front"}, ["august_device_1"]),
         ({"search": "LIVING ROOM"}, ["ecobee_device_1", "minut_device_1"]),
@@ -144,7 +158,9 @@ def test_paginate_through_every_device(sdk: Any) -> None:
     assert pages == [SEEDED[:3], SEEDED[3:6], SEEDED[6:]]
     assert ids(sdk.create_paginator(sdk.devices.list, {"limit": 2}).flatten()) == SEEDED
     # Filters hold on every page.
-    jane = sdk.create_paginator(sdk.devices.list, {"limit": 1, "connected_account_id": "jane_connected_account_id"})
+    jane = sdk.create_paginator(
+        sdk.devices.list, {"limit": 1, "connected_account_id": "jane_connected_account_id"}
+    )
     assert ids(jane.flatten()) == ["schlage_device_id", "salto_device_1", "kwikset_device_1", "yale_device_1"]
 
 
@@ -164,7 +180,11 @@ def test_update_name(sdk: Any) -> None:
 def test_update_custom_metadata_merges_and_filters(sdk: Any) -> None:
     sdk.devices.update(device_id="august_device_1", custom_metadata={"unit": "4B", "vip": True})
     sdk.devices.update(device_id="august_device_1", custom_metadata={"floor": "2"})
-    assert sdk.devices.get(device_id="august_device_1").custom_metadata == {"unit": "4B", "vip": True, "floor": "2"}
+    assert sdk.devices.get(device_id="august_device_1").custom_metadata == {
+        "unit": "4B",
+        "vip": True,
+        "floor": "2",
+    }
     assert ids(sdk.devices.list(custom_metadata_has={"unit": "4B"})) == ["august_device_1"]
     assert ids(sdk.devices.list(custom_metadata_has={"vip": True})) == ["august_device_1"]
     with pytest.raises(SeamHttpInvalidInputError) as raised:
@@ -205,7 +225,9 @@ def test_unmanaged_list_filters_and_paginates(sdk: Any) -> None:
     for device_id in ("kwikset_device_1", "yale_device_1", "august_device_2"):
         sdk.devices.update(device_id=device_id, is_managed=False)
     assert ids(sdk.devices.unmanaged.list(manufacturer="yale")) == ["yale_device_1"]
-    assert ids(sdk.devices.unmanaged.list(connected_account_id="john_connected_account_id")) == ["august_device_2"]
+    assert ids(sdk.devices.unmanaged.list(connected_account_id="john_connected_account_id")) == [
+        "august_device_2"
+    ]
     pages = sdk.create_paginator(sdk.devices.unmanaged.list, {"limit": 2}).flatten()
     assert ids(pages) == ["august_device_2", "kwikset_device_1", "yale_device_1"]
 

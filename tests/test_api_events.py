@@ -41,8 +41,11 @@ def kinds(events: list[Any]) -> list[tuple[str, str | None]]:
 
 def test_since_or_between_is_required(fake: FakeSeam) -> None:
     with httpx.Client(transport=fake.transport(), base_url="http://fake") as client:
-        response = client.get("/events/list", params={"device_id": "august_device_1"},
-                              headers={"authorization": "Bearer seam_apikey1_token"})
+        response = client.get(
+            "/events/list",
+            params={"device_id": "august_device_1"},
+            headers={"authorization": "Bearer seam_apikey1_token"},
+        )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["type"] == "invalid_input"
@@ -113,7 +116,9 @@ def test_filters(sdk: Any, history: dict[str, Any]) -> None:
     locks = sdk.events.list(since=SINCE, event_types=["lock.locked", "lock.unlocked"])
     assert kinds(locks) == [("lock.unlocked", "august_device_1"), ("lock.locked", "schlage_device_id")]
     assert len(sdk.events.list(since=SINCE, limit=2)) == 2
-    combined = sdk.events.list(since=SINCE, device_id="august_device_1", event_type="access_code.set_on_device")
+    combined = sdk.events.list(
+        since=SINCE, device_id="august_device_1", event_type="access_code.set_on_device"
+    )
     assert [e.access_code_id for e in combined] == [first]
 
 
@@ -132,7 +137,11 @@ def test_bad_filters(sdk: Any) -> None:
 def test_get(sdk: Any, history: dict[str, Any]) -> None:
     events = sdk.events.list(since=SINCE)
     got = sdk.events.get(event_id=events[3].event_id)
-    assert (got.event_id, got.event_type, got.device_id) == (events[3].event_id, "lock.locked", "schlage_device_id")
+    assert (got.event_id, got.event_type, got.device_id) == (
+        events[3].event_id,
+        "lock.locked",
+        "schlage_device_id",
+    )
     latest = sdk.events.get(device_id="august_device_1", event_type="access_code.created")
     assert latest.access_code_id == history["first"].access_code_id
     with pytest.raises(SeamHttpApiError) as raised:
@@ -151,7 +160,10 @@ def test_accounts_get_and_list(sdk: Any) -> None:
     assert [a.connected_account_id for a in sdk.connected_accounts.list()] == ACCOUNTS
     jane = sdk.connected_accounts.get(connected_account_id="jane_connected_account_id")
     assert (jane.account_type, jane.user_identifier.email, jane.errors) == ("schlage", "jane@example.com", [])
-    assert sdk.connected_accounts.get(email="jane@example.com").connected_account_id == "jane_connected_account_id"
+    assert (
+        sdk.connected_accounts.get(email="jane@example.com").connected_account_id
+        == "jane_connected_account_id"
+    )
     pages = sdk.create_paginator(sdk.connected_accounts.list, {"limit": 1}).flatten()
     assert [a.connected_account_id for a in pages] == ACCOUNTS
     with pytest.raises(SeamHttpApiError) as raised:
@@ -171,7 +183,9 @@ def test_accounts_update(sdk: Any) -> None:
     found = sdk.connected_accounts.list(custom_metadata_has={"tenant": "acme"})
     assert [a.connected_account_id for a in found] == ["jane_connected_account_id"]
     with pytest.raises(SeamHttpInvalidInputError) as raised:
-        sdk.connected_accounts.update(connected_account_id="jane_connected_account_id", automatically_manage_new_devices="no")
+        sdk.connected_accounts.update(
+            connected_account_id="jane_connected_account_id", automatically_manage_new_devices="no"
+        )
     assert raised.value.get_validation_error_messages("automatically_manage_new_devices") == [
         "Expected boolean, received string"
     ]

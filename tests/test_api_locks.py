@@ -10,7 +10,14 @@ from seam.exceptions import SeamActionAttemptFailedError, SeamHttpApiError, Seam
 
 from fake_seam.fake import FakeSeam
 
-LOCKS = ["august_device_1", "august_device_2", "schlage_device_id", "salto_device_1", "kwikset_device_1", "yale_device_1"]
+LOCKS = [
+    "august_device_1",
+    "august_device_2",
+    "schlage_device_id",
+    "salto_device_1",
+    "kwikset_device_1",
+    "yale_device_1",
+]
 SINCE = "2000-01-01T00:00:00Z"
 
 
@@ -23,7 +30,11 @@ def locked(sdk: Any, device_id: str) -> bool:
 
 def test_get(sdk: Any) -> None:
     lock = sdk.locks.get(device_id="august_device_1")
-    assert (lock.device_id, lock.display_name, lock.properties.locked) == ("august_device_1", "Front Door", True)
+    assert (lock.device_id, lock.display_name, lock.properties.locked) == (
+        "august_device_1",
+        "Front Door",
+        True,
+    )
     assert sdk.locks.get(device_id="august_device_2").properties.locked is False
 
 
@@ -38,7 +49,8 @@ def test_list_only_locks_with_filters(sdk: Any) -> None:
     assert [d.device_id for d in sdk.locks.list()] == LOCKS
     assert [d.device_id for d in sdk.locks.list(manufacturer="schlage")] == ["schlage_device_id"]
     assert [d.device_id for d in sdk.locks.list(connected_account_id="john_connected_account_id")] == [
-        "august_device_1", "august_device_2"
+        "august_device_1",
+        "august_device_2",
     ]
     assert [d.device_id for d in sdk.locks.list(device_type="yale_lock")] == ["yale_device_1"]
     assert [d["device_id"] for d in sdk.client.get("/locks/list", params={"limit": 2})["locks"]] == LOCKS[:2]
@@ -63,7 +75,10 @@ def test_lock_and_unlock_emit_events_with_method_seamapi(sdk: Any) -> None:
     unlock = sdk.locks.unlock_door(device_id="schlage_device_id")
     lock = sdk.locks.lock_door(device_id="schlage_device_id")
     events = sdk.events.list(since=SINCE, device_id="schlage_device_id")
-    assert [(e.event_type, e.method) for e in events] == [("lock.unlocked", "seamapi"), ("lock.locked", "seamapi")]
+    assert [(e.event_type, e.method) for e in events] == [
+        ("lock.unlocked", "seamapi"),
+        ("lock.locked", "seamapi"),
+    ]
     assert [e.action_attempt_id for e in events] == [unlock.action_attempt_id, lock.action_attempt_id]
     assert all(e.connected_account_id == "jane_connected_account_id" for e in events)
 
@@ -71,7 +86,9 @@ def test_lock_and_unlock_emit_events_with_method_seamapi(sdk: Any) -> None:
 def test_the_answer_is_pending_until_polled(fake: FakeSeam, sdk: Any) -> None:
     attempt = sdk.locks.unlock_door(device_id="august_device_1", wait_for_action_attempt=False)
     assert (attempt.status, attempt.result, attempt.error) == ("pending", None, None)
-    polled = sdk.action_attempts.get(action_attempt_id=attempt.action_attempt_id, wait_for_action_attempt=False)
+    polled = sdk.action_attempts.get(
+        action_attempt_id=attempt.action_attempt_id, wait_for_action_attempt=False
+    )
     assert polled.status == "success"
     assert polled.action_type == "UNLOCK_DOOR"
 
@@ -97,8 +114,9 @@ def test_an_offline_lock_fails_the_attempt(fake: FakeSeam, sdk: Any) -> None:
     assert locked(sdk, "august_device_1") is True
     assert sdk.events.list(since=SINCE, event_type="lock.unlocked") == []
     # The stored attempt says the same.
-    stored = sdk.action_attempts.get(action_attempt_id=raised.value.action_attempt.action_attempt_id,
-                                     wait_for_action_attempt=False)
+    stored = sdk.action_attempts.get(
+        action_attempt_id=raised.value.action_attempt.action_attempt_id, wait_for_action_attempt=False
+    )
     assert (stored.status, stored.error.type) == ("error", "device_offline")
     fake.go_online("august_device_1")
     assert sdk.locks.unlock_door(device_id="august_device_1").status == "success"
@@ -134,15 +152,23 @@ def test_action_attempts_get_and_list(sdk: Any) -> None:
     second = sdk.locks.lock_door(device_id="schlage_device_id", wait_for_action_attempt=False)
     third = sdk.locks.lock_door(device_id="august_device_1")
     got = sdk.action_attempts.get(action_attempt_id=first.action_attempt_id)
-    assert (got.action_attempt_id, got.status, got.action_type) == (first.action_attempt_id, "success", "UNLOCK_DOOR")
-    listed = sdk.action_attempts.list(action_attempt_ids=[third.action_attempt_id, second.action_attempt_id, "nope"])
+    assert (got.action_attempt_id, got.status, got.action_type) == (
+        first.action_attempt_id,
+        "success",
+        "UNLOCK_DOOR",
+    )
+    listed = sdk.action_attempts.list(
+        action_attempt_ids=[third.action_attempt_id, second.action_attempt_id, "nope"]
+    )
     assert [a.action_attempt_id for a in listed] == [third.action_attempt_id, second.action_attempt_id]
     assert all(a.status == "success" for a in listed)
     by_device = sdk.action_attempts.list(device_id="august_device_1")
     assert [a.action_attempt_id for a in by_device] == [first.action_attempt_id, third.action_attempt_id]
     everything = sdk.create_paginator(sdk.action_attempts.list, {"limit": 1}).flatten()
     assert [a.action_attempt_id for a in everything] == [
-        first.action_attempt_id, second.action_attempt_id, third.action_attempt_id
+        first.action_attempt_id,
+        second.action_attempt_id,
+        third.action_attempt_id,
     ]
 
 
@@ -156,7 +182,9 @@ def test_action_attempts_get_unknown(sdk: Any) -> None:
 def test_an_access_code_attempt_keeps_the_code_as_it_was_then(fake: FakeSeam, sdk: Any, raw: Any) -> None:
     """CREATE/UPDATE_ACCESS_CODE attempts are records of what happened: later changes to the
     code (it gets set, renamed) do not rewrite them."""
-    created = raw.post("/access_codes/create", json={"device_id": "august_device_1", "code": "4821", "name": "a"})
+    created = raw.post(
+        "/access_codes/create", json={"device_id": "august_device_1", "code": "4821", "name": "a"}
+    )
     answer = created.json()
     attempt_id = answer["action_attempt"]["action_attempt_id"]
     assert answer["action_attempt"]["result"] == {"access_code": answer["access_code"]}

@@ -35,13 +35,30 @@ def error(response: httpx.Response) -> dict[str, Any]:
 
 def test_the_issue_routes_are_all_implemented() -> None:
     wanted = {
-        "/workspaces/get", "/workspaces/list", "/workspaces/create", "/workspaces/reset_sandbox",
-        "/devices/get", "/devices/list", "/devices/update", "/devices/delete",
-        "/devices/list_device_providers", "/devices/unmanaged/get", "/devices/unmanaged/list",
-        "/devices/unmanaged/update", "/locks/get", "/locks/list", "/locks/lock_door",
-        "/locks/unlock_door", "/action_attempts/get", "/action_attempts/list", "/events/get",
-        "/events/list", "/connected_accounts/get", "/connected_accounts/list",
-        "/connected_accounts/update", "/connected_accounts/delete",
+        "/workspaces/get",
+        "/workspaces/list",
+        "/workspaces/create",
+        "/workspaces/reset_sandbox",
+        "/devices/get",
+        "/devices/list",
+        "/devices/update",
+        "/devices/delete",
+        "/devices/list_device_providers",
+        "/devices/unmanaged/get",
+        "/devices/unmanaged/list",
+        "/devices/unmanaged/update",
+        "/locks/get",
+        "/locks/list",
+        "/locks/lock_door",
+        "/locks/unlock_door",
+        "/action_attempts/get",
+        "/action_attempts/list",
+        "/events/get",
+        "/events/list",
+        "/connected_accounts/get",
+        "/connected_accounts/list",
+        "/connected_accounts/update",
+        "/connected_accounts/delete",
     }
     assert wanted <= set(HANDLERS)
     assert wanted <= set(ROUTES)
@@ -71,7 +88,9 @@ def test_a_method_the_spec_does_not_list_is_refused_seam_style(raw: httpx.Client
     assert response.status_code == 405
     assert error(response)["type"] == "method_not_allowed"
     assert response.headers["seam-request-id"].startswith("request")
-    assert raw.get("/devices/get", params={"device_id": "august_device_1"}).json()["device"]["properties"]["locked"]
+    assert raw.get("/devices/get", params={"device_id": "august_device_1"}).json()["device"]["properties"][
+        "locked"
+    ]
 
 
 def test_params_come_from_the_query_string_and_the_body_alike(raw: httpx.Client) -> None:
@@ -251,8 +270,9 @@ def test_zod_words_for_every_kind_of_parameter_error(raw: httpx.Client) -> None:
     wrong_enum = messages(raw.post("/devices/list", json={"manufacturer": "acme"}), "manufacturer")
     assert wrong_enum[0].startswith("Invalid enum value. Expected 'akuvox' | ")
     assert wrong_enum[0].endswith(", received 'acme'")
-    assert messages(raw.post("/devices/update", json={"device_id": "august_device_1", "is_managed": 1}),
-                    "is_managed") == ["Expected boolean, received number"]
+    assert messages(
+        raw.post("/devices/update", json={"device_id": "august_device_1", "is_managed": 1}), "is_managed"
+    ) == ["Expected boolean, received number"]
 
 
 def test_pagination_objects_and_cursors(raw: httpx.Client) -> None:
@@ -261,14 +281,22 @@ def test_pagination_objects_and_cursors(raw: httpx.Client) -> None:
     assert pagination["has_next_page"] is True
     assert isinstance(pagination["next_page_cursor"], str)
     assert pagination["next_page_url"].startswith("http://fake-seam.local/devices/list?")
-    second = raw.get("/devices/list", params={"limit": 3, "page_cursor": pagination["next_page_cursor"]}).json()
+    second = raw.get(
+        "/devices/list", params={"limit": 3, "page_cursor": pagination["next_page_cursor"]}
+    ).json()
     following = httpx.URL(pagination["next_page_url"])
     via_url = raw.get(f"{following.path}?{following.query.decode()}").json()
     assert second["devices"] == via_url["devices"]
-    last = raw.get("/devices/list", params={"limit": 3, "page_cursor": second["pagination"]["next_page_cursor"]})
+    last = raw.get(
+        "/devices/list", params={"limit": 3, "page_cursor": second["pagination"]["next_page_cursor"]}
+    )
     seen = [d["device_id"] for page in (first, second, last.json()) for d in page["devices"]]
     assert len(seen) == len(set(seen)) == 8
-    assert last.json()["pagination"] == {"has_next_page": False, "next_page_cursor": None, "next_page_url": None}
+    assert last.json()["pagination"] == {
+        "has_next_page": False,
+        "next_page_cursor": None,
+        "next_page_url": None,
+    }
     bad = raw.get("/devices/list?page_cursor=garbage")
     assert bad.status_code == 400 and "page_cursor" in error(bad)["validation_errors"]
 
@@ -309,7 +337,9 @@ def test_in_process_and_over_http_answer_the_same_bytes() -> None:
             for method, path, params, body in requests:
                 content = body if isinstance(body, str) else None
                 answers = [
-                    client.request(method, path, params=params, json=None if content else body, content=content)
+                    client.request(
+                        method, path, params=params, json=None if content else body, content=content
+                    )
                     for client in (near, far)
                 ]
                 a, b = answers

@@ -87,8 +87,11 @@ def test_backups_are_real_codes_on_the_lock_hidden_from_list(fake: FakeSeam, sdk
         assert keypad(sdk, FRONT, backup["code"]) == "lock.unlocked"
     # Pool codes are never named in events before they are pulled.
     backup_ids = {c["access_code_id"] for c in ready}
-    assert not [e for e in fake.database()["events"] if e.get("access_code_id") in backup_ids
-                and e["event_type"].startswith("access_code.")]
+    assert not [
+        e
+        for e in fake.database()["events"]
+        if e.get("access_code_id") in backup_ids and e["event_type"].startswith("access_code.")
+    ]
 
 
 def test_the_option_is_refused_for_ongoing_codes_and_on_salto(fake: FakeSeam, sdk: Seam) -> None:
@@ -100,9 +103,10 @@ def test_the_option_is_refused_for_ongoing_codes_and_on_salto(fake: FakeSeam, sd
     ]
     with pytest.raises(SeamHttpInvalidInputError) as salto:
         stay(sdk, "salto_device_1")
-    assert "supports_backup_access_code_pool" in salto.value.get_validation_error_messages(
-        "use_backup_access_code_pool"
-    )[0]
+    assert (
+        "supports_backup_access_code_pool"
+        in salto.value.get_validation_error_messages("use_backup_access_code_pool")[0]
+    )
     assert sdk.devices.get(device_id="salto_device_1").properties.supports_backup_access_code_pool is False
     with pytest.raises(SeamHttpInvalidInputError):
         sdk.devices.update(device_id="salto_device_1", backup_access_code_pool_enabled=True)
@@ -120,10 +124,14 @@ def test_a_later_create_without_the_option_leaves_the_pool_on(fake: FakeSeam, sd
     assert sdk.devices.get(device_id=FRONT).properties.backup_access_code_pool_enabled is True
     assert len(pool_ids(fake)["ready"]) == 3
     assert sdk.access_codes.get(access_code_id=later.access_code_id).is_backup_access_code_available is True
-    assert sdk.access_codes.get(access_code_id=ongoing.access_code_id).is_backup_access_code_available is False
+    assert (
+        sdk.access_codes.get(access_code_id=ongoing.access_code_id).is_backup_access_code_available is False
+    )
 
 
-def test_unmanaging_the_device_removes_its_backup_codes_and_frees_their_slots(fake: FakeSeam, sdk: Seam) -> None:
+def test_unmanaging_the_device_removes_its_backup_codes_and_frees_their_slots(
+    fake: FakeSeam, sdk: Seam
+) -> None:
     guest = stay(sdk, code="4821")
     fake.settle()
     backup = sdk.access_codes.pull_backup_access_code(access_code_id=guest.access_code_id)
@@ -191,7 +199,9 @@ def test_a_failed_backup_write_shows_partial_until_its_retry_lands(fake: FakeSea
 
 
 @pytest.mark.parametrize("device_id", ["yale_device_1", "august_device_2", "kwikset_device_1"])
-def test_backup_pins_respect_lengths_constraints_and_never_duplicate(fake: FakeSeam, sdk: Seam, device_id: str) -> None:
+def test_backup_pins_respect_lengths_constraints_and_never_duplicate(
+    fake: FakeSeam, sdk: Seam, device_id: str
+) -> None:
     stay(sdk, device_id)
     fake.set_backup_pool(device_id, pool_size=2)
     fake.settle()
@@ -253,7 +263,9 @@ def test_pull_answers_with_the_backup_under_both_keys(fake: FakeSeam) -> None:
     fake.settle()
     headers = {"Authorization": "Bearer seam_apikey1_token"}
     with httpx.Client(transport=fake.transport(), base_url="http://fake", headers=headers) as http:
-        body = http.post("/access_codes/pull_backup_access_code", json={"access_code_id": guest.access_code_id}).json()
+        body = http.post(
+            "/access_codes/pull_backup_access_code", json={"access_code_id": guest.access_code_id}
+        ).json()
     assert body["ok"] is True
     assert body["access_code"] == body["backup_access_code"]
     assert body["access_code"]["pulled"] is True
@@ -281,7 +293,9 @@ def test_pull_errors(fake: FakeSeam, sdk: Seam) -> None:
         assert refused.value.data["access_code_id"] == code_id
         assert str(refused.value)
     after = fake.database()
-    assert {k: v for k, v in after.items() if k != "events"} == {k: v for k, v in before.items() if k != "events"}
+    assert {k: v for k, v in after.items() if k != "events"} == {
+        k: v for k, v in before.items() if k != "events"
+    }
 
 
 def test_two_clients_pulling_at_once_get_the_same_backup(fake: FakeSeam) -> None:
@@ -293,7 +307,9 @@ def test_two_clients_pulling_at_once_get_the_same_backup(fake: FakeSeam) -> None
 
     def pull(client: Seam) -> None:
         barrier.wait()
-        results.append(client.access_codes.pull_backup_access_code(access_code_id=guest.access_code_id).access_code_id)
+        results.append(
+            client.access_codes.pull_backup_access_code(access_code_id=guest.access_code_id).access_code_id
+        )
 
     threads = [threading.Thread(target=pull, args=(c,)) for c in clients]
     for thread in threads:
@@ -312,14 +328,18 @@ def test_pulling_until_empty_then_refilling(fake: FakeSeam, sdk: Seam) -> None:
     assert len({b.access_code_id for b in pulled}) == 3
     errors, _ = conditions(sdk)
     assert errors == ["empty_backup_access_code_pool"]  # used up; the refills are still being written
-    assert sdk.access_codes.get(access_code_id=guests[3].access_code_id).is_backup_access_code_available is False
+    assert (
+        sdk.access_codes.get(access_code_id=guests[3].access_code_id).is_backup_access_code_available is False
+    )
     with pytest.raises(SeamHttpApiError) as none_left:
         sdk.access_codes.pull_backup_access_code(access_code_id=guests[3].access_code_id)
     assert none_left.value.code == "no_backup_access_code_available"
     fake.settle()
     assert "empty_backup_access_code_pool" not in conditions(sdk)[0]
     assert len(pool_ids(fake)["ready"]) == 3
-    assert sdk.access_codes.get(access_code_id=guests[3].access_code_id).is_backup_access_code_available is True
+    assert (
+        sdk.access_codes.get(access_code_id=guests[3].access_code_id).is_backup_access_code_available is True
+    )
 
 
 def test_a_backup_can_be_pulled_while_the_original_is_still_failing(fake: FakeSeam, sdk: Seam) -> None:
@@ -383,7 +403,9 @@ def test_original_ending_removes_the_backup_at_the_same_time_and_the_pool_refill
     assert len(fake.slots(FRONT)) == 3
 
 
-def test_original_deleted_removes_the_backup_and_a_blocked_refill_takes_the_slot(fake: FakeSeam, sdk: Seam) -> None:
+def test_original_deleted_removes_the_backup_and_a_blocked_refill_takes_the_slot(
+    fake: FakeSeam, sdk: Seam
+) -> None:
     # Fill kwikset (3 slots): guest + its pool of 2. A pull leaves the refill without a slot.
     guest = stay(sdk, "kwikset_device_1")
     fake.settle()
@@ -504,7 +526,9 @@ def test_troubleshooting_flow(fake: FakeSeam, sdk: Seam) -> None:
     # 2. Detect: error on the code, event for the webhook.
     failing = sdk.access_codes.get(access_code_id=guest.access_code_id)
     assert [e.error_code for e in failing.errors] == ["failed_to_set_on_device"]
-    assert [e.access_code_id for e in events(sdk, "access_code.failed_to_set_on_device")] == [guest.access_code_id]
+    assert [e.access_code_id for e in events(sdk, "access_code.failed_to_set_on_device")] == [
+        guest.access_code_id
+    ]
     # 3. Confirm a backup is available.
     assert failing.is_backup_access_code_available is True
     # 4. Pull it and hand its PIN to the guest.
@@ -552,6 +576,10 @@ def test_backup_pool_control_routes(fake: FakeSeam, sdk: Seam) -> None:
     assert len(pool["in_flight"]) == 1
     assert "many_active_backup_codes" in conditions(sdk)[1]  # threshold 1
     assert fake.backup_pool(FRONT)["pulled"] == pool["pulled"]
-    for bad, status in (({"device_id": "nope"}, 404), ({"device_id": FRONT, "pool_size": -1}, 400), ({}, 400)):
+    for bad, status in (
+        ({"device_id": "nope"}, 404),
+        ({"device_id": FRONT, "pool_size": -1}, 400),
+        ({}, 400),
+    ):
         assert http.post("/_fake/devices/set_backup_pool", json=bad).status_code == status
     assert http.post("/_fake/devices/backup_pool", json={"device_id": "nope"}).status_code == 404

@@ -40,7 +40,12 @@ def events(sdk: Seam, *types: str, **filters: Any) -> list[Any]:
 
 def test_fail_next_then_a_successful_retry(fake: FakeSeam, sdk: Seam) -> None:
     plan = fake.set_fault_plan("august_device_1", fail_next=1)
-    assert plan == {"fail_next": 1, "error_code": "failed_to_set_on_device", "failure_rate": 0.0, "offline_until": None}
+    assert plan == {
+        "fail_next": 1,
+        "error_code": "failed_to_set_on_device",
+        "failure_rate": 0.0,
+        "offline_until": None,
+    }
     code = sdk.access_codes.create(device_id="august_device_1", code="4821")
     fake.advance(10)
     failed = sdk.access_codes.get(access_code_id=code.access_code_id)
@@ -226,7 +231,13 @@ def test_devices_create_offline_and_python_create_lock(fake: FakeSeam, sdk: Seam
 
 
 def test_set_fault_plan_over_http(fake: FakeSeam, sdk: Seam, http: httpx.Client) -> None:
-    answer = control(http, "devices/set_fault_plan", device_id="august_device_1", fail_next=1, error_code="no_space_for_access_code_on_device")
+    answer = control(
+        http,
+        "devices/set_fault_plan",
+        device_id="august_device_1",
+        fail_next=1,
+        error_code="no_space_for_access_code_on_device",
+    )
     assert answer["fault_plan"] == {
         "fail_next": 1,
         "error_code": "no_space_for_access_code_on_device",
@@ -245,21 +256,27 @@ def test_set_fault_plan_over_http(fake: FakeSeam, sdk: Seam, http: httpx.Client)
 
 def test_slots_over_http_and_python(fake: FakeSeam, sdk: Seam, http: httpx.Client) -> None:
     sdk.access_codes.create(device_id="august_device_1", code="4821", name="Guest")
-    sdk.access_codes.simulate.create_unmanaged_access_code(device_id="august_device_1", code="7777", name="Cleaner")
+    sdk.access_codes.simulate.create_unmanaged_access_code(
+        device_id="august_device_1", code="7777", name="Cleaner"
+    )
     fake.settle()
     expected = [
         {"slot": 0, "code": "7777", "name": "Cleaner", "origin": "keypad"},
         {"slot": 1, "code": "4821", "name": "Guest", "origin": "managed"},
     ]
     assert control(http, "devices/slots", device_id="august_device_1") == {"slots": expected}
-    assert http.get("/_fake/devices/slots", params={"device_id": "august_device_1"}).json()["slots"] == expected
+    assert (
+        http.get("/_fake/devices/slots", params={"device_id": "august_device_1"}).json()["slots"] == expected
+    )
     assert fake.slots("august_device_1") == expected
 
 
 def test_edit_keypad_code_behind_seams_back(fake: FakeSeam, sdk: Seam, http: httpx.Client) -> None:
     code = sdk.access_codes.create(device_id="august_device_1", code="4821")
     fake.settle()
-    answer = control(http, "devices/edit_keypad_code", device_id="august_device_1", code="4821", new_code="1111")
+    answer = control(
+        http, "devices/edit_keypad_code", device_id="august_device_1", code="4821", new_code="1111"
+    )
     assert answer["slots"][0]["code"] == "1111"
     assert [e.event_type for e in events(sdk, "access_code.modified_external_to_seam")] == [
         "access_code.modified_external_to_seam"

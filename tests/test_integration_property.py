@@ -55,7 +55,6 @@ class Violation(AssertionError):
     """The integration let one of its users down; the message says who, when and how."""
 
 
-
 @dataclass
 class Watch:
     """What the property sees of the integration's requests: codes it made (by the guest's

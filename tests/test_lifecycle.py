@@ -53,7 +53,9 @@ def test_ongoing_code_is_setting_then_set_after_the_programming_delay(fake: Fake
     assert fake.slots("august_device_1") == []
     fake.advance(1)
     assert sdk.access_codes.get(access_code_id=code.access_code_id).status == "set"
-    assert fake.slots("august_device_1") == [{"slot": 0, "code": "4821", "name": "Guest", "origin": "managed"}]
+    assert fake.slots("august_device_1") == [
+        {"slot": 0, "code": "4821", "name": "Guest", "origin": "managed"}
+    ]
     found = events(sdk, access_code_id=code.access_code_id)
     assert [(e.event_type, e.occurred_at) for e in found] == [
         ("access_code.created", at(0)),
@@ -82,7 +84,12 @@ def test_time_bound_code_unset_then_set_then_removed_then_gone(fake: FakeSeam, s
         device_id="august_device_1", code="4821", starts_at=at(HOUR), ends_at=at(2 * HOUR)
     )
     code_id = code.access_code_id
-    assert (code.status, code.type, code.starts_at, code.ends_at) == ("unset", "time_bound", at(HOUR), at(2 * HOUR))
+    assert (code.status, code.type, code.starts_at, code.ends_at) == (
+        "unset",
+        "time_bound",
+        at(HOUR),
+        at(2 * HOUR),
+    )
     enter(sdk, "august_device_1", "4821")
     assert last_keypad_result(sdk, "august_device_1") == "lock.access_denied"
 
@@ -117,9 +124,7 @@ def test_time_bound_code_unset_then_set_then_removed_then_gone(fake: FakeSeam, s
 
 
 def test_events_carry_the_simulated_time_even_when_the_clock_jumps(fake: FakeSeam, sdk: Seam) -> None:
-    code = sdk.access_codes.create(
-        device_id="august_device_1", starts_at=at(HOUR), ends_at=at(3 * HOUR)
-    )
+    code = sdk.access_codes.create(device_id="august_device_1", starts_at=at(HOUR), ends_at=at(3 * HOUR))
     fake.advance(10 * HOUR)  # one jump over the whole stay
     history = [(e.event_type, e.occurred_at) for e in events(sdk, access_code_id=code.access_code_id)]
     assert history == [
@@ -151,7 +156,9 @@ def test_native_scheduling_preloads_72h_ahead_and_the_lock_enforces_the_window(
     fake: FakeSeam, sdk: Seam
 ) -> None:
     start, end = 100 * HOUR, 110 * HOUR
-    code = sdk.access_codes.create(device_id="yale_device_1", code="583920", starts_at=at(start), ends_at=at(end))
+    code = sdk.access_codes.create(
+        device_id="yale_device_1", code="583920", starts_at=at(start), ends_at=at(end)
+    )
     code_id = code.access_code_id
     assert (code.status, code.is_scheduled_on_device) == ("unset", False)
 
@@ -169,7 +176,9 @@ def test_native_scheduling_preloads_72h_ahead_and_the_lock_enforces_the_window(
     fake.set_time(T0 + timedelta(seconds=start))
     code = sdk.access_codes.get(access_code_id=code_id)
     assert (code.status, code.is_scheduled_on_device) == ("set", True)
-    assert [e.occurred_at for e in events(sdk, "access_code.set_on_device", access_code_id=code_id)] == [at(start)]
+    assert [e.occurred_at for e in events(sdk, "access_code.set_on_device", access_code_id=code_id)] == [
+        at(start)
+    ]
     enter(sdk, "yale_device_1", "583920")
     assert last_keypad_result(sdk, "yale_device_1") == "lock.unlocked"
 
@@ -217,7 +226,9 @@ def test_a_failed_preload_keeps_a_native_code_unset_and_is_retried(fake: FakeSea
 
 
 def test_a_full_lock_refuses_the_next_code_with_no_space(fake: FakeSeam, sdk: Seam) -> None:
-    codes = [sdk.access_codes.create(device_id="kwikset_device_1", code=pin) for pin in ("1111", "2222", "3333")]
+    codes = [
+        sdk.access_codes.create(device_id="kwikset_device_1", code=pin) for pin in ("1111", "2222", "3333")
+    ]
     fake.advance(15)
     assert {sdk.access_codes.get(access_code_id=c.access_code_id).status for c in codes} == {"set"}
     extra = sdk.access_codes.create(device_id="kwikset_device_1", code="4444")
@@ -393,19 +404,25 @@ def test_duplicate_pin_on_a_lock_is_409(fake: FakeSeam, sdk: Seam) -> None:
 
 
 def test_duplicate_counts_unmanaged_keypad_codes(fake: FakeSeam, sdk: Seam) -> None:
-    sdk.access_codes.simulate.create_unmanaged_access_code(device_id="august_device_1", code="7777", name="Cleaner")
+    sdk.access_codes.simulate.create_unmanaged_access_code(
+        device_id="august_device_1", code="7777", name="Cleaner"
+    )
     fake.add_keypad_code("august_device_1", "8888", "Owner")
     for pin in ("7777", "8888"):
         with pytest.raises(SeamHttpApiError) as duplicate:
             sdk.access_codes.create(device_id="august_device_1", code=pin)
         assert (duplicate.value.code, duplicate.value.status_code) == ("duplicate_access_code", 409)
     with pytest.raises(SeamHttpApiError) as duplicate:
-        sdk.access_codes.simulate.create_unmanaged_access_code(device_id="august_device_1", code="7777", name="x")
+        sdk.access_codes.simulate.create_unmanaged_access_code(
+            device_id="august_device_1", code="7777", name="x"
+        )
     assert duplicate.value.status_code == 409
 
 
 def test_duplicate_counts_codes_not_yet_started_and_updates(fake: FakeSeam, sdk: Seam) -> None:
-    sdk.access_codes.create(device_id="august_device_1", code="4821", starts_at=at(HOUR), ends_at=at(2 * HOUR))
+    sdk.access_codes.create(
+        device_id="august_device_1", code="4821", starts_at=at(HOUR), ends_at=at(2 * HOUR)
+    )
     with pytest.raises(SeamHttpApiError) as duplicate:
         sdk.access_codes.create(device_id="august_device_1", code="4821")
     assert duplicate.value.status_code == 409
@@ -515,7 +532,9 @@ def test_update_type_between_ongoing_and_time_bound(fake: FakeSeam, sdk: Seam) -
 # -- linked codes -----------------------------------------------------------------------
 
 
-def test_create_multiple_shares_one_pin_and_update_multiple_changes_them_all(fake: FakeSeam, sdk: Seam) -> None:
+def test_create_multiple_shares_one_pin_and_update_multiple_changes_them_all(
+    fake: FakeSeam, sdk: Seam
+) -> None:
     devices = ["august_device_1", "august_device_2", "schlage_device_id"]
     codes = sdk.access_codes.create_multiple(device_ids=devices, name="Stay 42", ends_at=at(HOUR))
     assert [c.device_id for c in codes] == devices
@@ -607,7 +626,9 @@ def test_generate_code_respects_lengths_constraints_and_codes_in_use(fake: FakeS
         assert steps not in ({1}, {-1})
     salto = {sdk.access_codes.generate_code(device_id="salto_device_1").code for _ in range(30)}
     assert all(len(p) == 6 and "0" not in p for p in salto)
-    taken = {sdk.access_codes.create(device_id="august_device_2", preferred_code_length=4).code for _ in range(9)}
+    taken = {
+        sdk.access_codes.create(device_id="august_device_2", preferred_code_length=4).code for _ in range(9)
+    }
     for _ in range(30):
         assert sdk.access_codes.generate_code(device_id="august_device_2").code not in taken
 
@@ -624,7 +645,9 @@ def test_report_device_constraints_changes_the_lengths_the_lock_takes(fake: Fake
     with pytest.raises(SeamHttpInvalidInputError) as wrong:
         sdk.access_codes.create(device_id="august_device_1", code="4821")
     assert wrong.value.get_validation_error_messages("code")
-    sdk.access_codes.report_device_constraints(device_id="august_device_1", min_code_length=4, max_code_length=5)
+    sdk.access_codes.report_device_constraints(
+        device_id="august_device_1", min_code_length=4, max_code_length=5
+    )
     assert sdk.devices.get(device_id="august_device_1").properties.supported_code_lengths == [4, 5]
 
 

@@ -62,7 +62,8 @@ def problems(schema: dict[str, Any], obj: Any, at: str = "") -> list[str]:
         variants = error.schema.get("oneOf") if error.validator == "oneOf" else None
         if variants and isinstance(error.instance, dict):
             matching = [
-                v for v in variants
+                v
+                for v in variants
                 if all(
                     error.instance.get(key) in v["properties"][key]["enum"]
                     for key in KEYS
@@ -99,7 +100,9 @@ def world() -> tuple[FakeSeam, list[tuple[str, str, int, Any]], dict[str, Any]]:
     seam.devices.list()
     seam.devices.get(device_id="ecobee_device_1")
     seam.devices.get(device_id="minut_device_1")
-    seam.devices.update(device_id="august_device_2", name="Side Door", custom_metadata={"unit": "4B", "vip": True})
+    seam.devices.update(
+        device_id="august_device_2", name="Side Door", custom_metadata={"unit": "4B", "vip": True}
+    )
     seam.devices.update(device_id="kwikset_device_1", is_managed=False)
     seam.devices.unmanaged.list()
     seam.devices.unmanaged.get(device_id="kwikset_device_1")
@@ -121,8 +124,11 @@ def world() -> tuple[FakeSeam, list[tuple[str, str, int, Any]], dict[str, Any]]:
     fake.set_fault_plan("august_device_2", fail_next=1)
     seam.access_codes.create(device_id="august_device_2", code="5678", name="Fails once")
     timed = seam.access_codes.create(
-        device_id="august_device_1", name="Stay", starts_at="2026-11-26T12:00:00Z",
-        ends_at="2026-11-27T12:00:00Z", use_backup_access_code_pool=True,
+        device_id="august_device_1",
+        name="Stay",
+        starts_at="2026-11-26T12:00:00Z",
+        ends_at="2026-11-27T12:00:00Z",
+        use_backup_access_code_pool=True,
     )
     fake.add_keypad_code("schlage_device_id", "9999", "Cleaner")
     fake.advance(3600)
@@ -147,7 +153,9 @@ def world() -> tuple[FakeSeam, list[tuple[str, str, int, Any]], dict[str, Any]]:
     # Connected accounts, a disconnected one, a removed device.
     seam.connected_accounts.list()
     seam.connected_accounts.get(connected_account_id="jane_connected_account_id")
-    seam.connected_accounts.update(connected_account_id="jane_connected_account_id", custom_metadata={"a": "b"})
+    seam.connected_accounts.update(
+        connected_account_id="jane_connected_account_id", custom_metadata={"a": "b"}
+    )
     seam.connected_accounts.simulate.disconnect(connected_account_id="jane_connected_account_id")
     seam.connected_accounts.get(connected_account_id="jane_connected_account_id")
     seam.devices.simulate.disconnect(device_id="august_device_2")
@@ -195,14 +203,33 @@ def test_every_success_body_matches_its_route_schema(world: tuple[FakeSeam, list
     assert not failures, "\n".join(failures[:40])
     # The scenario reached the issue's routes (a route dropped from it would go unchecked).
     expected = {
-        "/workspaces/get", "/workspaces/list", "/workspaces/create", "/workspaces/reset_sandbox",
-        "/devices/get", "/devices/list", "/devices/update", "/devices/list_device_providers",
-        "/devices/unmanaged/get", "/devices/unmanaged/list", "/devices/unmanaged/update",
-        "/locks/get", "/locks/list", "/locks/lock_door", "/locks/unlock_door",
-        "/action_attempts/get", "/action_attempts/list", "/events/get", "/events/list",
-        "/connected_accounts/get", "/connected_accounts/list", "/connected_accounts/update",
-        "/access_codes/create", "/access_codes/get", "/access_codes/list",
-        "/access_codes/pull_backup_access_code", "/access_codes/unmanaged/list",
+        "/workspaces/get",
+        "/workspaces/list",
+        "/workspaces/create",
+        "/workspaces/reset_sandbox",
+        "/devices/get",
+        "/devices/list",
+        "/devices/update",
+        "/devices/list_device_providers",
+        "/devices/unmanaged/get",
+        "/devices/unmanaged/list",
+        "/devices/unmanaged/update",
+        "/locks/get",
+        "/locks/list",
+        "/locks/lock_door",
+        "/locks/unlock_door",
+        "/action_attempts/get",
+        "/action_attempts/list",
+        "/events/get",
+        "/events/list",
+        "/connected_accounts/get",
+        "/connected_accounts/list",
+        "/connected_accounts/update",
+        "/access_codes/create",
+        "/access_codes/get",
+        "/access_codes/list",
+        "/access_codes/pull_backup_access_code",
+        "/access_codes/unmanaged/list",
     }
     assert expected <= checked, sorted(expected - checked)
 
@@ -238,15 +265,24 @@ def test_every_object_in_the_database_matches_its_schema(
 
 def collected(answers: list[tuple[str, str, int, Any]], kind: str) -> list[dict[str, Any]]:
     """Objects of one kind found anywhere in the recorded success bodies."""
-    singular = {"workspaces": "workspace", "connected_accounts": "connected_account", "devices": "device",
-                "access_codes": "access_code", "unmanaged_access_codes": "access_code",
-                "action_attempts": "action_attempt", "events": "event"}[kind]
+    singular = {
+        "workspaces": "workspace",
+        "connected_accounts": "connected_account",
+        "devices": "device",
+        "access_codes": "access_code",
+        "unmanaged_access_codes": "access_code",
+        "action_attempts": "action_attempt",
+        "events": "event",
+    }[kind]
     out = []
     for _, path, status, body in answers:
         if status != 200 or path.startswith("/_fake"):
             continue
         unmanaged_route = path.startswith("/access_codes/unmanaged/")
-        if (kind == "unmanaged_access_codes") != unmanaged_route and kind in ("access_codes", "unmanaged_access_codes"):
+        if (kind == "unmanaged_access_codes") != unmanaged_route and kind in (
+            "access_codes",
+            "unmanaged_access_codes",
+        ):
             continue
         data = json.loads(body)
         for key in (singular, kind if kind != "unmanaged_access_codes" else "access_codes"):
@@ -267,6 +303,13 @@ def test_the_schema_check_can_fail() -> None:
     assert any("capabilities_supported" in p for p in problems(component("device"), broken))
     wrong = {**device, "device_type": "toaster"}
     assert problems(component("device"), wrong)
-    event = {"event_id": "e", "event_type": "lock.unlocked", "workspace_id": "w", "created_at": "x",
-             "occurred_at": "2026-11-26T10:00:00.000Z", "connected_account_id": "c", "method": "remote"}
+    event = {
+        "event_id": "e",
+        "event_type": "lock.unlocked",
+        "workspace_id": "w",
+        "created_at": "x",
+        "occurred_at": "2026-11-26T10:00:00.000Z",
+        "connected_account_id": "c",
+        "method": "remote",
+    }
     assert any("created_at" in p for p in problems(component("event"), event))

@@ -140,8 +140,11 @@ def test_make_lock_pool_size_fills_that_many_backups(seam, fake_seam, make_lock)
     lock = make_lock(pool_size=2, programming_delay=0)
     now = fake_seam.now()
     seam.access_codes.create(
-        device_id=lock.device_id, name="Stay", starts_at=(now + timedelta(hours=1)).isoformat(),
-        ends_at=(now + timedelta(hours=5)).isoformat(), use_backup_access_code_pool=True,
+        device_id=lock.device_id,
+        name="Stay",
+        starts_at=(now + timedelta(hours=1)).isoformat(),
+        ends_at=(now + timedelta(hours=5)).isoformat(),
+        use_backup_access_code_pool=True,
     )
     assert len(fake_seam.backup_pool(lock.device_id)["ready"]) == 2
 
@@ -163,7 +166,9 @@ def test_brand_presets_come_from_the_default_seed_and_yield_to_what_is_given():
     assert faults == {"fail_next": 2}
 
 
-@pytest.mark.fake_seam_fleet({"capacity": 1}, {"manufacturer": "kwikset", "online": False}, manufacturer="yale", count=2)
+@pytest.mark.fake_seam_fleet(
+    {"capacity": 1}, {"manufacturer": "kwikset", "online": False}, manufacturer="yale", count=2
+)
 def test_the_fleet_marker_adds_its_locks_before_the_test(seam, fake_seam_fleet):
     assert [d.manufacturer for d in fake_seam_fleet] == ["august", "kwikset", "yale", "yale"]
     listed = {d.device_id: d for d in seam.devices.list()}
@@ -426,7 +431,9 @@ def test_ini_and_command_line_options_set_the_defaults(pytester):
         """
     )
     run(pytester, "--strict-markers").assert_outcomes(passed=3, skipped=1)
-    result = run(pytester, "--fake-seam-seed", "default", "--fake-seam-rng-seed", "9", "-k", "command_line_beats")
+    result = run(
+        pytester, "--fake-seam-seed", "default", "--fake-seam-rng-seed", "9", "-k", "command_line_beats"
+    )
     result.assert_outcomes(passed=1)
 
 

@@ -37,7 +37,7 @@ test = ["pytest", "fake-seam"]
 addopts = "--strict-markers"
 """
 
-BOTH_MODES = '''\
+BOTH_MODES = """\
 import asyncio
 from datetime import timedelta
 
@@ -87,7 +87,7 @@ def test_markers_in_both_modes(seam, fake_seam, fake_seam_fleet, fake_seam_serve
 def test_make_lock(seam, make_lock):
     lock = make_lock(capacity=2, manufacturer="salto", online=False, fault_plan={"fail_next": 1}, pool_size=2)
     assert seam.devices.get(device_id=lock.device_id).properties.online is False
-'''
+"""
 
 # Variables of this run that must not leak into the inner one.
 DROPPED_ENV = ("PYTEST_ADDOPTS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_PLUGINS")
@@ -104,8 +104,19 @@ def project_env() -> dict[str, str]:
 def run_project(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         # hypothesis' plugin is off only because it costs this run most of a second.
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
-         "-q", "--rootdir", str(root), *args],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:hypothesispytest",
+            "-q",
+            "--rootdir",
+            str(root),
+            *args,
+        ],
         cwd=root,
         env=project_env(),
         capture_output=True,
@@ -141,7 +152,7 @@ def test_another_projects_suite_runs_green_with_only_the_plugins_fixtures(tmp_pa
 
 # -- pytest-xdist ---------------------------------------------------------------------------
 
-PARALLEL_SUITE = '''\
+PARALLEL_SUITE = """\
 import json
 import os
 from pathlib import Path
@@ -177,7 +188,7 @@ def test_in_process(seam, fake_seam, n):
 def test_over_http(fake_seam_server, n):
     make_codes(fake_seam_server.client(), fake_seam_server.fake, n)
     record("http", n, fake_seam_server.endpoint)
-'''
+"""
 
 
 def test_under_xdist_each_worker_has_its_own_fakes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

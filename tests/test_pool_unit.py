@@ -56,7 +56,11 @@ class World:
     def stay(self, device_id: str = "august_device_1", hours: float = 24, **options: object) -> AccessCode:
         options.setdefault("use_backup_access_code_pool", True)
         code = self.cloud.create_code(
-            WS, device_id=device_id, starts_at=self.now(), ends_at=self.now() + hours * HOUR, **options  # type: ignore[arg-type]
+            WS,
+            device_id=device_id,
+            starts_at=self.now(),
+            ends_at=self.now() + hours * HOUR,
+            **options,  # type: ignore[arg-type]
         )
         assert code is not None
         return code
@@ -197,9 +201,11 @@ def test_unpulled_backups_emit_no_events(world: World) -> None:
     world.cloud.configure_pool(device, pool_size=0)
     world.settle()
     backup_events = [
-        e for e in world.cloud.events.values()
-        if e.event_type.startswith("access_code.") and e.fields.get("access_code_id") not in
-        {c.access_code_id for c in world.cloud.access_codes.values() if not c.is_backup}
+        e
+        for e in world.cloud.events.values()
+        if e.event_type.startswith("access_code.")
+        and e.fields.get("access_code_id")
+        not in {c.access_code_id for c in world.cloud.access_codes.values() if not c.is_backup}
     ]
     assert backup_events == []
 
@@ -209,8 +215,13 @@ def test_dry_run_create_and_update_check_without_storing(world: World) -> None:
     before = (len(cloud.access_codes), len(cloud.events))
     assert cloud.create_code(WS, device_id="august_device_1", code="4821", dry_run=True) is None
     with pytest.raises(SeamError):
-        cloud.create_code(WS, device_id="salto_device_1", ends_at=world.now() + HOUR,
-                          use_backup_access_code_pool=True, dry_run=True)
+        cloud.create_code(
+            WS,
+            device_id="salto_device_1",
+            ends_at=world.now() + HOUR,
+            use_backup_access_code_pool=True,
+            dry_run=True,
+        )
     assert (len(cloud.access_codes), len(cloud.events)) == before
     code = cloud.create_code(WS, device_id="august_device_1", name="A")
     assert code is not None
@@ -241,7 +252,10 @@ class PoolMachine(RuleBasedStateMachine):
         now = self.world.now()
         try:
             code = self.world.cloud.create_code(
-                WS, device_id=device, starts_at=now + later, ends_at=now + later + hours * HOUR,
+                WS,
+                device_id=device,
+                starts_at=now + later,
+                ends_at=now + later + hours * HOUR,
                 use_backup_access_code_pool=pool,
             )
         except SeamError:

@@ -41,7 +41,9 @@ def test_a_whole_fake_can_be_deep_copied_and_the_copy_goes_its_own_way(fake: Fak
 def test_a_code_attempt_shows_its_result_on_the_record_too(fake: FakeSeam, sdk: Any) -> None:
     made = sdk.access_codes.create(device_id="august_device_1", code="1357", name="Ada")
     attempt = next(a for a in fake.cloud.action_attempts.values() if a.action_type == "CREATE_ACCESS_CODE")
-    assert attempt.result is not None and attempt.result["access_code"]["access_code_id"] == made.access_code_id
+    assert (
+        attempt.result is not None and attempt.result["access_code"]["access_code_id"] == made.access_code_id
+    )
     attempt.result = {"note": "steered"}  # what /_fake/update_action_attempt does
     assert attempt.result == {"note": "steered"} and attempt.snapshot is None
 

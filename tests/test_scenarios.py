@@ -48,29 +48,55 @@ def problems_of(text: str) -> list[tuple[int | None, str]]:
         ("strat: 2026-12-01T12:00:00Z\nsteps:\n  - settle: true\n", 1, "did you mean 'start'"),
         ("start: yesterday\nsteps:\n  - settle: true\n", 1, "not an ISO 8601 time"),
         ("steps:\n  - call: access_codes.craete\n", 2, "did you mean 'create'"),
-        ("steps:\n  - call: access_codes.create\n    params: {device_id: x, nmae: G}\n", 3,
-         "takes no parameter 'nmae' (did you mean 'name'?)"),
+        (
+            "steps:\n  - call: access_codes.create\n    params: {device_id: x, nmae: G}\n",
+            3,
+            "takes no parameter 'nmae' (did you mean 'name'?)",
+        ),
         ("steps:\n  - advance: 10 minutes\n", 2, "not a duration"),
         ("steps:\n  - advance: 1m\n    advance: 2m\n", 3, "appears twice"),
         ("steps:\n  - advance: 1m\n    settle: true\n", 2, "2 actions"),
         ("steps:\n  - note: nothing\n", 2, "neither an action"),
-        ("steps:\n  - expect:\n      access_code: {id: '${guest.access_code_id}'}\n", 3,
-         "refers to 'guest', which no earlier step captured"),
+        (
+            "steps:\n  - expect:\n      access_code: {id: '${guest.access_code_id}'}\n",
+            3,
+            "refers to 'guest', which no earlier step captured",
+        ),
         ("steps:\n  - settle: true\n    expect: {evnts: [x]}\n", 3, "did you mean 'events'"),
         ("steps:\n  - settle: true\n    events: [x]\n", 3, "is an expectation; put it under expect:"),
         ("steps:\n  - keypad_entry: {device: d}\n", 2, "needs code:"),
-        ("steps:\n  - fail_next: {device: d, count: 2, error: oops}\n", 2, "must be one of failed_to_set_on_device"),
+        (
+            "steps:\n  - fail_next: {device: d, count: 2, error: oops}\n",
+            2,
+            "must be one of failed_to_set_on_device",
+        ),
         ("steps:\n  - failure_rate: {device: d, rate: 2}\n", 2, "probability"),
-        ("steps:\n  - call: access_codes.create\n    params: {device_id: d, code: 1.5}\n", 3, "a PIN is text"),
-        ("steps:\n  - settle: true\n    expect:\n      result: {code: {contains: '1', foo: 1}}\n", 4,
-         "mixes operators"),
+        (
+            "steps:\n  - call: access_codes.create\n    params: {device_id: d, code: 1.5}\n",
+            3,
+            "a PIN is text",
+        ),
+        (
+            "steps:\n  - settle: true\n    expect:\n      result: {code: {contains: '1', foo: 1}}\n",
+            4,
+            "mixes operators",
+        ),
         ("steps:\n  - settle: true\n    expect:\n      http_status: 200\n", 4, "goes with request:"),
-        ("fleet:\n  locks:\n    - {id: d, capacty: 4}\nsteps:\n  - settle: true\n", 3,
-         "unknown key 'capacty' (did you mean 'capacity'?)"),
-        ("fleet:\n  overrides:\n    front_door: {pool_size: 1}\nsteps:\n  - settle: true\n", 3,
-         "the base has no device 'front_door'"),
-        ("fleet:\n  workspaces:\n    - {id: w, api_key: seam_at_nope}\nsteps:\n  - settle: true\n", 3,
-         "must start with seam_"),
+        (
+            "fleet:\n  locks:\n    - {id: d, capacty: 4}\nsteps:\n  - settle: true\n",
+            3,
+            "unknown key 'capacty' (did you mean 'capacity'?)",
+        ),
+        (
+            "fleet:\n  overrides:\n    front_door: {pool_size: 1}\nsteps:\n  - settle: true\n",
+            3,
+            "the base has no device 'front_door'",
+        ),
+        (
+            "fleet:\n  workspaces:\n    - {id: w, api_key: seam_at_nope}\nsteps:\n  - settle: true\n",
+            3,
+            "must start with seam_",
+        ),
         ("workspace: nowhere\nsteps:\n  - settle: true\n", 1, "not in the fleet"),
     ],
 )
@@ -92,7 +118,9 @@ def test_every_problem_in_a_file_is_reported_at_once() -> None:
     assert [line for line, _ in found] == [1, 3, 4, 6]
 
 
-def test_cli_runs_nothing_when_any_file_is_malformed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_runs_nothing_when_any_file_is_malformed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = write(tmp_path, "steps:\n  - settle: true\n", "good.yaml")
     bad = write(tmp_path, "steps:\n  - advance: 1m\n  - call: access_codes.nope\n", "bad.yaml")
     code = main(["replay", str(good), str(bad)])
@@ -144,7 +172,10 @@ def test_replay_runs_steps_in_a_fresh_fake_with_frozen_clock(tmp_path: Path) -> 
     result = run_scenario(parse_scenario(STORY))
     assert result.passed, reports.text([result])
     assert [s.clock for s in result.steps] == [
-        "2026-12-01T12:00:00.000Z", "2026-12-01T12:00:30.000Z", "2026-12-01T12:06:00.000Z"]
+        "2026-12-01T12:00:00.000Z",
+        "2026-12-01T12:00:30.000Z",
+        "2026-12-01T12:06:00.000Z",
+    ]
     assert result.steps[0].events == ["access_code.created"]
     assert result.scenario.summary == ["A guest's code on a lock that fails its first write."]
     assert len(result.checks) == 10
@@ -157,7 +188,7 @@ def test_a_failed_expectation_shows_both_values_and_exits_non_zero(
     code = main(["replay", str(path)])
     out = capsys.readouterr().out
     assert code == 1
-    assert "[FAIL] line 21: access_code ${guest.access_code_id}: name = \"Host\"" in out
+    assert '[FAIL] line 21: access_code ${guest.access_code_id}: name = "Host"' in out
     assert 'expected "Host", got "Guest"' in out
     assert "FAILED  " in out and "1 failed" in out
     # Every step and expectation is in the report, passed ones too.
@@ -171,17 +202,26 @@ def test_json_report_is_machine_readable(tmp_path: Path, capsys: pytest.CaptureF
     scenario = body["scenarios"][0]
     assert body["passed"] is False and scenario["expectations"]["failed"] == 1
     failed = [e for s in scenario["steps"] for e in s["expectations"] if e["status"] == "failed"]
-    assert failed == [{"kind": "pin", "line": 23, "what": "PIN ${pin} (" + failed[0]["what"].split("(")[1],
-                       "status": "failed", "detail": "it opened the door"}]
+    assert failed == [
+        {
+            "kind": "pin",
+            "line": 23,
+            "what": "PIN ${pin} (" + failed[0]["what"].split("(")[1],
+            "status": "failed",
+            "detail": "it opened the door",
+        }
+    ]
 
 
 def test_unexpected_api_error_stops_the_scenario() -> None:
-    result = run_scenario(parse_scenario("""
+    result = run_scenario(
+        parse_scenario("""
         steps:
           - call: access_codes.get
             params: {access_code_id: nope}
           - settle: true
-    """))
+    """)
+    )
     assert not result.passed
     assert result.steps[0].status == "error"
     assert "access_code_not_found (404)" in result.steps[0].error
@@ -189,18 +229,21 @@ def test_unexpected_api_error_stops_the_scenario() -> None:
 
 
 def test_expected_error_that_does_not_happen_fails() -> None:
-    result = run_scenario(parse_scenario("""
+    result = run_scenario(
+        parse_scenario("""
         steps:
           - call: devices.get
             params: {device_id: august_device_1}
             expect: {error: device_not_found}
-    """))
+    """)
+    )
     [check] = result.checks
     assert check.passed is False and check.detail.startswith("it succeeded")
 
 
 def test_error_expectation_matches_type_status_message_and_data() -> None:
-    result = run_scenario(parse_scenario("""
+    result = run_scenario(
+        parse_scenario("""
         steps:
           - request: {method: GET, path: /access_codes/get, params: {access_code_id: nope}}
             expect:
@@ -208,19 +251,23 @@ def test_error_expectation_matches_type_status_message_and_data() -> None:
               error: {type: access_code_not_found, status: 404, message: {contains: Could not find},
                       data: {access_code_id: nope}}
               result: {error.type: access_code_not_found}
-    """))
+    """)
+    )
     assert result.passed, reports.text([result])
 
 
 def test_variables_and_cli_overrides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         vars: {door: august_device_1}
         steps:
           - call: devices.get
             params: {device_id: "${door}"}
             expect:
               result: {device_id: "${door}"}
-    """)
+    """,
+    )
     assert main(["replay", "--quiet", str(path)]) == 0
     assert main(["replay", "--quiet", "--var", "door=salto_device_1", str(path)]) == 0
     assert main(["replay", "--quiet", "--var", "door=nowhere", str(path)]) == 1
@@ -228,7 +275,9 @@ def test_variables_and_cli_overrides(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_print_seed_maps_the_fleet_onto_a_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         fleet:
           base: none
           workspaces:
@@ -240,28 +289,36 @@ def test_print_seed_maps_the_fleet_onto_a_seed(tmp_path: Path, capsys: pytest.Ca
                    keypad_codes: ["1234"]}
         steps:
           - settle: true
-    """)
+    """,
+    )
     assert main(["replay", "--print-seed", str(path)]) == 0
     seed = json.loads(capsys.readouterr().out)
     [workspace] = seed["workspaces"]
     [lock] = workspace["devices"]
     assert workspace["api_keys"] == ["seam_hotel_key"]
     assert lock == {
-        "device_id": "room", "manufacturer": "salto", "max_active_codes_supported": 5,
-        "supported_code_lengths": [6], "code_constraints": [{"constraint_type": "no_zeros"}],
-        "supports_backup_access_code_pool": False, "programming_delay_seconds": 60.0,
+        "device_id": "room",
+        "manufacturer": "salto",
+        "max_active_codes_supported": 5,
+        "supported_code_lengths": [6],
+        "code_constraints": [{"constraint_type": "no_zeros"}],
+        "supports_backup_access_code_pool": False,
+        "programming_delay_seconds": 60.0,
         "fault_plan": {"failure_rate": 0.5, "offline_for_seconds": 600.0},
-        "keypad_codes": [{"code": "1234"}], "kind": "lock",
+        "keypad_codes": [{"code": "1234"}],
+        "kind": "lock",
     }
 
 
 def test_fleet_the_fake_refuses_is_reported_not_raised() -> None:
-    result = run_scenario(parse_scenario("""
+    result = run_scenario(
+        parse_scenario("""
         fleet:
           locks: [{id: shed, keypad_codes: ["12"]}]
         steps:
           - settle: true
-    """))
+    """)
+    )
     assert not result.passed and result.setup_error
 
 
@@ -278,12 +335,17 @@ def test_durations() -> None:
 
 
 def test_matchers() -> None:
-    device = {"errors": [{"error_code": "device_offline"}], "warnings": [], "properties": {"online": False},
-              "codes": [{"code": "1234", "name": "A"}, {"code": "5678", "name": "B"}]}
+    device = {
+        "errors": [{"error_code": "device_offline"}],
+        "warnings": [],
+        "properties": {"online": False},
+        "codes": [{"code": "1234", "name": "A"}, {"code": "5678", "name": "B"}],
+    }
     assert match(device, {"errors": ["device_offline"], "properties.online": False}) is None
     assert match(device["errors"], {"contains": ["device_offline"], "excludes": ["x"]}) is None
-    assert "missing [\"empty_backup_access_code_pool\"]" in match(
-        device["errors"], {"contains": ["empty_backup_access_code_pool"]})
+    assert 'missing ["empty_backup_access_code_pool"]' in match(
+        device["errors"], {"contains": ["empty_backup_access_code_pool"]}
+    )
     assert match(device["codes"], {"exactly": [{"name": "B"}, "1234"]}) is None
     assert match(device["codes"], {"length": 2}) is None
     assert lookup(device, "codes.1.name") == "B"
@@ -333,7 +395,9 @@ def test_against_seam_uses_sandbox_routes_and_skips_the_rest(
     where they exist and are reported as skipped where they do not."""
     from fake_seam.scenarios.targets import RemoteTarget
 
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         steps:
           - go_offline: august_device_2
             expect:
@@ -349,7 +413,8 @@ def test_against_seam_uses_sandbox_routes_and_skips_the_rest(
           - keypad_code: {device: august_device_2, code: "4321", name: Gardener}
             expect:
               pin: {device: august_device_2, code: "4321", opens: true}
-    """)
+    """,
+    )
     server = server_for(path)
     monkeypatch.setattr(RemoteTarget, "_probe_fake", lambda self: False)
     result = run_scenario(load_scenario(path), against=server.endpoint, api_key="seam_apikey1_token")
@@ -374,7 +439,9 @@ def sdk_session(fake: FakeSeam) -> None:
     """A host's client: two guests on the front door, one backup pulled for each."""
     seam = fake.client()
     window = {"starts_at": "2026-12-01T12:00:00Z", "ends_at": "2026-12-03T11:00:00Z"}
-    ana = seam.access_codes.create(device_id="august_device_1", name="Ana", use_backup_access_code_pool=True, **window)
+    ana = seam.access_codes.create(
+        device_id="august_device_1", name="Ana", use_backup_access_code_pool=True, **window
+    )
     ben = seam.access_codes.create(device_id="august_device_1", name="Ben", **window)
     fake.advance(10)  # the codes and the pool's backups land
     seam.access_codes.get(access_code_id=ana.access_code_id)
@@ -425,8 +492,11 @@ def test_recording_a_live_server_over_http(tmp_path: Path) -> None:
         # Health probes (a load balancer's, a script's) are not part of the session.
         assert httpx.head(f"{server.endpoint}/health").status_code == 200
         assert httpx.get(f"{server.endpoint}/health").status_code == 200
-        seam = Seam(api_key=server.api_key, endpoint=server.endpoint,
-                    wait_for_action_attempt={"polling_interval": 0.001, "timeout": 5})
+        seam = Seam(
+            api_key=server.api_key,
+            endpoint=server.endpoint,
+            wait_for_action_attempt={"polling_interval": 0.001, "timeout": 5},
+        )
         code = seam.access_codes.create(device_id="august_device_2", name="Walk-in")
         fake.advance(10)
         seam.access_codes.get(access_code_id=code.access_code_id)
@@ -435,7 +505,11 @@ def test_recording_a_live_server_over_http(tmp_path: Path) -> None:
     recorder.save()
     scenario = load_scenario(recorder.path)
     assert [s.arg["path"] for s in scenario.steps][:4] == [
-        "/access_codes/create", "/access_codes/get", "/locks/unlock_door", "/action_attempts/get"]
+        "/access_codes/create",
+        "/access_codes/get",
+        "/locks/unlock_door",
+        "/action_attempts/get",
+    ]
     result = run_scenario(scenario)
     assert result.passed, reports.text([result])
 
@@ -458,17 +532,20 @@ def test_scenario_dirs_are_collected_as_tests(pytester: pytest.Pytester) -> None
     (stories / "green.yaml").write_text("steps:\n  - settle: true\n")
     (stories / "red.yaml").write_text(
         "steps:\n  - call: devices.get\n    params: {device_id: august_device_1}\n"
-        "    expect: {result: {display_name: Back Door}}\n")
+        "    expect: {result: {display_name: Back Door}}\n"
+    )
     (stories / "broken.yaml").write_text("steps:\n  - advance: whenever\n")
     pytester.mkdir("elsewhere").joinpath("ignored.yaml").write_text("not: a scenario\n")
     result = pytester.runpytest("-p", "no:cacheprovider", "stories", "elsewhere")
     result.assert_outcomes(passed=1, failed=2)
-    result.stdout.fnmatch_lines([
-        "*broken.yaml:2: step 1 (advance): 'whenever' is not a duration*",
-        "*display_name = \"Back Door\"*",
-        "*expected \"Back Door\", got \"Front Door\"*",
-        "FAILED stories/red.yaml::red*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*broken.yaml:2: step 1 (advance): 'whenever' is not a duration*",
+            '*display_name = "Back Door"*',
+            '*expected "Back Door", got "Front Door"*',
+            "FAILED stories/red.yaml::red*",
+        ]
+    )
 
 
 def test_fake_seam_record_command_end_to_end(tmp_path: Path) -> None:
@@ -485,7 +562,10 @@ def test_fake_seam_record_command_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "session.yaml"
     process = subprocess.Popen(
         [sys.executable, "-m", "fake_seam", "record", "--out", str(out), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         endpoint = None
@@ -496,8 +576,11 @@ def test_fake_seam_record_command_end_to_end(tmp_path: Path) -> None:
                 endpoint = found.group(1)
                 break
         assert endpoint, "the recording server did not start"
-        seam = Seam(api_key="seam_apikey1_token", endpoint=endpoint,
-                    wait_for_action_attempt={"polling_interval": 0.01, "timeout": 5})
+        seam = Seam(
+            api_key="seam_apikey1_token",
+            endpoint=endpoint,
+            wait_for_action_attempt={"polling_interval": 0.01, "timeout": 5},
+        )
         code = seam.access_codes.create(device_id="august_device_2", name="Walk-in")
         seam.access_codes.get(access_code_id=code.access_code_id)
         with pytest.raises(Exception, match="Device not found"):
@@ -508,13 +591,18 @@ def test_fake_seam_record_command_end_to_end(tmp_path: Path) -> None:
     assert process.returncode == 0, err
     assert f"fake-seam: recorded 3 calls to {out}" in rest
     scenario = load_scenario(out)
-    assert [s.arg["path"] for s in scenario.steps] == ["/access_codes/create", "/access_codes/get", "/devices/get"]
+    assert [s.arg["path"] for s in scenario.steps] == [
+        "/access_codes/create",
+        "/access_codes/get",
+        "/devices/get",
+    ]
     result = run_scenario(scenario)
     assert result.passed, reports.text([result])
 
 
 def test_failed_contains_and_excludes_say_what_was_there() -> None:
-    result = run_scenario(parse_scenario("""
+    result = run_scenario(
+        parse_scenario("""
         steps:
           - call: access_codes.create
             params: {device_id: august_device_1, name: Ada, code: "1357"}
@@ -526,7 +614,8 @@ def test_failed_contains_and_excludes_say_what_was_there() -> None:
                 device: august_device_1
                 contains: [{name: Grace}]
                 excludes: [{name: Ada}]
-    """))
+    """)
+    )
     failed = [c for c in result.checks if not c.passed]
     assert len(failed) == 4
     events = [c for c in failed if c.kind == "events"]

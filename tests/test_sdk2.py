@@ -69,8 +69,16 @@ def test_sdk_2_drives_the_fake_over_http() -> None:
 
     assert seen["sdk_version"].startswith("2.")
     assert methods == {"POST"}, "SDK 2.x sends POST for every route"
-    seeded = ["august_device_1", "august_device_2", "ecobee_device_1", "minut_device_1",
-              "schlage_device_id", "salto_device_1", "kwikset_device_1", "yale_device_1"]
+    seeded = [
+        "august_device_1",
+        "august_device_2",
+        "ecobee_device_1",
+        "minut_device_1",
+        "schlage_device_id",
+        "salto_device_1",
+        "kwikset_device_1",
+        "yale_device_1",
+    ]
     assert seen["devices"] == seeded
     assert seen["august_devices"] == ["august_device_1", "august_device_2"]
     assert seen["no_devices"] == []
@@ -85,8 +93,11 @@ def test_sdk_2_drives_the_fake_over_http() -> None:
     assert seen["events"][-2:] == ["lock.unlocked", "lock.locked"]
     assert "access_code.created" in seen["events"]
     assert seen["workspace"] == "seed_workspace_1"
-    assert seen["accounts"] == ["john_connected_account_id", "jane_connected_account_id",
-                                "john_assa_cs_connected_account_id"]
+    assert seen["accounts"] == [
+        "john_connected_account_id",
+        "jane_connected_account_id",
+        "john_assa_cs_connected_account_id",
+    ]
     assert seen["not_found"] == "device_not_found"
     assert seen["invalid_input"] == "invalid_input"
     assert seen["unauthorized"] == "unauthorized"

@@ -26,7 +26,9 @@ from fake_seam.server import ThreadedServer
 
 STARTUP_TIMEOUT = 20.0  # seconds; a start takes well under one on an idle machine
 FAST = {"polling_interval": 0.01, "timeout": 5.0}
-EXPORT = re.compile(r"^export SEAM_ENDPOINT=(?P<endpoint>http://127\.0\.0\.1:(?P<port>\d+)) SEAM_API_KEY=(?P<key>\S+)$")
+EXPORT = re.compile(
+    r"^export SEAM_ENDPOINT=(?P<endpoint>http://127\.0\.0\.1:(?P<port>\d+)) SEAM_API_KEY=(?P<key>\S+)$"
+)
 
 
 def command() -> list[str]:
@@ -87,7 +89,9 @@ def serve(*args: str) -> Served:
 
 def fails(*args: str) -> tuple[int, str]:
     """Run a `fake-seam serve` that must not start: its exit code and stderr."""
-    done = subprocess.run([*command(), "serve", *args], capture_output=True, text=True, timeout=STARTUP_TIMEOUT)
+    done = subprocess.run(
+        [*command(), "serve", *args], capture_output=True, text=True, timeout=STARTUP_TIMEOUT
+    )
     assert "export SEAM_ENDPOINT" not in done.stdout
     return done.returncode, done.stderr
 
@@ -116,8 +120,11 @@ def test_serve_prints_the_endpoint_and_serves_the_sdk_over_http(
     code = seam.access_codes.create(device_id="august_device_1", code="8642", name="Over HTTP")
     assert seam.access_codes.get(access_code_id=code.access_code_id).code == "8642"
     assert len(seam.create_paginator(seam.devices.list, {"limit": 3}).flatten_to_list()) == 8
-    response = httpx.get(f"{served.endpoint}/devices/list", params={"device_ids": ""},
-                         headers={"authorization": f"Bearer {served.api_key}"})
+    response = httpx.get(
+        f"{served.endpoint}/devices/list",
+        params={"device_ids": ""},
+        headers={"authorization": f"Bearer {served.api_key}"},
+    )
     assert response.json()["devices"] == [] and response.headers["seam-request-id"].startswith("request")
 
     # The printed line is ready to paste: the SDK reads the same two variables.
@@ -150,8 +157,13 @@ def test_seed_file(tmp_path: Path) -> None:
                 "api_keys": ["seam_hotel_key"],
                 "connected_accounts": [{"connected_account_id": "acct_1", "provider": "august"}],
                 "devices": [
-                    {"device_id": "room_101", "connected_account_id": "acct_1", "display_name": "Room 101",
-                     "max_active_codes_supported": 4, "supported_code_lengths": [4, 6]},
+                    {
+                        "device_id": "room_101",
+                        "connected_account_id": "acct_1",
+                        "display_name": "Room 101",
+                        "max_active_codes_supported": 4,
+                        "supported_code_lengths": [4, 6],
+                    },
                 ],
             }
         ]
@@ -164,7 +176,9 @@ def test_seed_file(tmp_path: Path) -> None:
         seam = Seam(api_key=served.api_key, endpoint=served.endpoint)
         (room,) = seam.devices.list()
         assert (room.device_id, room.display_name, room.properties.max_active_codes_supported) == (
-            "room_101", "Room 101", 4
+            "room_101",
+            "Room 101",
+            4,
         )
     finally:
         assert served.stop()[0] == 0
@@ -188,11 +202,15 @@ def test_a_port_in_use_is_one_line_and_a_non_zero_exit() -> None:
         ("{not json", "not valid JSON"),
         ('{"workspaces": "all of them"}', "'workspaces' list"),
         ('{"workspaces": [{"name": "no id"}]}', "workspace_id"),
-        ('{"workspaces": [{"workspace_id": "w", "devices": [{"device_id": "d", "max_active_codes_supported": "many"}]}]}',
-         "max_active_codes_supported: Input should be a valid integer"),
+        (
+            '{"workspaces": [{"workspace_id": "w", "devices": [{"device_id": "d", "max_active_codes_supported": "many"}]}]}',
+            "max_active_codes_supported: Input should be a valid integer",
+        ),
         ('{"workspaces": [{"workspace_id": "w", "devices": ["d"]}]}', "workspaces.0.devices.0:"),
-        ('{"workspaces": [{"workspace_id": "w", "devices": [{"capacity": 3}]}]}',
-         "devices.0.capacity: Extra inputs are not permitted"),
+        (
+            '{"workspaces": [{"workspace_id": "w", "devices": [{"capacity": 3}]}]}',
+            "devices.0.capacity: Extra inputs are not permitted",
+        ),
     ],
     ids=["json", "workspaces", "workspace-id", "field-type", "device-entry", "typo"],
 )

@@ -343,7 +343,9 @@ def test_unique_first_four_digits_compares_with_codes_taken() -> None:
 
 
 def test_generated_pins_respect_lengths_constraints_and_taken_codes() -> None:
-    rules = CodeRules([6], [{"constraint_type": "no_zeros"}, {"constraint_type": "at_least_three_unique_digits"}])
+    rules = CodeRules(
+        [6], [{"constraint_type": "no_zeros"}, {"constraint_type": "at_least_three_unique_digits"}]
+    )
     rng = random.Random(3)
     taken: set[str] = set()
     for _ in range(200):

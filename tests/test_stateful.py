@@ -54,7 +54,6 @@ LEAVES_SET = {
 AFTER_DELETED = {"access_code.removed_from_device", "access_code.delay_in_removing_from_device"}
 
 
-
 class FakeSeamMachine(RuleBasedStateMachine):
     devices = Bundle("devices")
     codes = Bundle("codes")
@@ -622,7 +621,9 @@ class FakeSeamMachine(RuleBasedStateMachine):
                 if rec.deleted:
                     continue
                 if rec.status == "set":
-                    assert lock.slot_that_opens(rec.code) is not None, f"set code {rec.access_code_id} does not open"
+                    assert lock.slot_that_opens(rec.code) is not None, (
+                        f"set code {rec.access_code_id} does not open"
+                    )
                 slot = lock.slot_of(rec.access_code_id)
                 if rec.type == "time_bound" and rec.starts_at is not None and now < rec.starts_at:
                     # Not before its start, unless its start just moved later and the write

@@ -21,7 +21,9 @@ def event_types(sdk: Seam, **filters: Any) -> list[str]:
 
 
 def test_simulated_unmanaged_code_takes_a_slot_at_once(fake: FakeSeam, sdk: Seam) -> None:
-    code = sdk.access_codes.simulate.create_unmanaged_access_code(device_id=FRONT, code="7777", name="Cleaner")
+    code = sdk.access_codes.simulate.create_unmanaged_access_code(
+        device_id=FRONT, code="7777", name="Cleaner"
+    )
     assert (code.code, code.name, code.is_managed, code.status, code.device_id) == (
         "7777",
         "Cleaner",
@@ -35,7 +37,9 @@ def test_simulated_unmanaged_code_takes_a_slot_at_once(fake: FakeSeam, sdk: Seam
 
 
 def test_get_and_list(fake: FakeSeam, sdk: Seam) -> None:
-    cleaner = sdk.access_codes.simulate.create_unmanaged_access_code(device_id=FRONT, code="7777", name="Cleaner")
+    cleaner = sdk.access_codes.simulate.create_unmanaged_access_code(
+        device_id=FRONT, code="7777", name="Cleaner"
+    )
     owner = fake.add_keypad_code(FRONT, "8888", "Owner")  # made on the lock itself
     listed = sdk.access_codes.unmanaged.list(device_id=FRONT)
     assert [(c.access_code_id, c.code) for c in listed] == [
@@ -44,7 +48,9 @@ def test_get_and_list(fake: FakeSeam, sdk: Seam) -> None:
     ]
     assert sdk.access_codes.unmanaged.list(device_id=FRONT, search="clean")[0].code == "7777"
     assert sdk.access_codes.unmanaged.get(access_code_id=owner["access_code_id"]).name == "Owner"
-    assert sdk.access_codes.unmanaged.get(device_id=FRONT, code="7777").access_code_id == cleaner.access_code_id
+    assert (
+        sdk.access_codes.unmanaged.get(device_id=FRONT, code="7777").access_code_id == cleaner.access_code_id
+    )
     assert sdk.access_codes.unmanaged.list(device_id="august_device_2") == []
     with pytest.raises(SeamHttpApiError) as missing:
         sdk.access_codes.unmanaged.get(access_code_id="nope")
@@ -54,17 +60,28 @@ def test_get_and_list(fake: FakeSeam, sdk: Seam) -> None:
 
 
 def test_update_is_managed_converts_to_managed(fake: FakeSeam, sdk: Seam) -> None:
-    unmanaged = sdk.access_codes.simulate.create_unmanaged_access_code(device_id=FRONT, code="7777", name="Cleaner")
+    unmanaged = sdk.access_codes.simulate.create_unmanaged_access_code(
+        device_id=FRONT, code="7777", name="Cleaner"
+    )
     sdk.access_codes.unmanaged.update(access_code_id=unmanaged.access_code_id, is_managed=True)
     managed = sdk.access_codes.get(access_code_id=unmanaged.access_code_id)
-    assert (managed.is_managed, managed.status, managed.code, managed.type) == (True, "set", "7777", "ongoing")
+    assert (managed.is_managed, managed.status, managed.code, managed.type) == (
+        True,
+        "set",
+        "7777",
+        "ongoing",
+    )
     assert sdk.access_codes.unmanaged.list(device_id=FRONT) == []
     assert fake.slots(FRONT)[0]["origin"] == "managed"
-    assert "access_code.unmanaged.converted_to_managed" in event_types(sdk, access_code_id=unmanaged.access_code_id)
+    assert "access_code.unmanaged.converted_to_managed" in event_types(
+        sdk, access_code_id=unmanaged.access_code_id
+    )
 
 
 def test_convert_to_managed_then_manage_it_like_any_code(fake: FakeSeam, sdk: Seam) -> None:
-    unmanaged = sdk.access_codes.simulate.create_unmanaged_access_code(device_id=FRONT, code="7777", name="Cleaner")
+    unmanaged = sdk.access_codes.simulate.create_unmanaged_access_code(
+        device_id=FRONT, code="7777", name="Cleaner"
+    )
     sdk.access_codes.unmanaged.convert_to_managed(
         access_code_id=unmanaged.access_code_id, is_external_modification_allowed=True
     )
@@ -82,7 +99,9 @@ def test_convert_to_managed_then_manage_it_like_any_code(fake: FakeSeam, sdk: Se
 
 
 def test_delete_frees_the_slot(fake: FakeSeam, sdk: Seam) -> None:
-    unmanaged = sdk.access_codes.simulate.create_unmanaged_access_code(device_id=FRONT, code="7777", name="Cleaner")
+    unmanaged = sdk.access_codes.simulate.create_unmanaged_access_code(
+        device_id=FRONT, code="7777", name="Cleaner"
+    )
     sdk.access_codes.unmanaged.delete(access_code_id=unmanaged.access_code_id)
     assert fake.slots(FRONT) == []
     with pytest.raises(SeamHttpApiError):
@@ -97,7 +116,9 @@ def test_delete_frees_the_slot(fake: FakeSeam, sdk: Seam) -> None:
 
 def test_deleting_a_keypad_code_lets_a_waiting_code_in(fake: FakeSeam, sdk: Seam) -> None:
     for pin in ("1111", "2222", "3333"):
-        sdk.access_codes.simulate.create_unmanaged_access_code(device_id="kwikset_device_1", code=pin, name=pin)
+        sdk.access_codes.simulate.create_unmanaged_access_code(
+            device_id="kwikset_device_1", code=pin, name=pin
+        )
     waiting = sdk.access_codes.create(device_id="kwikset_device_1", code="4444")
     fake.settle()
     assert [e.error_code for e in sdk.access_codes.get(access_code_id=waiting.access_code_id).errors] == [

@@ -40,7 +40,9 @@ def trim(node: Any, *, in_properties: bool = False) -> Any:
         return node
     out = {}
     for key, value in node.items():
-        if not in_properties and (key.startswith("x-") or key in ("description", "example", "examples", "discriminator")):
+        if not in_properties and (
+            key.startswith("x-") or key in ("description", "example", "examples", "discriminator")
+        ):
             continue
         out[key] = trim(value, in_properties=key == "properties" and not in_properties)
     return out
@@ -83,8 +85,10 @@ def main(argv: list[str]) -> int:
     spec_path = Path(argv[1]) if len(argv) > 1 else SPEC
     trimmed = extract(json.loads(spec_path.read_text()))
     OUT.write_text(json.dumps(trimmed, indent=None, separators=(",", ":"), sort_keys=True) + "\n")
-    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, "
-          f"{len(trimmed['components']['schemas'])} schemas, {len(trimmed['responses'])} routes)")
+    print(
+        f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, "
+        f"{len(trimmed['components']['schemas'])} schemas, {len(trimmed['responses'])} routes)"
+    )
     return 0
 
 

@@ -148,8 +148,15 @@ def list_codes(ctx: Context, p: BaseModel) -> dict[str, Any]:
 def update(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
     changes: dict[str, Any] = {}
-    for name in ("name", "code", "type", "use_backup_access_code_pool", "is_one_time_use",
-                 "is_offline_access_code", "device_id"):
+    for name in (
+        "name",
+        "code",
+        "type",
+        "use_backup_access_code_pool",
+        "is_one_time_use",
+        "is_offline_access_code",
+        "device_id",
+    ):
         if given(p, name):
             changes[name] = getattr(p, name)
     external = getattr(p, "is_external_modification_allowed", None)
@@ -308,7 +315,9 @@ def delete_unmanaged(ctx: Context, p: BaseModel) -> dict[str, Any]:
 @route("/access_codes/unmanaged/convert_to_managed")
 def convert_to_managed(ctx: Context, p: BaseModel) -> dict[str, Any]:
     ctx.cloud.convert_to_managed(
-        ctx.require_caller(), p.access_code_id, is_external_modification_allowed=_external(p)  # type: ignore[attr-defined]
+        ctx.require_caller(),
+        p.access_code_id,
+        is_external_modification_allowed=_external(p),  # type: ignore[attr-defined]
     )
     return {}
 

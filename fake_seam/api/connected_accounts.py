@@ -85,8 +85,9 @@ def delete_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
         if device.connected_account_id == account.connected_account_id:
             cloud.drop_device(device)
     del cloud.connected_accounts[account.connected_account_id]
-    cloud.emit(account.workspace_id, "connected_account.deleted",
-               connected_account_id=account.connected_account_id)
+    cloud.emit(
+        account.workspace_id, "connected_account.deleted", connected_account_id=account.connected_account_id
+    )
     return {}
 
 

@@ -36,8 +36,12 @@ def validate(model: type[BaseModel], pairs: list[tuple[str, str]], body: Any) ->
         if name in data and "list" in annotation and isinstance(data[name], str):
             data[name] = [v for v in data[name].split(",") if v] if data[name] else []
     if body is not None and not isinstance(body, dict):
-        raise SeamError("invalid_input", "Invalid input: the body must be a JSON object", 400,
-                        validation_errors={"_errors": ["Expected object"]})
+        raise SeamError(
+            "invalid_input",
+            "Invalid input: the body must be a JSON object",
+            400,
+            validation_errors={"_errors": ["Expected object"]},
+        )
     data.update(body or {})
     try:
         return model.model_validate(data)
@@ -49,7 +53,9 @@ def validate(model: type[BaseModel], pairs: list[tuple[str, str]], body: Any) ->
             text = "Required" if issue["type"] == "missing" else issue["msg"]
             errors.setdefault(name, {"_errors": []})["_errors"].append(text)
             messages.append(f"{name} is required" if text == "Required" else f'{text} for "{name}"')
-        message = messages[0] if len(messages) == 1 else f"{len(messages)} Input Errors: " + ", ".join(messages)
+        message = (
+            messages[0] if len(messages) == 1 else f"{len(messages)} Input Errors: " + ", ".join(messages)
+        )
         raise SeamError("invalid_input", message, 400, validation_errors=errors) from None
 
 
@@ -62,8 +68,9 @@ def lock_device(ctx: Context, device_id: str):  # noqa: ANN201
     if device is None or device.removed:
         raise device_not_found(device_id)
     if device.lock is None:
-        raise SeamError("device_not_lock", f"Device {device_id} is not a lock", 400,
-                        data={"device_id": device_id})
+        raise SeamError(
+            "device_not_lock", f"Device {device_id} is not a lock", 400, data={"device_id": device_id}
+        )
     return device
 
 
@@ -262,8 +269,11 @@ class BackupPoolSettings(ControlParams):
 @control("/_fake/devices/set_backup_pool", BackupPoolSettings)
 def set_backup_pool(ctx: Context, p: BackupPoolSettings) -> dict[str, Any]:  # type: ignore[override]
     lock_device(ctx, p.device_id)
-    ctx.fake.set_backup_pool(p.device_id, pool_size=p.pool_size,
-                             many_active_backup_codes_threshold=p.many_active_backup_codes_threshold)
+    ctx.fake.set_backup_pool(
+        p.device_id,
+        pool_size=p.pool_size,
+        many_active_backup_codes_threshold=p.many_active_backup_codes_threshold,
+    )
     return ctx.fake.backup_pool(p.device_id)
 
 

@@ -33,7 +33,10 @@ def list_locks(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 def door(ctx: Context, p: BaseModel, *, lock: bool) -> dict[str, Any]:
     attempt = ctx.cloud.lock_or_unlock(
-        ctx.require_caller(), p.device_id, lock=lock, sync=bool(getattr(p, "sync", False))  # type: ignore[attr-defined]
+        ctx.require_caller(),
+        p.device_id,
+        lock=lock,
+        sync=bool(getattr(p, "sync", False)),  # type: ignore[attr-defined]
     )
     attempt.device_id = p.device_id  # type: ignore[attr-defined]
     return {"action_attempt": shapes.action_attempt(attempt)}

@@ -112,9 +112,7 @@ def paginate(ctx: Context, items: list[Any], p: BaseModel) -> tuple[list[Any], d
     next_cursor = None
     next_url = None
     if has_next:
-        next_cursor = base64.urlsafe_b64encode(
-            json.dumps({"offset": offset + limit}).encode()
-        ).decode()
+        next_cursor = base64.urlsafe_b64encode(json.dumps({"offset": offset + limit}).encode()).decode()
         query = {k: v for k, v in ctx.params.items() if k not in ("page_cursor", "_strict")}
         query["page_cursor"] = next_cursor
         next_url = f"{ctx.base_url}{ctx.path}?" + urlencode(

@@ -20,19 +20,40 @@ def register(commands: argparse._SubParsersAction) -> None:
         "unless --against names a server. Exit status: 0 all passed, 1 an expectation failed or a "
         "step could not run, 2 a file is malformed (then nothing runs).",
     )
-    replay_cmd.add_argument("files", nargs="+", metavar="FILE", help="scenario files, or directories of *.yaml")
-    replay_cmd.add_argument("--against", metavar="URL",
-                            help="run against this server (another fake-seam, or Seam) instead of a fresh fake")
-    replay_cmd.add_argument("--api-key", metavar="KEY",
-                            help="API key of the scenario's workspace on that server (default: the fleet's key)")
-    replay_cmd.add_argument("--report", choices=("text", "json"), default="text", help="report format (default text)")
-    replay_cmd.add_argument("--quiet", action="store_true", help="text report: one line per scenario, and failures")
-    replay_cmd.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                            help="set a scenario variable (${NAME}); repeatable")
-    replay_cmd.add_argument("--no-reset", action="store_true",
-                            help="against a fake-seam: do not reset it and set its clock first")
-    replay_cmd.add_argument("--print-seed", action="store_true",
-                            help="print the scenario's fleet as a seed file for `fake-seam serve --seed` and stop")
+    replay_cmd.add_argument(
+        "files", nargs="+", metavar="FILE", help="scenario files, or directories of *.yaml"
+    )
+    replay_cmd.add_argument(
+        "--against",
+        metavar="URL",
+        help="run against this server (another fake-seam, or Seam) instead of a fresh fake",
+    )
+    replay_cmd.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="API key of the scenario's workspace on that server (default: the fleet's key)",
+    )
+    replay_cmd.add_argument(
+        "--report", choices=("text", "json"), default="text", help="report format (default text)"
+    )
+    replay_cmd.add_argument(
+        "--quiet", action="store_true", help="text report: one line per scenario, and failures"
+    )
+    replay_cmd.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a scenario variable (${NAME}); repeatable",
+    )
+    replay_cmd.add_argument(
+        "--no-reset", action="store_true", help="against a fake-seam: do not reset it and set its clock first"
+    )
+    replay_cmd.add_argument(
+        "--print-seed",
+        action="store_true",
+        help="print the scenario's fleet as a seed file for `fake-seam serve --seed` and stop",
+    )
     replay_cmd.set_defaults(run=replay)
 
     record_cmd = commands.add_parser(

@@ -45,8 +45,10 @@ def collect_file(parent: pytest.Collector, file_path: Path) -> ScenarioFile | No
     if file_path.suffix not in SUFFIXES:
         return None
     resolved = file_path.resolve()
-    if not any(directory == resolved.parent or directory in resolved.parents
-               for directory in scenario_dirs(parent.config)):
+    if not any(
+        directory == resolved.parent or directory in resolved.parents
+        for directory in scenario_dirs(parent.config)
+    ):
         return None
     return ScenarioFile.from_parent(parent, path=file_path)
 

@@ -1,17 +1,17 @@
 """A scenario's fleet, mapped onto a seed dict (the format of fake_seam/seam/seed.py).
 
-    fleet: default                 # the default seed (also: empty)
-    fleet:
-      base: default                # default | empty | none
-      overrides:                   # change locks the base already has
-        august_device_1: {pool_size: 1}
-      locks: [...]                 # more locks in the scenario's first workspace
-      workspaces:                  # workspaces of their own, each with locks
-        - id: hotel
-          api_key: seam_hotel_key
-          locks:
-            - {id: room_101, brand: august, capacity: 4, pool_size: 2}
-    fleet: {seed: {...}}           # a whole seed dict, as `fake-seam serve --seed` reads
+fleet: default                 # the default seed (also: empty)
+fleet:
+  base: default                # default | empty | none
+  overrides:                   # change locks the base already has
+    august_device_1: {pool_size: 1}
+  locks: [...]                 # more locks in the scenario's first workspace
+  workspaces:                  # workspaces of their own, each with locks
+    - id: hotel
+      api_key: seam_hotel_key
+      locks:
+        - {id: room_101, brand: august, capacity: 4, pool_size: 2}
+fleet: {seed: {...}}           # a whole seed dict, as `fake-seam serve --seed` reads
 """
 
 from __future__ import annotations
@@ -27,15 +27,40 @@ from fake_seam.seam.seed import DEFAULT_SEED, EMPTY_SEED, FRIENDLY_LOCK_KEYS
 # Friendly lock keys -> seed keys; the seed's own names are accepted as well.
 LOCK_KEYS = FRIENDLY_LOCK_KEYS
 SEED_LOCK_KEYS = (
-    "device_id", "display_name", "manufacturer", "device_type", "model", "kind", "locked", "online",
-    "max_active_codes_supported", "supported_code_lengths", "code_constraints",
-    "supports_backup_access_code_pool", "programming_delay_seconds", "pool_size",
-    "many_active_backup_codes_threshold", "native_scheduling", "fault_plan", "keypad_codes",
-    "connected_account_id", "properties",
+    "device_id",
+    "display_name",
+    "manufacturer",
+    "device_type",
+    "model",
+    "kind",
+    "locked",
+    "online",
+    "max_active_codes_supported",
+    "supported_code_lengths",
+    "code_constraints",
+    "supports_backup_access_code_pool",
+    "programming_delay_seconds",
+    "pool_size",
+    "many_active_backup_codes_threshold",
+    "native_scheduling",
+    "fault_plan",
+    "keypad_codes",
+    "connected_account_id",
+    "properties",
 )
 FAULT_KEYS = {"fail_next", "error", "error_code", "failure_rate", "offline_for", "offline_for_seconds"}
-WORKSPACE_KEYS = ("id", "workspace_id", "name", "company_name", "is_sandbox", "api_key", "api_keys",
-                  "locks", "devices", "connected_accounts")
+WORKSPACE_KEYS = (
+    "id",
+    "workspace_id",
+    "name",
+    "company_name",
+    "is_sandbox",
+    "api_key",
+    "api_keys",
+    "locks",
+    "devices",
+    "connected_accounts",
+)
 
 
 @dataclass
@@ -69,20 +94,29 @@ def _build(spec: Any, c: Checker, line: int) -> dict[str, Any]:
     if spec == "empty":
         return copy.deepcopy(EMPTY_SEED)
     if not isinstance(spec, dict):
-        c.problem(line, "fleet is `default`, `empty`, or a mapping {base, overrides, locks, workspaces, seed}")
+        c.problem(
+            line, "fleet is `default`, `empty`, or a mapping {base, overrides, locks, workspaces, seed}"
+        )
         return copy.deepcopy(DEFAULT_SEED)
     at = spec.line_of if isinstance(spec, LineDict) else (lambda key: line)
     allowed = ("base", "overrides", "locks", "workspaces", "seed")
     for key in spec:
         if key not in allowed:
-            c.problem(at(key), f"fleet: unknown key {key!r}{_did_you_mean(key, allowed)}; it takes {', '.join(allowed)}")
+            c.problem(
+                at(key),
+                f"fleet: unknown key {key!r}{_did_you_mean(key, allowed)}; it takes {', '.join(allowed)}",
+            )
     if "seed" in spec:
         raw = spec["seed"]
         if not isinstance(raw, dict) or not isinstance(raw.get("workspaces"), list):
-            c.problem(at("seed"), "fleet seed: is a seed dict with a `workspaces` list (fake_seam/seam/seed.py)")
+            c.problem(
+                at("seed"), "fleet seed: is a seed dict with a `workspaces` list (fake_seam/seam/seed.py)"
+            )
             return copy.deepcopy(DEFAULT_SEED)
         if len(spec) > 1:
-            c.problem(at("seed"), "fleet seed: stands alone (no base, locks, overrides or workspaces beside it)")
+            c.problem(
+                at("seed"), "fleet seed: stands alone (no base, locks, overrides or workspaces beside it)"
+            )
         return _plain(raw)
     base = spec.get("base", "default")
     if base == "default":
@@ -94,7 +128,9 @@ def _build(spec: Any, c: Checker, line: int) -> dict[str, Any]:
     else:
         c.problem(at("base"), "fleet base: is default, empty or none")
         seed = copy.deepcopy(DEFAULT_SEED)
-    devices = {d["device_id"]: d for w in seed["workspaces"] for d in w.get("devices", []) if "device_id" in d}
+    devices = {
+        d["device_id"]: d for w in seed["workspaces"] for d in w.get("devices", []) if "device_id" in d
+    }
     overrides = spec.get("overrides", {})
     if not isinstance(overrides, dict):
         c.problem(at("overrides"), "fleet overrides: maps a device id to the lock fields to change")
@@ -102,8 +138,11 @@ def _build(spec: Any, c: Checker, line: int) -> dict[str, Any]:
         for device_id, changes in overrides.items():
             oline = overrides.line_of(device_id) if isinstance(overrides, LineDict) else at("overrides")
             if device_id not in devices:
-                c.problem(oline, f"fleet overrides: the base has no device {device_id!r}"
-                          f"{_did_you_mean(device_id, list(devices))}")
+                c.problem(
+                    oline,
+                    f"fleet overrides: the base has no device {device_id!r}"
+                    f"{_did_you_mean(device_id, list(devices))}",
+                )
                 continue
             if not isinstance(changes, dict):
                 c.problem(oline, f"fleet overrides: {device_id}: takes a mapping of lock fields")
@@ -111,7 +150,9 @@ def _build(spec: Any, c: Checker, line: int) -> dict[str, Any]:
             devices[device_id].update(_lock(changes, c, oline, need_id=False))
     if "locks" in spec:
         if not seed["workspaces"]:
-            c.problem(at("locks"), "fleet locks: needs a workspace to go in (base: none has none; use workspaces:)")
+            c.problem(
+                at("locks"), "fleet locks: needs a workspace to go in (base: none has none; use workspaces:)"
+            )
         else:
             target = seed["workspaces"][0].setdefault("devices", [])
             target.extend(_locks(spec["locks"], c, at("locks")))
@@ -130,7 +171,9 @@ def _build(spec: Any, c: Checker, line: int) -> dict[str, Any]:
                     # Naming a base workspace adds to it.
                     into = existing[workspace["workspace_id"]]
                     into.setdefault("devices", []).extend(workspace["devices"])
-                    into.setdefault("api_keys", []).extend(k for k in workspace["api_keys"] if k not in into["api_keys"])
+                    into.setdefault("api_keys", []).extend(
+                        k for k in workspace["api_keys"] if k not in into["api_keys"]
+                    )
                 else:
                     seed["workspaces"].append(workspace)
                     existing[workspace["workspace_id"]] = workspace
@@ -150,21 +193,28 @@ def _workspace(entry: Any, c: Checker, line: int) -> dict[str, Any] | None:
     at = entry.line_of if isinstance(entry, LineDict) else (lambda key: line)
     for key in entry:
         if key not in WORKSPACE_KEYS:
-            c.problem(at(key), f"workspace: unknown key {key!r}{_did_you_mean(key, WORKSPACE_KEYS)}; "
-                      f"it takes {', '.join(WORKSPACE_KEYS)}")
+            c.problem(
+                at(key),
+                f"workspace: unknown key {key!r}{_did_you_mean(key, WORKSPACE_KEYS)}; "
+                f"it takes {', '.join(WORKSPACE_KEYS)}",
+            )
     workspace_id = entry.get("id", entry.get("workspace_id"))
     if not isinstance(workspace_id, str) or not workspace_id:
         c.problem(line, "a fleet workspace needs id:")
         return None
-    keys = entry.get("api_keys") or ([entry["api_key"]] if "api_key" in entry else [f"seam_{_slug(workspace_id)}_key"])
+    keys = entry.get("api_keys") or (
+        [entry["api_key"]] if "api_key" in entry else [f"seam_{_slug(workspace_id)}_key"]
+    )
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         c.problem(at("api_keys"), "api_keys is a list of API keys")
         keys = []
     for key in keys:
         if not key.startswith("seam_") or key.startswith(("seam_cst", "seam_at", "seam_pk")):
-            c.problem(at("api_key" if "api_key" in entry else "api_keys"),
-                      f"API key {key!r} must start with seam_ (and not seam_cst, seam_at or seam_pk): "
-                      "the SDK refuses other keys")
+            c.problem(
+                at("api_key" if "api_key" in entry else "api_keys"),
+                f"API key {key!r} must start with seam_ (and not seam_cst, seam_at or seam_pk): "
+                "the SDK refuses other keys",
+            )
     out: dict[str, Any] = {
         "workspace_id": workspace_id,
         "name": entry.get("name", workspace_id),
@@ -200,8 +250,11 @@ def _lock(entry: dict, c: Checker, line: int, *, need_id: bool) -> dict[str, Any
         name = LOCK_KEYS.get(key, key)
         if name not in SEED_LOCK_KEYS:
             choices = tuple(LOCK_KEYS) + SEED_LOCK_KEYS
-            c.problem(at(key), f"lock: unknown key {key!r}{_did_you_mean(key, choices)}; "
-                      f"it takes {', '.join(LOCK_KEYS)}, {', '.join(k for k in SEED_LOCK_KEYS if k not in LOCK_KEYS.values())}")
+            c.problem(
+                at(key),
+                f"lock: unknown key {key!r}{_did_you_mean(key, choices)}; "
+                f"it takes {', '.join(LOCK_KEYS)}, {', '.join(k for k in SEED_LOCK_KEYS if k not in LOCK_KEYS.values())}",
+            )
             continue
         try:
             out[name] = _lock_value(name, value)
@@ -222,7 +275,11 @@ def _lock_value(name: str, value: Any) -> Any:
             raise ValueError("must be a whole number, 0 or more")
         return value
     if name == "supported_code_lengths":
-        if not isinstance(value, list) or not value or not all(isinstance(n, int) and 1 <= n <= 12 for n in value):
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(n, int) and 1 <= n <= 12 for n in value)
+        ):
             raise ValueError("is a list of code lengths such as [4, 6]")
         return list(value)
     if name == "code_constraints":
@@ -237,9 +294,17 @@ def _lock_value(name: str, value: Any) -> Any:
         return _faults(value)
     if name == "keypad_codes":
         if not isinstance(value, list):
-            raise ValueError("is a list of codes, e.g. [\"1111\", {code: \"2222\", name: Cleaner}]")
+            raise ValueError('is a list of codes, e.g. ["1111", {code: "2222", name: Cleaner}]')
         return [{"code": str(v)} if isinstance(v, str | int) else _plain(v) for v in value]
-    if name in ("device_id", "display_name", "manufacturer", "device_type", "model", "kind", "connected_account_id"):
+    if name in (
+        "device_id",
+        "display_name",
+        "manufacturer",
+        "device_type",
+        "model",
+        "kind",
+        "connected_account_id",
+    ):
         if not isinstance(value, str):
             raise ValueError("must be text")
         return value
@@ -251,7 +316,9 @@ def _faults(value: Any) -> dict[str, Any]:
         raise ValueError("is a mapping {fail_next, error, failure_rate, offline_for}")
     unknown = set(value) - FAULT_KEYS
     if unknown:
-        raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}; it takes fail_next, error, failure_rate, offline_for")
+        raise ValueError(
+            f"unknown key(s) {', '.join(sorted(unknown))}; it takes fail_next, error, failure_rate, offline_for"
+        )
     plan: dict[str, Any] = {}
     if "fail_next" in value:
         plan["fail_next"] = int(value["fail_next"])

@@ -88,7 +88,11 @@ def match(actual: Any, expected: Any) -> str | None:
     if isinstance(expected, list):
         if not isinstance(actual, list):
             return f"expected a list {show(expected)}, got {show(actual)}"
-        if actual and all(isinstance(a, dict) for a in actual) and all(not isinstance(e, dict | list) for e in expected):
+        if (
+            actual
+            and all(isinstance(a, dict) for a in actual)
+            and all(not isinstance(e, dict | list) for e in expected)
+        ):
             got = codes(actual)
             if sorted(map(str, got)) != sorted(map(str, expected)):
                 return f"expected {show(expected)}, got {show(got)}"
@@ -96,7 +100,9 @@ def match(actual: Any, expected: Any) -> str | None:
         if not actual and not expected:
             return None
         if len(actual) != len(expected):
-            return f"expected {len(expected)} item(s) {show(expected)}, got {len(actual)}: {show(codes(actual))}"
+            return (
+                f"expected {len(expected)} item(s) {show(expected)}, got {len(actual)}: {show(codes(actual))}"
+            )
         for index, (a, e) in enumerate(zip(actual, expected, strict=True)):
             reason = match(a, e)
             if reason is not None:
@@ -145,7 +151,11 @@ def _operator(op: str, actual: Any, arg: Any) -> str | None:
         present = actual is not MISSING
         if present == bool(arg):
             return None
-        return "expected it to be present, but it is missing" if arg else f"expected no such field, got {show(actual)}"
+        return (
+            "expected it to be present, but it is missing"
+            if arg
+            else f"expected no such field, got {show(actual)}"
+        )
     if op in ("contains", "excludes"):
         if actual is MISSING or actual is None:
             return None if op == "excludes" else f"expected {show(arg)} in it, got {show(actual)}"
@@ -185,14 +195,30 @@ def _operator(op: str, actual: Any, arg: Any) -> str | None:
         if not isinstance(actual, list | str | dict):
             return f"expected something with a length, got {show(actual)}"
         reason = match(len(actual), arg)
-        return None if reason is None else f"length {len(actual)}: {reason} ({show(codes(actual) if isinstance(actual, list) else actual)})"
+        return (
+            None
+            if reason is None
+            else f"length {len(actual)}: {reason} ({show(codes(actual) if isinstance(actual, list) else actual)})"
+        )
     if op == "in":
         options = _needles(arg)
-        return None if any(equal(actual, o) for o in options) else f"expected one of {show(options)}, got {show(actual)}"
+        return (
+            None
+            if any(equal(actual, o) for o in options)
+            else f"expected one of {show(options)}, got {show(actual)}"
+        )
     if op == "matches":
-        return None if isinstance(actual, str) and re.search(str(arg), actual) else f"expected to match /{arg}/, got {show(actual)}"
+        return (
+            None
+            if isinstance(actual, str) and re.search(str(arg), actual)
+            else f"expected to match /{arg}/, got {show(actual)}"
+        )
     if op == "startswith":
-        return None if isinstance(actual, str) and actual.startswith(str(arg)) else f"expected to start with {show(arg)}, got {show(actual)}"
+        return (
+            None
+            if isinstance(actual, str) and actual.startswith(str(arg))
+            else f"expected to start with {show(arg)}, got {show(actual)}"
+        )
     if op in ("gte", "gt", "lte", "lt"):
         left, right = _comparable(actual), _comparable(arg)
         if left is None or right is None or type(left) is not type(right):

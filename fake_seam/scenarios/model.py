@@ -259,8 +259,20 @@ EXPECTATIONS = (
 TOP_LEVEL = ("name", "description", "start", "rng_seed", "fleet", "workspace", "vars", "settings", "steps")
 FAULT_ERRORS = WRITE_ERROR_CODES
 MATCHER_OPS = (
-    "equals", "not", "contains", "excludes", "exactly", "length", "in", "exists",
-    "matches", "gte", "gt", "lte", "lt", "startswith",
+    "equals",
+    "not",
+    "contains",
+    "excludes",
+    "exactly",
+    "length",
+    "in",
+    "exists",
+    "matches",
+    "gte",
+    "gt",
+    "lte",
+    "lt",
+    "startswith",
 )
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -319,7 +331,9 @@ def load_scenario(path: str | Path, *, variables: dict[str, Any] | None = None) 
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as problem:
-        raise ScenarioError([Problem(str(path), None, f"cannot read: {problem.strerror or problem}")]) from None
+        raise ScenarioError(
+            [Problem(str(path), None, f"cannot read: {problem.strerror or problem}")]
+        ) from None
     return parse_scenario(text, path=path, variables=variables)
 
 
@@ -372,8 +386,9 @@ def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
 
 
 class _Builder:
-    def __init__(self, checker: Checker, data: LineDict, path: Path | None, text: str,
-                 variables: dict[str, Any]) -> None:
+    def __init__(
+        self, checker: Checker, data: LineDict, path: Path | None, text: str, variables: dict[str, Any]
+    ) -> None:
         self.c = checker
         self.data = data
         self.path = path
@@ -386,8 +401,11 @@ class _Builder:
         c, data = self.c, self.data
         for key in data:
             if key not in TOP_LEVEL:
-                c.problem(data.line_of(key), f"unknown key {key!r}{_did_you_mean(key, TOP_LEVEL)}; "
-                          f"a scenario has {', '.join(TOP_LEVEL)}")
+                c.problem(
+                    data.line_of(key),
+                    f"unknown key {key!r}{_did_you_mean(key, TOP_LEVEL)}; "
+                    f"a scenario has {', '.join(TOP_LEVEL)}",
+                )
         name = data.get("name")
         if name is not None and not isinstance(name, str):
             c.problem(data.line_of("name"), "name must be text")
@@ -414,11 +432,14 @@ class _Builder:
             c.problem(data.line_of("workspace"), "workspace must be a workspace id")
             workspace = fleet.default_workspace
         elif fleet.workspace_ids and workspace not in fleet.workspace_ids:
-            c.problem(data.line_of("workspace"), f"workspace {workspace!r} is not in the fleet "
-                      f"({', '.join(fleet.workspace_ids)})")
+            c.problem(
+                data.line_of("workspace"),
+                f"workspace {workspace!r} is not in the fleet ({', '.join(fleet.workspace_ids)})",
+            )
         self.workspaces = fleet.workspace_ids
-        steps = self.steps(data.get("steps"), data.line_of("steps") if "steps" in data else data.line,
-                           set(variables))
+        steps = self.steps(
+            data.get("steps"), data.line_of("steps") if "steps" in data else data.line, set(variables)
+        )
         c.raise_if_any()
         return Scenario(
             path=self.path,
@@ -451,7 +472,10 @@ class _Builder:
         for key, value in raw.items():
             line = raw.line_of(key) if isinstance(raw, LineDict) else None
             if key not in names:
-                self.c.problem(line, f"unknown setting {key!r}{_did_you_mean(key, names)}; settings are {', '.join(names)}")
+                self.c.problem(
+                    line,
+                    f"unknown setting {key!r}{_did_you_mean(key, names)}; settings are {', '.join(names)}",
+                )
                 continue
             try:
                 out[key] = parse_duration(value) if key.endswith("_seconds") else int(value)
@@ -467,8 +491,10 @@ class _Builder:
             return {}
         for key in raw:
             if not isinstance(key, str) or not _NAME.match(key) or key in ("now", "start"):
-                self.c.problem(raw.line_of(key) if isinstance(raw, LineDict) else None,
-                               f"{key!r} cannot be a variable name (letters, digits, _; not now/start)")
+                self.c.problem(
+                    raw.line_of(key) if isinstance(raw, LineDict) else None,
+                    f"{key!r} cannot be a variable name (letters, digits, _; not now/start)",
+                )
         return dict(raw)
 
     # -- steps ------------------------------------------------------------------------------
@@ -491,7 +517,9 @@ class _Builder:
     def step(self, index: int, raw: Any, line: int, known: set[str]) -> Step | None:
         c = self.c
         if not isinstance(raw, dict):
-            c.problem(line, f"step {index} must be a mapping such as `call: access_codes.create` or `advance: 10m`")
+            c.problem(
+                line, f"step {index} must be a mapping such as `call: access_codes.create` or `advance: 10m`"
+            )
             return None
         line = getattr(raw, "line", line)
         at = raw.line_of if isinstance(raw, LineDict) else (lambda key: line)
@@ -502,10 +530,14 @@ class _Builder:
                 misplaced = True
                 c.problem(at(key), f"step {index}: {key!r} is an expectation; put it under expect:")
             elif key not in ACTIONS and key not in STEP_OPTIONS:
-                c.problem(at(key), f"step {index}: unknown key {key!r}"
-                          f"{_did_you_mean(key, ACTIONS + STEP_OPTIONS)}")
+                c.problem(
+                    at(key), f"step {index}: unknown key {key!r}{_did_you_mean(key, ACTIONS + STEP_OPTIONS)}"
+                )
         if len(actions) > 1:
-            c.problem(line, f"step {index} has {len(actions)} actions ({', '.join(actions)}); give each its own step")
+            c.problem(
+                line,
+                f"step {index} has {len(actions)} actions ({', '.join(actions)}); give each its own step",
+            )
         if not actions and "expect" not in raw:
             if misplaced:
                 return None
@@ -515,7 +547,9 @@ class _Builder:
         step = Step(index=index, line=line, action=action, arg=raw.get(action))
         if "params" in raw:
             if action != "call":
-                c.problem(at("params"), f"step {index}: params: goes with call: (a request: carries its own params)")
+                c.problem(
+                    at("params"), f"step {index}: params: goes with call: (a request: carries its own params)"
+                )
             elif not isinstance(raw["params"], dict):
                 c.problem(at("params"), f"step {index}: params must be a mapping")
             else:
@@ -534,8 +568,11 @@ class _Builder:
             if not isinstance(workspace, str):
                 c.problem(at("workspace"), f"step {index}: workspace must be a workspace id")
             elif self.workspaces and workspace not in self.workspaces and not has_reference(workspace):
-                c.problem(at("workspace"), f"step {index}: workspace {workspace!r} is not in the fleet "
-                          f"({', '.join(self.workspaces)})")
+                c.problem(
+                    at("workspace"),
+                    f"step {index}: workspace {workspace!r} is not in the fleet "
+                    f"({', '.join(self.workspaces)})",
+                )
             else:
                 step.workspace = workspace
         if action != "check":
@@ -562,8 +599,13 @@ class _Builder:
                     cline = captures.line_of(name) if isinstance(captures, LineDict) else at("capture")
                     if not isinstance(name, str) or not _NAME.match(name) or name in ("now", "start"):
                         c.problem(cline, f"step {index}: {name!r} cannot be a capture name")
-                    elif not isinstance(path, str) or not (path == "." or _PATH.match(path) or re.match(r"^\d", path)):
-                        c.problem(cline, f"step {index}: capture {name}: wants a dotted path such as access_code.code")
+                    elif not isinstance(path, str) or not (
+                        path == "." or _PATH.match(path) or re.match(r"^\d", path)
+                    ):
+                        c.problem(
+                            cline,
+                            f"step {index}: capture {name}: wants a dotted path such as access_code.code",
+                        )
                     else:
                         step.captures[name] = path
                         own.add(name)
@@ -594,7 +636,11 @@ class _Builder:
 
     def action_call(self, step: Step, arg: Any, line: int) -> None:
         if not isinstance(arg, str) or not re.match(r"^[a-z_]+(?:\.[a-z_]+)+$", arg):
-            self.fail(step, line, "call: names an SDK method, e.g. access_codes.create or locks.simulate.keypad_code_entry")
+            self.fail(
+                step,
+                line,
+                "call: names an SDK method, e.g. access_codes.create or locks.simulate.keypad_code_entry",
+            )
             return
         method, problem = sdk_method(arg)
         if problem:
@@ -604,8 +650,12 @@ class _Builder:
         for key in step.params:
             if parameters is not None and key not in parameters:
                 pline = step.params.line_of(key) if isinstance(step.params, LineDict) else line
-                self.fail(step, pline, f"{arg} takes no parameter {key!r}{_did_you_mean(key, sorted(parameters))}; "
-                          f"it takes {', '.join(sorted(parameters)) or 'none'}")
+                self.fail(
+                    step,
+                    pline,
+                    f"{arg} takes no parameter {key!r}{_did_you_mean(key, sorted(parameters))}; "
+                    f"it takes {', '.join(sorted(parameters)) or 'none'}",
+                )
         self.check_pins(step, step.params, line)
 
     def action_request(self, step: Step, arg: Any, line: int) -> None:
@@ -618,7 +668,9 @@ class _Builder:
                 self.fail(step, at(key), f"unknown key {key!r}; a request has method, path, params, auth")
         path = arg.get("path")
         if not isinstance(path, str) or not path.startswith("/"):
-            self.fail(step, at("path") if "path" in arg else line, "request needs path:, e.g. /access_codes/get")
+            self.fail(
+                step, at("path") if "path" in arg else line, "request needs path:, e.g. /access_codes/get"
+            )
         method = arg.get("method", "POST")
         if not isinstance(method, str) or method.upper() not in HTTP_METHODS:
             self.fail(step, at("method"), f"method must be one of {', '.join(HTTP_METHODS)}")
@@ -630,14 +682,24 @@ class _Builder:
         if "auth" in arg and not isinstance(arg["auth"], bool):
             self.fail(step, at("auth"), "auth must be true or false")
 
-    def device_arg(self, step: Step, arg: Any, line: int, fields: dict[str, Callable[[Any], Any] | None],
-                   shorthand: bool = False) -> None:
+    def device_arg(
+        self,
+        step: Step,
+        arg: Any,
+        line: int,
+        fields: dict[str, Callable[[Any], Any] | None],
+        shorthand: bool = False,
+    ) -> None:
         """A hardware action's argument: a mapping with `device` (or a device id alone)."""
         if shorthand and isinstance(arg, str):
             return
         if not isinstance(arg, dict):
-            self.fail(step, line, f"takes {'a device id or ' if shorthand else ''}a mapping with "
-                      f"{', '.join(['device', *fields])}")
+            self.fail(
+                step,
+                line,
+                f"takes {'a device id or ' if shorthand else ''}a mapping with "
+                f"{', '.join(['device', *fields])}",
+            )
             return
         at = arg.line_of if isinstance(arg, LineDict) else (lambda key: line)
         if not isinstance(arg.get("device"), str):
@@ -710,7 +772,7 @@ class _Builder:
         for key in ("code", "new_code"):
             if key in params and isinstance(params[key], bool | float):
                 pline = params.line_of(key) if isinstance(params, LineDict) else line
-                self.fail(step, pline, f"{key}: a PIN is text; quote it, e.g. {key}: \"0123\"")
+                self.fail(step, pline, f'{key}: a PIN is text; quote it, e.g. {key}: "0123"')
             elif key in params and isinstance(params[key], int):
                 params[key] = str(params[key])  # `code: 1234` means the PIN "1234" (0123 stays text)
 
@@ -721,20 +783,30 @@ class _Builder:
         if isinstance(raw, dict):
             entries = [(raw, getattr(raw, "line", line))]
         elif isinstance(raw, list):
-            entries = [(item, raw.line_of(i) if isinstance(raw, LineList) else line) for i, item in enumerate(raw)]
+            entries = [
+                (item, raw.line_of(i) if isinstance(raw, LineList) else line) for i, item in enumerate(raw)
+            ]
         else:
             self.fail(step, line, "expect: is a mapping (or a list of mappings) of expectations")
             return []
         out = []
         for entry, entry_line in entries:
             if not isinstance(entry, dict):
-                self.fail(step, entry_line, "each expectation is a mapping such as `access_code: {id: ..., status: set}`")
+                self.fail(
+                    step,
+                    entry_line,
+                    "each expectation is a mapping such as `access_code: {id: ..., status: set}`",
+                )
                 continue
             for kind, spec in entry.items():
                 kline = entry.line_of(kind) if isinstance(entry, LineDict) else entry_line
                 if kind not in EXPECTATIONS:
-                    self.fail(step, kline, f"unknown expectation {kind!r}{_did_you_mean(kind, EXPECTATIONS)}; "
-                              f"expectations are {', '.join(EXPECTATIONS)}")
+                    self.fail(
+                        step,
+                        kline,
+                        f"unknown expectation {kind!r}{_did_you_mean(kind, EXPECTATIONS)}; "
+                        f"expectations are {', '.join(EXPECTATIONS)}",
+                    )
                     continue
                 specs = spec if isinstance(spec, list) and kind in _LISTABLE else [spec]
                 for item in specs:
@@ -744,14 +816,28 @@ class _Builder:
         return out
 
     def expect_error(self, step: Step, spec: Any, line: int) -> None:
-        if step.action not in ("call", "request", "keypad_code", "keypad_edit", "configure_pool",
-                               "go_offline", "go_online", "fail_next", "failure_rate", "keypad_entry"):
+        if step.action not in (
+            "call",
+            "request",
+            "keypad_code",
+            "keypad_edit",
+            "configure_pool",
+            "go_offline",
+            "go_online",
+            "fail_next",
+            "failure_rate",
+            "keypad_entry",
+        ):
             self.fail(step, line, "expect error: needs an action that can fail (call:, request:, hardware)")
         if isinstance(spec, str):
             return
         if not isinstance(spec, dict):
-            self.fail(step, line, "error: is an error type (e.g. no_backup_access_code_available) or "
-                      "a mapping {type, status, message, data}")
+            self.fail(
+                step,
+                line,
+                "error: is an error type (e.g. no_backup_access_code_available) or "
+                "a mapping {type, status, message, data}",
+            )
             return
         self.keys(step, spec, line, ("type", "status", "message", "data"), "error")
         if "status" in spec and not isinstance(spec["status"], int):
@@ -776,14 +862,21 @@ class _Builder:
         self.object_spec(step, spec, line, "device", "id", ("workspace",))
 
     def expect_access_codes(self, step: Step, spec: Any, line: int) -> None:
-        self.list_spec(step, spec, line, "access_codes", ("device", "workspace", "count", "contains", "excludes"))
+        self.list_spec(
+            step, spec, line, "access_codes", ("device", "workspace", "count", "contains", "excludes")
+        )
 
     def expect_slots(self, step: Step, spec: Any, line: int) -> None:
         self.list_spec(step, spec, line, "slots", ("device", "count", "free", "contains", "excludes"))
 
     def expect_backup_pool(self, step: Step, spec: Any, line: int) -> None:
-        self.list_spec(step, spec, line, "backup_pool",
-                       ("device", "size", "active", "ready", "pulled", "in_flight", "many_active_threshold"))
+        self.list_spec(
+            step,
+            spec,
+            line,
+            "backup_pool",
+            ("device", "size", "active", "ready", "pulled", "in_flight", "many_active_threshold"),
+        )
 
     def expect_pin(self, step: Step, spec: Any, line: int) -> None:
         if not isinstance(spec, dict):
@@ -800,17 +893,31 @@ class _Builder:
     def expect_events(self, step: Step, spec: Any, line: int) -> None:
         if isinstance(spec, list):
             for index, item in enumerate(spec):
-                if isinstance(item, dict) and any(k in item for k in ("contains", "excludes", "sequence", "count", "workspace")):
-                    self.fail(step, spec.line_of(index) if isinstance(spec, LineList) else line,
-                              "a list under events: holds the events to find; for options write "
-                              "events: {workspace: ..., contains: [...]}")
+                if isinstance(item, dict) and any(
+                    k in item for k in ("contains", "excludes", "sequence", "count", "workspace")
+                ):
+                    self.fail(
+                        step,
+                        spec.line_of(index) if isinstance(spec, LineList) else line,
+                        "a list under events: holds the events to find; for options write "
+                        "events: {workspace: ..., contains: [...]}",
+                    )
             return
         if not isinstance(spec, dict):
-            self.fail(step, line, "events: is a list of event types, or a mapping "
-                      "{contains, excludes, sequence, count, device, access_code, workspace}")
+            self.fail(
+                step,
+                line,
+                "events: is a list of event types, or a mapping "
+                "{contains, excludes, sequence, count, device, access_code, workspace}",
+            )
             return
-        self.keys(step, spec, line, ("contains", "excludes", "sequence", "count", "device", "access_code",
-                                     "workspace"), "events")
+        self.keys(
+            step,
+            spec,
+            line,
+            ("contains", "excludes", "sequence", "count", "device", "access_code", "workspace"),
+            "events",
+        )
         for key in ("contains", "excludes", "sequence"):
             if key in spec and not isinstance(spec[key], list):
                 self.fail(step, line, f"events {key}: takes a list")
@@ -823,7 +930,9 @@ class _Builder:
         if ("call" in spec) == ("request" in spec):
             self.fail(step, line, "fetch: needs exactly one of call: (SDK method) or request: (route path)")
         if "call" in spec:
-            _, problem = sdk_method(spec["call"]) if isinstance(spec["call"], str) else (None, "call must be text")
+            _, problem = (
+                sdk_method(spec["call"]) if isinstance(spec["call"], str) else (None, "call must be text")
+            )
             if problem:
                 self.fail(step, line, f"fetch: {problem}")
         if "request" in spec and not (isinstance(spec["request"], str) and spec["request"].startswith("/")):
@@ -838,10 +947,16 @@ class _Builder:
         for key in spec:
             if key not in allowed:
                 kline = spec.line_of(key) if isinstance(spec, LineDict) else line
-                self.fail(step, kline, f"{what}: unknown key {key!r}{_did_you_mean(key, allowed)}; "
-                          f"it takes {', '.join(allowed)}")
+                self.fail(
+                    step,
+                    kline,
+                    f"{what}: unknown key {key!r}{_did_you_mean(key, allowed)}; "
+                    f"it takes {', '.join(allowed)}",
+                )
 
-    def object_spec(self, step: Step, spec: Any, line: int, what: str, id_key: str, extra: tuple[str, ...]) -> None:
+    def object_spec(
+        self, step: Step, spec: Any, line: int, what: str, id_key: str, extra: tuple[str, ...]
+    ) -> None:
         if not isinstance(spec, dict):
             self.fail(step, line, f"{what}: is a mapping {{{id_key}: ..., field: expected value, ...}}")
             return
@@ -886,12 +1001,18 @@ class _Builder:
             ops = [k for k in value if k in MATCHER_OPS]
             if ops and len(ops) != len(value):
                 others = [k for k in value if k not in MATCHER_OPS]
-                self.fail(step, line, f"a matcher mixes operators ({', '.join(ops)}) with fields "
-                          f"({', '.join(map(str, others))}); operators are {', '.join(MATCHER_OPS)}")
+                self.fail(
+                    step,
+                    line,
+                    f"a matcher mixes operators ({', '.join(ops)}) with fields "
+                    f"({', '.join(map(str, others))}); operators are {', '.join(MATCHER_OPS)}",
+                )
             for op in ops:
                 if op == "in" and not isinstance(value[op], list):
                     self.fail(step, line, "in: takes a list of allowed values")
-                if op in ("length", "gte", "gt", "lte", "lt") and not isinstance(value[op], int | float | str):
+                if op in ("length", "gte", "gt", "lte", "lt") and not isinstance(
+                    value[op], int | float | str
+                ):
                     self.fail(step, line, f"{op}: takes a number")
                 if op == "matches":
                     try:
@@ -934,7 +1055,7 @@ def _fault_error(value: Any) -> str:
 
 def _pin(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError("a PIN is text such as \"1234\" (quote PINs with a leading zero)")
+        raise ValueError('a PIN is text such as "1234" (quote PINs with a leading zero)')
     return str(value)
 
 

@@ -48,16 +48,41 @@ ID_NAMES = {
 }
 # Objects by the key they come under, and the fields of each worth expecting.
 SINGULAR = {
-    "access_codes": "access_code", "backup_access_code": "access_code", "devices": "device", "lock": "device",
-    "locks": "device", "events": "event", "action_attempts": "action_attempt", "workspaces": "workspace",
+    "access_codes": "access_code",
+    "backup_access_code": "access_code",
+    "devices": "device",
+    "lock": "device",
+    "locks": "device",
+    "events": "event",
+    "action_attempts": "action_attempt",
+    "workspaces": "workspace",
     "connected_accounts": "connected_account",
 }
 KEY_FIELDS = {
-    "access_code": ("access_code_id", "name", "code", "type", "status", "is_backup", "pulled",
-                    "is_backup_access_code_available", "pulled_backup_access_code_id", "errors", "warnings"),
-    "device": ("device_id", "device_type", "is_managed", "properties.online", "properties.locked",
-               "properties.supports_backup_access_code_pool", "properties.backup_access_code_pool_enabled",
-               "errors", "warnings"),
+    "access_code": (
+        "access_code_id",
+        "name",
+        "code",
+        "type",
+        "status",
+        "is_backup",
+        "pulled",
+        "is_backup_access_code_available",
+        "pulled_backup_access_code_id",
+        "errors",
+        "warnings",
+    ),
+    "device": (
+        "device_id",
+        "device_type",
+        "is_managed",
+        "properties.online",
+        "properties.locked",
+        "properties.supports_backup_access_code_pool",
+        "properties.backup_access_code_pool_enabled",
+        "errors",
+        "warnings",
+    ),
     "action_attempt": ("action_attempt_id", "action_type", "status", "error.type"),
     "event": ("event_type", "device_id", "access_code_id"),
     "workspace": ("workspace_id", "name", "is_sandbox"),
@@ -164,7 +189,9 @@ class Recorder:
             "# ids and PINs the fake made are captured by name. Timestamps are not compared.",
             "",
         ]
-        body = yaml.safe_dump(document, sort_keys=False, default_flow_style=None, width=110, allow_unicode=True)
+        body = yaml.safe_dump(
+            document, sort_keys=False, default_flow_style=None, width=110, allow_unicode=True
+        )
         return "\n".join(header) + body
 
     def step(self, call: Call, namer: Namer) -> dict[str, Any]:
@@ -197,8 +224,14 @@ class Recorder:
         step["expect"] = expect
         return step
 
-    def expectations(self, answer: dict[str, Any], params: dict[str, Any], namer: Namer,
-                     fields: dict[str, Any], captures: dict[str, str]) -> None:
+    def expectations(
+        self,
+        answer: dict[str, Any],
+        params: dict[str, Any],
+        namer: Namer,
+        fields: dict[str, Any],
+        captures: dict[str, str],
+    ) -> None:
         for key, value in answer.items():
             if key in ("ok", "pagination"):
                 continue
@@ -212,17 +245,29 @@ class Recorder:
                 item_fields = LIST_ITEM_FIELDS.get(kind, ())
                 for index, item in enumerate(value[:MAX_LIST_ITEMS]):
                     if isinstance(item, dict):
-                        self.object_fields(item, f"{key}.{index}", kind, item_fields, params, namer, fields,
-                                           captures)
+                        self.object_fields(
+                            item, f"{key}.{index}", kind, item_fields, params, namer, fields, captures
+                        )
 
-    def object_fields(self, obj: dict[str, Any], prefix: str, kind: str, keys: tuple[str, ...] | None,
-                      params: dict[str, Any], namer: Namer, fields: dict[str, Any],
-                      captures: dict[str, str]) -> None:
+    def object_fields(
+        self,
+        obj: dict[str, Any],
+        prefix: str,
+        kind: str,
+        keys: tuple[str, ...] | None,
+        params: dict[str, Any],
+        namer: Namer,
+        fields: dict[str, Any],
+        captures: dict[str, str],
+    ) -> None:
         # Ids and PINs first, so a later field of the same object can refer to them.
         namer.mint_object(obj, prefix, kind, captures, params)
         if keys is None:  # an object we know nothing about: its plain fields
-            keys = tuple(k for k, v in obj.items() if not isinstance(v, dict | list) and not k.endswith("_at")
-                         and k != "message")
+            keys = tuple(
+                k
+                for k, v in obj.items()
+                if not isinstance(v, dict | list) and not k.endswith("_at") and k != "message"
+            )
         for key in keys:
             value = _dig(obj, key)
             if value is _ABSENT or key.endswith("_at"):
@@ -231,7 +276,9 @@ class Recorder:
             if path in captures.values():
                 continue  # minted here: captured, not expected
             if key in ("errors", "warnings") and isinstance(value, list):
-                fields[path] = [e.get("error_code") or e.get("warning_code") for e in value if isinstance(e, dict)]
+                fields[path] = [
+                    e.get("error_code") or e.get("warning_code") for e in value if isinstance(e, dict)
+                ]
             elif isinstance(value, str):
                 fields[path] = namer.reference(value, key)
             elif not isinstance(value, dict | list):
@@ -258,8 +305,9 @@ class Namer:
         self.taken.add(name)
         return name
 
-    def mint_object(self, obj: dict[str, Any], prefix: str, kind: str, captures: dict[str, str],
-                    params: dict[str, Any]) -> None:
+    def mint_object(
+        self, obj: dict[str, Any], prefix: str, kind: str, captures: dict[str, str], params: dict[str, Any]
+    ) -> None:
         sent = {str(v) for v in params.values() if isinstance(v, str | int)}
         for key, base in ID_NAMES.items():
             value = obj.get(key)
@@ -275,8 +323,12 @@ class Namer:
             captures[name] = f"{prefix}.{key}" if prefix else key
         pin = obj.get("code")
         owner = self.names.get(str(obj.get("access_code_id")))
-        if (kind in ("access_code", "generated_code") and isinstance(pin, str) and pin not in self.pins
-                and pin not in sent):
+        if (
+            kind in ("access_code", "generated_code")
+            and isinstance(pin, str)
+            and pin not in self.pins
+            and pin not in sent
+        ):
             name = self.fresh(f"{owner or kind}_pin")
             self.pins[pin] = name
             captures[name] = f"{prefix}.code" if prefix else "code"
@@ -317,7 +369,9 @@ _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 
 def prune_captures(steps: list[dict[str, Any]]) -> None:
     """Drop captures no later step refers to: the recording reads better without them."""
-    used = set(_REFERENCE.findall(json.dumps([{k: v for k, v in s.items() if k != "capture"} for s in steps])))
+    used = set(
+        _REFERENCE.findall(json.dumps([{k: v for k, v in s.items() if k != "capture"} for s in steps]))
+    )
     for step in steps:
         captures = step.get("capture")
         if captures is None:

@@ -25,8 +25,10 @@ def _scenario(result: ScenarioResult, *, quiet: bool) -> list[str]:
     scenario = result.scenario
     verdict = "PASSED" if result.passed else "FAILED"
     checks = result.checks
-    counts = (f"{sum(1 for c in checks if c.passed)} passed, {len(result.failed)} failed, "
-              f"{sum(1 for c in checks if c.passed is None)} skipped")
+    counts = (
+        f"{sum(1 for c in checks if c.passed)} passed, {len(result.failed)} failed, "
+        f"{sum(1 for c in checks if c.passed is None)} skipped"
+    )
     head = f"{verdict}  {scenario.label}: {scenario.name}  ({counts}; {result.target})"
     if quiet:
         lines = [head]
@@ -40,7 +42,9 @@ def _scenario(result: ScenarioResult, *, quiet: bool) -> list[str]:
     lines.extend(f"    {line}" for line in scenario.summary)
     if scenario.description:
         lines.extend(f"    {line}" for line in scenario.description.strip().splitlines())
-    lines.append(f"    start {iso(scenario.start)}, rng_seed {scenario.rng_seed}, workspace {scenario.workspace}")
+    lines.append(
+        f"    start {iso(scenario.start)}, rng_seed {scenario.rng_seed}, workspace {scenario.workspace}"
+    )
     if result.setup_error:
         lines.append(f"    could not start: {result.setup_error}")
     for step in result.steps:
@@ -74,17 +78,23 @@ def totals(results: Sequence[ScenarioResult]) -> str:
     passed = sum(1 for r in results if r.passed)
     failed = len(results) - passed
     checks = [c for r in results for c in r.checks]
-    return (f"\n{len(results)} scenario(s): {passed} passed, {failed} failed; "
-            f"expectations: {sum(1 for c in checks if c.passed)} passed, "
-            f"{sum(1 for c in checks if c.passed is False)} failed, "
-            f"{sum(1 for c in checks if c.passed is None)} skipped\n")
+    return (
+        f"\n{len(results)} scenario(s): {passed} passed, {failed} failed; "
+        f"expectations: {sum(1 for c in checks if c.passed)} passed, "
+        f"{sum(1 for c in checks if c.passed is False)} failed, "
+        f"{sum(1 for c in checks if c.passed is None)} skipped\n"
+    )
 
 
 def as_json(results: Sequence[ScenarioResult]) -> str:
-    return json.dumps(
-        {"passed": all(r.passed for r in results), "scenarios": [r.as_json() for r in results]},
-        indent=2, default=str,
-    ) + "\n"
+    return (
+        json.dumps(
+            {"passed": all(r.passed for r in results), "scenarios": [r.as_json() for r in results]},
+            indent=2,
+            default=str,
+        )
+        + "\n"
+    )
 
 
 def problems_text(problems: Sequence[Problem]) -> str:
@@ -92,8 +102,14 @@ def problems_text(problems: Sequence[Problem]) -> str:
 
 
 def problems_json(problems: Sequence[Problem]) -> str:
-    return json.dumps(
-        {"passed": False, "malformed": [{"file": p.file, "line": p.line, "problem": p.message} for p in problems],
-         "scenarios": []},
-        indent=2,
-    ) + "\n"
+    return (
+        json.dumps(
+            {
+                "passed": False,
+                "malformed": [{"file": p.file, "line": p.line, "problem": p.message} for p in problems],
+                "scenarios": [],
+            },
+            indent=2,
+        )
+        + "\n"
+    )

@@ -98,12 +98,21 @@ def run_scenario(
     try:
         if against is None:
             target = InProcessTarget(
-                scenario.seed, start=scenario.start, rng_seed=scenario.rng_seed, settings=scenario.settings,
-                api_keys=api_keys, default_workspace=scenario.workspace,
+                scenario.seed,
+                start=scenario.start,
+                rng_seed=scenario.rng_seed,
+                settings=scenario.settings,
+                api_keys=api_keys,
+                default_workspace=scenario.workspace,
             )
         else:
-            target = RemoteTarget(against, api_keys=api_keys, default_workspace=scenario.workspace,
-                                  start=scenario.start, reset=reset)
+            target = RemoteTarget(
+                against,
+                api_keys=api_keys,
+                default_workspace=scenario.workspace,
+                start=scenario.start,
+                reset=reset,
+            )
             kind = f"{target.kind} at {against}"
         target.prepare()
     except Exception as problem:  # noqa: BLE001 - a fleet the fake refuses, a server not there
@@ -129,7 +138,9 @@ class Runner:
         stopped = False
         for step in self.scenario.steps:
             if stopped:
-                result.steps.append(StepResult(step, "not run", summary="not run: an earlier step could not run"))
+                result.steps.append(
+                    StepResult(step, "not run", summary="not run: an earlier step could not run")
+                )
                 continue
             outcome = self.run_step(step)
             result.steps.append(outcome)
@@ -179,7 +190,11 @@ class Runner:
             return StepResult(step, "error", error=str(problem))
         watched = {workspace}
         for expectation in step.expectations:
-            if expectation.kind == "events" and isinstance(expectation.spec, dict) and expectation.spec.get("workspace"):
+            if (
+                expectation.kind == "events"
+                and isinstance(expectation.spec, dict)
+                and expectation.spec.get("workspace")
+            ):
                 try:
                     watched.add(self.resolve(expectation.spec["workspace"]))
                 except StepError:
@@ -193,12 +208,19 @@ class Runner:
                 try:
                     target.advance(step.wait)
                 except Skipped:
-                    waited = f" (wait {format_duration(step.wait)} skipped: this target's clock cannot be moved)"
+                    waited = (
+                        f" (wait {format_duration(step.wait)} skipped: this target's clock cannot be moved)"
+                    )
             outcome = execute(step, target, arg, params, workspace)
         except Skipped as skipped:
             checks = [Check(e.kind, e.line, e.kind, None, "the step was skipped") for e in step.expectations]
-            return StepResult(step, "skipped", summary=f"{step.action}: skipped: {skipped}", checks=checks,
-                              clock=self.clock())
+            return StepResult(
+                step,
+                "skipped",
+                summary=f"{step.action}: skipped: {skipped}",
+                checks=checks,
+                clock=self.clock(),
+            )
         except Exception as problem:  # noqa: BLE001 - reported, and the scenario stops here
             return StepResult(step, "error", error=f"{type(problem).__name__}: {problem}", clock=self.clock())
         if step.wait and not waited:
@@ -217,7 +239,9 @@ class Runner:
         except StepError as problem:
             capture_error = str(problem)
             if unexpected:
-                capture_error = f"the call failed, so nothing could be captured ({problem.args[0].split(':')[0]})"
+                capture_error = (
+                    f"the call failed, so nothing could be captured ({problem.args[0].split(':')[0]})"
+                )
         cache: dict[str, list[dict[str, Any]]] = {}
 
         def events(ws: str) -> list[dict[str, Any]]:
@@ -230,13 +254,22 @@ class Runner:
         order = sorted(step.expectations, key=lambda e: {"events": 0, "pin": 2}.get(e.kind, 1))
         for expectation in order:
             if unexpected and expectation.kind not in ("http_status", "error"):
-                result.checks.append(Check(expectation.kind, expectation.line, expectation.kind, None,
-                                           "not checked: the call failed"))
+                result.checks.append(
+                    Check(
+                        expectation.kind,
+                        expectation.line,
+                        expectation.kind,
+                        None,
+                        "not checked: the call failed",
+                    )
+                )
                 continue
             try:
                 spec = self.resolve(expectation.spec)
             except StepError as problem:
-                result.checks.append(Check(expectation.kind, expectation.line, expectation.kind, False, str(problem)))
+                result.checks.append(
+                    Check(expectation.kind, expectation.line, expectation.kind, False, str(problem))
+                )
                 continue
             result.checks.extend(checks.run(expectation, spec, expectation.spec))
         result.checks.sort(key=lambda c: c.line)
@@ -253,7 +286,9 @@ class Runner:
         for name, path in step.captures.items():
             value = lookup(outcome.result, path)
             if value is MISSING:
-                raise StepError(f"capture {name}: the result has no {path!r} (it is {_text(outcome.result)[:120]})")
+                raise StepError(
+                    f"capture {name}: the result has no {path!r} (it is {_text(outcome.result)[:120]})"
+                )
             self.scope[name] = value
 
     def clock(self) -> str:

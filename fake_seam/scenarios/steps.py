@@ -29,9 +29,13 @@ class Check:
     detail: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "line": self.line, "what": self.what,
-                "status": {True: "passed", False: "failed", None: "skipped"}[self.passed],
-                "detail": self.detail}
+        return {
+            "kind": self.kind,
+            "line": self.line,
+            "what": self.what,
+            "status": {True: "passed", False: "failed", None: "skipped"}[self.passed],
+            "detail": self.detail,
+        }
 
 
 def plain(value: Any) -> Any:
@@ -45,8 +49,15 @@ def plain(value: Any) -> Any:
     return value
 
 
-ID_KEYS = ("access_code_id", "device_id", "action_attempt_id", "event_id", "workspace_id",
-           "connected_account_id", "webhook_id")
+ID_KEYS = (
+    "access_code_id",
+    "device_id",
+    "action_attempt_id",
+    "event_id",
+    "workspace_id",
+    "connected_account_id",
+    "webhook_id",
+)
 
 
 def describe(result: Any) -> str:
@@ -58,13 +69,22 @@ def describe(result: Any) -> str:
     if isinstance(result.get("error"), dict):
         return f"error {result['error'].get('type')}: {result['error'].get('message')}"
     body = {k: v for k, v in result.items() if k not in ("ok", "pagination")}
-    if len(body) >= 1 and all(isinstance(v, dict | list) for v in body.values()) and not any(k in body for k in ID_KEYS):
+    if (
+        len(body) >= 1
+        and all(isinstance(v, dict | list) for v in body.values())
+        and not any(k in body for k in ID_KEYS)
+    ):
         key = next(iter(body))
         return f"{key} {describe(body[key])}"
     ident = next((result[k] for k in ID_KEYS if isinstance(result.get(k), str)), None)
-    facts = [f"{k} {show(result[k], 40)}" for k in ("status", "type", "code", "opened", "error_code")
-             if k in result and result[k] is not None and not isinstance(result[k], dict | list)]
-    head = _short(ident) if ident else "{" + ", ".join(list(result)[:4]) + ("…" if len(result) > 4 else "") + "}"
+    facts = [
+        f"{k} {show(result[k], 40)}"
+        for k in ("status", "type", "code", "opened", "error_code")
+        if k in result and result[k] is not None and not isinstance(result[k], dict | list)
+    ]
+    head = (
+        _short(ident) if ident else "{" + ", ".join(list(result)[:4]) + ("…" if len(result) > 4 else "") + "}"
+    )
     return head + (f" ({', '.join(facts)})" if facts else "")
 
 
@@ -102,8 +122,12 @@ def execute(step: Step, target: Target, arg: Any, params: dict[str, Any], worksp
                 failure = failure_from(problem)
                 if failure is None:
                     raise
-                return Outcome({"error": failure.as_dict()}, f"{arg}({brief(params)}) failed: {failure}",
-                               failure.status, failure)
+                return Outcome(
+                    {"error": failure.as_dict()},
+                    f"{arg}({brief(params)}) failed: {failure}",
+                    failure.status,
+                    failure,
+                )
             return Outcome(result, f"{arg}({brief(params)}) -> {describe(result)}")
         if action == "request":
             method = str(arg.get("method", "POST")).upper()
@@ -134,18 +158,25 @@ def _hardware(action: str, target: Target, arg: Any) -> Outcome:
         seconds = parse_duration(arg)
         before = target.now()
         target.advance(seconds)
-        return Outcome({"now": _iso(target.now())}, f"clock {_clock(before)} -> {_clock(target.now())} (+{format_duration(seconds)})")
+        return Outcome(
+            {"now": _iso(target.now())},
+            f"clock {_clock(before)} -> {_clock(target.now())} (+{format_duration(seconds)})",
+        )
     if action == "at":
         moment = parse_time(arg)
         before = target.now()
         if moment < before:
-            raise Failure("clock_goes_back", None, f"at: {_iso(moment)} is before the scenario's clock ({_iso(before)})")
+            raise Failure(
+                "clock_goes_back", None, f"at: {_iso(moment)} is before the scenario's clock ({_iso(before)})"
+            )
         target.set_time(moment)
         return Outcome({"now": _iso(target.now())}, f"clock {_clock(before)} -> {_clock(target.now())}")
     if action == "settle":
         before = target.now()
         target.settle()
-        return Outcome({"now": _iso(target.now())}, f"settled: clock {_clock(before)} -> {_clock(target.now())}")
+        return Outcome(
+            {"now": _iso(target.now())}, f"settled: clock {_clock(before)} -> {_clock(target.now())}"
+        )
     device, options = _device_and(arg)
     if action == "go_offline":
         seconds = parse_duration(options["for"]) if options.get("for") is not None else None
@@ -159,19 +190,29 @@ def _hardware(action: str, target: Target, arg: Any) -> Outcome:
         count = int(options.get("count", 1))
         error = options.get("error")
         target.set_faults(device, fail_next=count, error_code=error)
-        return Outcome({"device_id": device, "fail_next": count},
-                       f"{device} will fail its next {count} write(s)" + (f" with {error}" if error else ""))
+        return Outcome(
+            {"device_id": device, "fail_next": count},
+            f"{device} will fail its next {count} write(s)" + (f" with {error}" if error else ""),
+        )
     if action == "failure_rate":
         rate = float(options["rate"])
         error = options.get("error")
         target.set_faults(device, failure_rate=rate, error_code=error)
-        return Outcome({"device_id": device, "failure_rate": rate},
-                       f"{device} now fails {rate:.0%} of writes (seeded)" + (f" with {error}" if error else ""))
+        return Outcome(
+            {"device_id": device, "failure_rate": rate},
+            f"{device} now fails {rate:.0%} of writes (seeded)" + (f" with {error}" if error else ""),
+        )
     if action == "keypad_entry":
         code = str(options["code"])
         opened = target.keypad_entry(device, code)
-        said = {True: "opened the door", False: "was refused", None: "was typed (the server did not say whether it opened)"}
-        return Outcome({"device_id": device, "code": code, "opened": opened}, f"PIN {code} on {device} {said[opened]}")
+        said = {
+            True: "opened the door",
+            False: "was refused",
+            None: "was typed (the server did not say whether it opened)",
+        }
+        return Outcome(
+            {"device_id": device, "code": code, "opened": opened}, f"PIN {code} on {device} {said[opened]}"
+        )
     if action == "keypad_code":
         code = str(options["code"])
         made = target.keypad_code(device, code, options.get("name"))
@@ -187,7 +228,8 @@ def _hardware(action: str, target: Target, arg: Any) -> Outcome:
         threshold = options.get("many_active_threshold")
         result = target.configure_pool(device, size, threshold)
         parts = ([f"size {size}"] if size is not None else []) + (
-            [f"many_active threshold {threshold}"] if threshold is not None else [])
+            [f"many_active threshold {threshold}"] if threshold is not None else []
+        )
         return Outcome(result, f"{device}'s backup pool: {', '.join(parts) or 'unchanged'}")
     raise ValueError(f"unknown action {action}")  # pragma: no cover - the model rejects these
 
@@ -220,10 +262,19 @@ class Checks:
         try:
             return method(expectation, spec, raw)
         except Skipped as skipped:
-            return [Check(expectation.kind, expectation.line, _label(expectation.kind, raw), None, str(skipped))]
+            return [
+                Check(expectation.kind, expectation.line, _label(expectation.kind, raw), None, str(skipped))
+            ]
         except Failure as failure:
-            return [Check(expectation.kind, expectation.line, _label(expectation.kind, raw), False,
-                          f"could not look: {failure}")]
+            return [
+                Check(
+                    expectation.kind,
+                    expectation.line,
+                    _label(expectation.kind, raw),
+                    False,
+                    f"could not look: {failure}",
+                )
+            ]
 
     def _fields(self, kind: str, line: int, label: str, obj: Any, fields: dict[str, Any]) -> list[Check]:
         out = []
@@ -264,7 +315,9 @@ class Checks:
     def check_device(self, e: Expectation, spec: Any, raw: Any) -> list[Check]:
         return self._object(e, spec, raw, "device", "/devices/get", "device_id")
 
-    def _object(self, e: Expectation, spec: dict, raw: dict, kind: str, route: str, id_param: str) -> list[Check]:
+    def _object(
+        self, e: Expectation, spec: dict, raw: dict, kind: str, route: str, id_param: str
+    ) -> list[Check]:
         label = f"{kind} {raw.get('id')}"
         workspace = spec.get("workspace") or self.workspace
         status, body = self.target.request("GET", route, {id_param: spec["id"]}, workspace)
@@ -288,16 +341,31 @@ class Checks:
         items = body.get("access_codes", []) if isinstance(body, dict) else []
         return self._listing(e, spec, f"access codes of {raw['device']}", items)
 
-    def _listing(self, e: Expectation, spec: dict, label: str, items: list[Any], extra: dict | None = None) -> list[Check]:
+    def _listing(
+        self, e: Expectation, spec: dict, label: str, items: list[Any], extra: dict | None = None
+    ) -> list[Check]:
         out = []
         values = {"count": len(items), **(extra or {})}
         for key, value in values.items():
             if key in spec:
                 reason = match(value, spec[key])
-                out.append(Check(e.kind, e.line, f"{label}: {key} {_want(spec[key])}", reason is None,
-                                 f"{reason}; they are {show(codes(items), 200)}" if reason else ""))
-        out += _membership(e, spec, label, items, absent=lambda: f"not among {show(codes(items), 300)}",
-                           present=lambda: f"found among {show(items, 300)}")
+                out.append(
+                    Check(
+                        e.kind,
+                        e.line,
+                        f"{label}: {key} {_want(spec[key])}",
+                        reason is None,
+                        f"{reason}; they are {show(codes(items), 200)}" if reason else "",
+                    )
+                )
+        out += _membership(
+            e,
+            spec,
+            label,
+            items,
+            absent=lambda: f"not among {show(codes(items), 300)}",
+            present=lambda: f"found among {show(items, 300)}",
+        )
         return out
 
     def check_slots(self, e: Expectation, spec: Any, raw: Any) -> list[Check]:
@@ -306,21 +374,36 @@ class Checks:
 
     def check_backup_pool(self, e: Expectation, spec: Any, raw: Any) -> list[Check]:
         pool = self.target.backup_pool(spec["device"])
-        names = {"size": "pool_size", "active": "is_active", "many_active_threshold": "many_active_backup_codes_threshold"}
+        names = {
+            "size": "pool_size",
+            "active": "is_active",
+            "many_active_threshold": "many_active_backup_codes_threshold",
+        }
         out = []
         for key, want in spec.items():
             if key == "device":
                 continue
             actual = pool.get(names.get(key, key), MISSING)
-            if key in ("ready", "pulled", "in_flight") and isinstance(actual, list) and not isinstance(want, list):
+            if (
+                key in ("ready", "pulled", "in_flight")
+                and isinstance(actual, list)
+                and not isinstance(want, list)
+            ):
                 count = len(actual)
                 reason = match(count, want)
                 if reason:
                     reason += f" ({show(codes(actual), 200)})"
             else:
                 reason = match(actual, want)
-            out.append(Check(e.kind, e.line, f"backup pool of {raw['device']}: {key} {_want(want)}",
-                             reason is None, reason or ""))
+            out.append(
+                Check(
+                    e.kind,
+                    e.line,
+                    f"backup pool of {raw['device']}: {key} {_want(want)}",
+                    reason is None,
+                    reason or "",
+                )
+            )
         return out
 
     def check_pin(self, e: Expectation, spec: Any, raw: Any) -> list[Check]:
@@ -347,6 +430,7 @@ class Checks:
             where += f" of {raw['access_code']}"
         label = f"events of this step{where}"
         types = [ev.get("event_type") for ev in events]
+
         def emitted() -> str:
             return f"emitted: {show(types, 300)}"
 
@@ -354,11 +438,22 @@ class Checks:
         if "sequence" in spec:
             want = spec["sequence"]
             reason = None if types == want else f"expected {show(want, 200)}, got {show(types, 300)}"
-            out.append(Check(e.kind, e.line, f"{label} are, in order, {show(want, 120)}", reason is None, reason or ""))
+            out.append(
+                Check(
+                    e.kind, e.line, f"{label} are, in order, {show(want, 120)}", reason is None, reason or ""
+                )
+            )
         if "count" in spec:
             reason = match(len(events), spec["count"])
-            out.append(Check(e.kind, e.line, f"{label}: count {_want(spec['count'])}", reason is None,
-                             f"{reason}: {show(types, 300)}" if reason else ""))
+            out.append(
+                Check(
+                    e.kind,
+                    e.line,
+                    f"{label}: count {_want(spec['count'])}",
+                    reason is None,
+                    f"{reason}: {show(types, 300)}" if reason else "",
+                )
+            )
         return out
 
     def check_fetch(self, e: Expectation, spec: Any, raw: Any) -> list[Check]:
@@ -381,7 +476,12 @@ class Checks:
 
 
 def _membership(
-    e: Expectation, spec: Any, label: str, items: list[Any], *, absent: Callable[[], str],
+    e: Expectation,
+    spec: Any,
+    label: str,
+    items: list[Any],
+    *,
+    absent: Callable[[], str],
     present: Callable[[], str],
 ) -> list[Check]:
     """The `contains` and `excludes` checks of a spec over `items`; `absent`/`present` say
@@ -390,8 +490,15 @@ def _membership(
     out = []
     for needle in spec.get("contains", []):
         ok = found(items, needle)
-        out.append(Check(e.kind, e.line, f"{label} include {show(needle, 80)}", ok,
-                         "" if ok else _miss(items, needle, absent())))
+        out.append(
+            Check(
+                e.kind,
+                e.line,
+                f"{label} include {show(needle, 80)}",
+                ok,
+                "" if ok else _miss(items, needle, absent()),
+            )
+        )
     for needle in spec.get("excludes", []):
         ok = not found(items, needle)
         out.append(Check(e.kind, e.line, f"{label} exclude {show(needle, 80)}", ok, "" if ok else present()))

@@ -24,8 +24,9 @@ SDK_POLLING = {"polling_interval": 0.05, "timeout": 10.0}
 class Failure(Exception):
     """An API call or a hardware action answered with an error (as Seam words it)."""
 
-    def __init__(self, type: str, status: int | None, message: str, data: Any = None,
-                 validation_errors: Any = None) -> None:
+    def __init__(
+        self, type: str, status: int | None, message: str, data: Any = None, validation_errors: Any = None
+    ) -> None:
         super().__init__(message)
         self.type = type
         self.status = status
@@ -65,8 +66,13 @@ def failure_from(problem: BaseException) -> Failure | None:
     except ImportError:  # pragma: no cover
         return None
     if isinstance(problem, SeamHttpApiError):
-        return Failure(str(problem.code), problem.status_code, str(problem), problem.data,
-                       getattr(problem, "_validation_errors", None))
+        return Failure(
+            str(problem.code),
+            problem.status_code,
+            str(problem),
+            problem.data,
+            getattr(problem, "_validation_errors", None),
+        )
     if isinstance(problem, SeamActionAttemptError):
         code = getattr(problem, "code", None) or "action_attempt_timeout"
         return Failure(str(code), None, str(problem))
@@ -131,8 +137,14 @@ class Target:
     def make_client(self, api_key: str) -> Any:
         raise NotImplementedError
 
-    def request(self, method: str, path: str, params: dict[str, Any] | None = None,
-                workspace: str | None = None, auth: bool = True) -> tuple[int, Any]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        workspace: str | None = None,
+        auth: bool = True,
+    ) -> tuple[int, Any]:
         headers = {"authorization": f"Bearer {self.api_key(workspace)}"} if auth else {}
         method = method.upper()
         if method in ("GET", "DELETE"):
@@ -141,8 +153,14 @@ class Target:
             response = self.http.request(method, path, json=params or {}, headers=headers)
         return response.status_code, _body(response)
 
-    def api(self, method: str, path: str, params: dict[str, Any] | None = None,
-            workspace: str | None = None, auth: bool = True) -> Any:
+    def api(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        workspace: str | None = None,
+        auth: bool = True,
+    ) -> Any:
         """A request whose error answer raises `Failure`."""
         status, body = self.request(method, path, params, workspace, auth)
         if status >= 400:
@@ -184,8 +202,13 @@ class Target:
 def failure_of(status: int, body: Any) -> Failure:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         error = body["error"]
-        return Failure(str(error.get("type")), status, str(error.get("message")), error.get("data"),
-                       error.get("validation_errors"))
+        return Failure(
+            str(error.get("type")),
+            status,
+            str(error.get("message")),
+            error.get("data"),
+            error.get("validation_errors"),
+        )
     return Failure("http_error", status, str(body)[:200])
 
 
@@ -194,8 +217,16 @@ class InProcessTarget(Target):
 
     kind = "in-process"
 
-    def __init__(self, seed: dict[str, Any], *, start: datetime, rng_seed: int | str,
-                 settings: dict[str, float], api_keys: dict[str, str], default_workspace: str) -> None:
+    def __init__(
+        self,
+        seed: dict[str, Any],
+        *,
+        start: datetime,
+        rng_seed: int | str,
+        settings: dict[str, float],
+        api_keys: dict[str, str],
+        default_workspace: str,
+    ) -> None:
         from fake_seam.fake import DEFAULT_ENDPOINT, FakeSeam
         from fake_seam.seam import Settings
 
@@ -219,7 +250,8 @@ class InProcessTarget(Target):
         with self.fake.lock:
             self.fake.run_due()
             return [
-                shapes.event(e) for e in self.fake.cloud.events.values()
+                shapes.event(e)
+                for e in self.fake.cloud.events.values()
                 if e.seq > marker and (workspace is None or e.workspace_id == workspace)
             ]
 
@@ -280,8 +312,15 @@ class InProcessTarget(Target):
 class RemoteTarget(Target):
     """A server reached over HTTP: another `fake-seam serve`, or Seam (a sandbox workspace)."""
 
-    def __init__(self, url: str, *, api_keys: dict[str, str], default_workspace: str,
-                 start: datetime, reset: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        api_keys: dict[str, str],
+        default_workspace: str,
+        start: datetime,
+        reset: bool = True,
+    ) -> None:
         super().__init__(api_keys, default_workspace)
         self.url = url.rstrip("/")
         self.start = start
@@ -361,16 +400,23 @@ class RemoteTarget(Target):
         return body.get("events", []) if isinstance(body, dict) else []
 
     def keypad_code(self, device: str, code: str, name: str | None) -> dict[str, Any]:
-        body = self.api("POST", "/access_codes/simulate/create_unmanaged_access_code",
-                        {"device_id": device, "code": code, "name": name or "Keypad code"})
+        body = self.api(
+            "POST",
+            "/access_codes/simulate/create_unmanaged_access_code",
+            {"device_id": device, "code": code, "name": name or "Keypad code"},
+        )
         return body.get("access_code", body)
 
     def keypad_edit(self, device: str, code: str, new_code: str | None) -> dict[str, Any]:
         return self.control("/_fake/devices/edit_keypad_code", device_id=device, code=code, new_code=new_code)
 
     def configure_pool(self, device: str, size: int | None, threshold: int | None) -> dict[str, Any]:
-        return self.control("/_fake/devices/set_backup_pool", device_id=device, pool_size=size,
-                            many_active_backup_codes_threshold=threshold)
+        return self.control(
+            "/_fake/devices/set_backup_pool",
+            device_id=device,
+            pool_size=size,
+            many_active_backup_codes_threshold=threshold,
+        )
 
     def advance(self, seconds: float) -> None:
         self.control("/_fake/clock/advance", seconds=seconds)

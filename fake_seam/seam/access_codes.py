@@ -277,7 +277,10 @@ class AccessCodeRules(State):
         if (starts_at, ends_at) != (record.starts_at, record.ends_at):
             from fake_seam.seam.shapes import ts
 
-            for prop, old, new in (("starts_at", record.starts_at, starts_at), ("ends_at", record.ends_at, ends_at)):
+            for prop, old, new in (
+                ("starts_at", record.starts_at, starts_at),
+                ("ends_at", record.ends_at, ends_at),
+            ):
                 if old != new:
                     changed_properties.append({"property": prop, "from": ts(old), "to": ts(new)})
             record.starts_at, record.ends_at = starts_at, ends_at
@@ -375,9 +378,10 @@ class AccessCodeRules(State):
                 return  # already being written
             # A different write, or an erase (the code was due later and is due now again):
             # the new write replaces it on the lock's queue.
-        elif (
-            slot is not None
-            and (slot.code, slot.name, (slot.starts_at, slot.ends_at)) == (record.code, record.name, window)
+        elif slot is not None and (slot.code, slot.name, (slot.starts_at, slot.ends_at)) == (
+            record.code,
+            record.name,
+            window,
         ):
             if record.status not in ("set",) and not native_wait:
                 self.mark_set(record)
@@ -395,8 +399,13 @@ class AccessCodeRules(State):
         lock = self.lock_of(record)
         record.cancel_jobs("retry")
         origin = SlotOrigin.BACKUP if record.is_backup else SlotOrigin.MANAGED
-        lock.program(record.access_code_id, record.code, self.name_on_lock(record), origin,
-                     self.window_of(record, lock))
+        lock.program(
+            record.access_code_id,
+            record.code,
+            self.name_on_lock(record),
+            origin,
+            self.window_of(record, lock),
+        )
         native_early = (
             lock.native_scheduling and record.starts_at is not None and self.now() < record.starts_at
         )
@@ -415,7 +424,9 @@ class AccessCodeRules(State):
         record.forget_job("delay")
         if record.deleted and record.status != "removing":
             return
-        warning = "delay_in_removing_from_device" if record.status == "removing" else "delay_in_setting_on_device"
+        warning = (
+            "delay_in_removing_from_device" if record.status == "removing" else "delay_in_setting_on_device"
+        )
         if warning not in record.warnings:
             record.warnings = {**record.warnings, warning: (self.now(), WARNING_MESSAGES[warning])}
             self.emit_code_event(record, f"access_code.{warning}", with_state=True)
@@ -473,13 +484,20 @@ class AccessCodeRules(State):
         record.errors = NO_ISSUES
         record.drop_warning("delay_in_setting_on_device")
         lock = self.lock_of(record)
-        if lock.native_scheduling and record.starts_at is not None and self.now() < record.starts_at and not record.is_backup:
+        if (
+            lock.native_scheduling
+            and record.starts_at is not None
+            and self.now() < record.starts_at
+            and not record.is_backup
+        ):
             record.status = "unset"
             if not record.is_scheduled_on_device:
                 record.is_scheduled_on_device = True
                 self.emit_code_event(record, "access_code.scheduled_on_device", code=record.code)
             return
-        record.is_scheduled_on_device = lock.native_scheduling and record.type == "time_bound" and not record.is_backup
+        record.is_scheduled_on_device = (
+            lock.native_scheduling and record.type == "time_bound" and not record.is_backup
+        )
         self.mark_set(record)
         if record.is_backup:
             self.pool_changed(self.devices[record.device_id])

@@ -143,17 +143,13 @@ class BackupPoolRules(AccessCodeRules):
         waiting = [
             c
             for c in self.codes_by_device.get(device.device_id, {}).values()
-            if not c.deleted
-            and c.has_job("retry")
-            and "no_space_for_access_code_on_device" in c.errors
+            if not c.deleted and c.has_job("retry") and "no_space_for_access_code_on_device" in c.errors
         ]
         lock = device.lock
         if lock is None:
             return
         # Only as many as there are slots nobody is already being written into.
-        claimed = sum(
-            1 for key, w in lock.pending.items() if not w.erase and lock.slot_of(key) is None
-        )
+        claimed = sum(1 for key, w in lock.pending.items() if not w.erase and lock.slot_of(key) is None)
         room = lock.free_slot_count() - claimed
         for code in sorted(waiting, key=lambda c: c.is_backup)[: max(room, 0)]:
             code.cancel_jobs("retry")
@@ -258,8 +254,7 @@ class BackupPoolRules(AccessCodeRules):
         live = pool.active and pool.enabled and device.is_managed
         ready = self.ready_backups(device) if live else []
         blocked = live and any(
-            c.errors or (lock is not None and lock.is_held(c.access_code_id))
-            for c in self.pool_codes(device)
+            c.errors or (lock is not None and lock.is_held(c.access_code_id)) for c in self.pool_codes(device)
         )
         short_of_codes = live and len(pool.members) < pool.target_size  # no PIN or slot to try
         self.set_condition(

@@ -34,7 +34,9 @@ class LockRules(DeviceRules):
         self.attempts_by_workspace[workspace_id][attempt.action_attempt_id] = attempt
         return attempt
 
-    def finished_attempt(self, workspace_id: str, action_type: str, result: dict | None = None) -> ActionAttempt:
+    def finished_attempt(
+        self, workspace_id: str, action_type: str, result: dict | None = None
+    ) -> ActionAttempt:
         return self.new_attempt(workspace_id, action_type, sync=True, result=result)
 
     def code_attempt(self, code: AccessCode, action_type: str, shape: dict[str, Any]) -> ActionAttempt:
@@ -70,9 +72,7 @@ class LockRules(DeviceRules):
     ) -> ActionAttempt:
         attempt = self.action_attempts.get(action_attempt_id)
         if attempt is None:
-            raise not_found(
-                "action_attempt", "Action attempt not found", action_attempt_id=action_attempt_id
-            )
+            raise not_found("action_attempt", "Action attempt not found", action_attempt_id=action_attempt_id)
         attempt.steered = True
         attempt.status = status
         attempt.result = result if status == "success" else None
@@ -85,7 +85,9 @@ class LockRules(DeviceRules):
 
     # -- lock and unlock --------------------------------------------------------------
 
-    def lock_or_unlock(self, caller: Caller, device_id: str, *, lock: bool, sync: bool = False) -> ActionAttempt:
+    def lock_or_unlock(
+        self, caller: Caller, device_id: str, *, lock: bool, sync: bool = False
+    ) -> ActionAttempt:
         device = self.device(caller, device_id)
         action_type = "LOCK_DOOR" if lock else "UNLOCK_DOOR"
         online = device.lock.online if device.lock is not None else device.properties.get("online", True)
@@ -112,7 +114,8 @@ class LockRules(DeviceRules):
         slot = device.lock.enter_pin(code)
         if slot is None:
             self.emit_device_event(
-                device, "lock.access_denied",
+                device,
+                "lock.access_denied",
                 reason={"reason_code": "unknown_code", "message": "The code entered is not on the lock"},
             )
             return None
@@ -228,7 +231,9 @@ class LockRules(DeviceRules):
             raise invalid_input("device_id", f"Device {device.device_id} has no keypad")
         slot = next((s for s in lock.occupied() if s.code == code), None)
         if slot is None:
-            raise not_found("slot", f"No code {code} is on device {device.device_id}", device_id=device.device_id)
+            raise not_found(
+                "slot", f"No code {code} is on device {device.device_id}", device_id=device.device_id
+            )
         if new_code is not None:
             if new_code in lock.codes_on_lock():
                 raise SeamError("duplicate_access_code", f"Code {new_code} is already on the device", 409)
@@ -242,9 +247,13 @@ class LockRules(DeviceRules):
         if unmanaged is not None:
             if new_code is None:
                 self.drop_unmanaged(unmanaged)
-                self.emit(device.workspace_id, "access_code.unmanaged.removed",
-                          access_code_id=key, device_id=device.device_id,
-                          connected_account_id=device.connected_account_id)
+                self.emit(
+                    device.workspace_id,
+                    "access_code.unmanaged.removed",
+                    access_code_id=key,
+                    device_id=device.device_id,
+                    connected_account_id=device.connected_account_id,
+                )
                 self.slot_freed(device)
             else:
                 unmanaged.code = new_code
@@ -266,7 +275,9 @@ class LockRules(DeviceRules):
         # Seam puts its code back: the lock gets the managed PIN written again.
         self.emit_code_event(
             record,
-            "access_code.deleted_external_to_seam" if new_code is None else "access_code.modified_external_to_seam",
+            "access_code.deleted_external_to_seam"
+            if new_code is None
+            else "access_code.modified_external_to_seam",
         )
         # Through reconcile, not a bare write: a code whose start moved later is being erased,
         # and must not be put back before its start.

@@ -201,9 +201,7 @@ EMPTY_SEED: dict[str, Any] = {
             "devices": [],
         }
     ],
-    "personal_access_tokens": [
-        {"token": "seam_at1_longtoken", "workspace_ids": ["seed_workspace_1"]}
-    ],
+    "personal_access_tokens": [{"token": "seam_at1_longtoken", "workspace_ids": ["seed_workspace_1"]}],
     "aliases": {
         "seed_workspace_1": "seed_workspace_1",
         "seam_apikey1_token": "seam_apikey1_token",

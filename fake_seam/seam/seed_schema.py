@@ -100,8 +100,7 @@ def seed_problems(seed: Any) -> list[str]:
         SeedFile.model_validate(seed)
     except ValidationError as error:
         return [
-            f"{'.'.join(str(p) for p in issue['loc']) or '(top)'}: {issue['msg']}"
-            for issue in error.errors()
+            f"{'.'.join(str(p) for p in issue['loc']) or '(top)'}: {issue['msg']}" for issue in error.errors()
         ]
     problems = []
     for i, workspace in enumerate(seed["workspaces"]):

@@ -120,8 +120,12 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
             }
         )
         properties["model"].update(
-            {"has_built_in_keypad": True, "can_connect_accessory_keypad": False,
-             "online_access_codes_supported": True, "offline_access_codes_supported": False}
+            {
+                "has_built_in_keypad": True,
+                "can_connect_accessory_keypad": False,
+                "online_access_codes_supported": True,
+                "offline_access_codes_supported": False,
+            }
         )
         flags.update(
             {
@@ -155,9 +159,23 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
         out["nickname"] = d.nickname
     if not d.is_managed:
         # Unmanaged devices show only what Seam's `unmanaged_device` schema lists.
-        keep = {"device_id", "device_type", "connected_account_id", "capabilities_supported",
-                "workspace_id", "errors", "warnings", "created_at", "is_managed", "properties",
-                "custom_metadata", "location", "space_ids", "display_name", *flags}
+        keep = {
+            "device_id",
+            "device_type",
+            "connected_account_id",
+            "capabilities_supported",
+            "workspace_id",
+            "errors",
+            "warnings",
+            "created_at",
+            "is_managed",
+            "properties",
+            "custom_metadata",
+            "location",
+            "space_ids",
+            "display_name",
+            *flags,
+        }
         out = {k: v for k, v in out.items() if k in keep}
     return out
 
@@ -185,8 +203,12 @@ def access_code(cloud: SeamCloud, c: AccessCode) -> dict[str, Any]:
     if dev is not None and "device_offline" in dev.errors and c.status in ("setting", "removing"):
         at, message = dev.errors["device_offline"]
         errors.append(
-            {"error_code": "device_offline", "message": message, "is_device_error": True,
-             "created_at": ts(at)}
+            {
+                "error_code": "device_offline",
+                "message": message,
+                "is_device_error": True,
+                "created_at": ts(at),
+            }
         )
     out: dict[str, Any] = {
         "access_code_id": c.access_code_id,
@@ -270,8 +292,12 @@ def connected_account(cloud: SeamCloud, a: ConnectedAccount) -> dict[str, Any]:
     errors = []
     if a.disconnected_at is not None:
         errors.append(
-            {"error_code": "account_disconnected", "message": "Account Disconnected",
-             "is_connected_account_error": True, "created_at": ts(a.disconnected_at)}
+            {
+                "error_code": "account_disconnected",
+                "message": "Account Disconnected",
+                "is_connected_account_error": True,
+                "created_at": ts(a.disconnected_at),
+            }
         )
     return {
         "connected_account_id": a.connected_account_id,

@@ -204,9 +204,7 @@ class State:
         devices = self.devices_by_workspace.get(caller.workspace_id, {}).values()
         allowed = caller.connected_account_ids
         return [
-            d
-            for d in devices
-            if not d.removed and (allowed is None or d.connected_account_id in allowed)
+            d for d in devices if not d.removed and (allowed is None or d.connected_account_id in allowed)
         ]
 
     # -- events -----------------------------------------------------------------------

@@ -81,7 +81,11 @@ class WorkspaceRules(LockRules):
         account_id = spec.get("connected_account_id")
         if account_id is None:
             account_id = next(
-                (a.connected_account_id for a in self.connected_accounts.values() if a.workspace_id == workspace_id),
+                (
+                    a.connected_account_id
+                    for a in self.connected_accounts.values()
+                    if a.workspace_id == workspace_id
+                ),
                 None,
             )
         if account_id is None:
@@ -127,7 +131,9 @@ class WorkspaceRules(LockRules):
         workspace = self.workspaces[workspace_id]
         for device in list(self.devices_by_workspace.get(workspace_id, {}).values()):
             self.drop_device(device)
-        for account_id in [a for a, acc in self.connected_accounts.items() if acc.workspace_id == workspace_id]:
+        for account_id in [
+            a for a, acc in self.connected_accounts.items() if acc.workspace_id == workspace_id
+        ]:
             del self.connected_accounts[account_id]
         for event in self.events_by_workspace.get(workspace_id, []):
             self.events.pop(event.event_id, None)
@@ -142,8 +148,13 @@ class WorkspaceRules(LockRules):
         self.seed_workspace(workspace.seed)
 
     def create_workspace(
-        self, name: str, *, company_name: str | None = None, is_sandbox: bool = True,
-        connect_partner_name: str | None = None, personal_access_token: str | None = None,
+        self,
+        name: str,
+        *,
+        company_name: str | None = None,
+        is_sandbox: bool = True,
+        connect_partner_name: str | None = None,
+        personal_access_token: str | None = None,
         devices: list[dict[str, Any]] | None = None,
     ) -> tuple[Workspace, str]:
         """A new workspace with its own API key (returned with it)."""
@@ -181,7 +192,9 @@ class WorkspaceRules(LockRules):
         token = ""
         if authorization[:7].lower() == "bearer ":
             token = authorization[7:].strip()
-        token = token or headers.get("client-session-token", "") or headers.get("seam-client-session-token", "")
+        token = (
+            token or headers.get("client-session-token", "") or headers.get("seam-client-session-token", "")
+        )
         if not token:
             publishable = headers.get("seam-publishable-key")
             if publishable and publishable in self.credentials.publishable_keys:
@@ -194,8 +207,10 @@ class WorkspaceRules(LockRules):
             workspace_id = headers.get("seam-workspace") or headers.get("seam-workspace-id")
             if not workspace_id and not workspace_required:
                 return Caller(
-                    "", "personal_access_token",
-                    user_workspace_ids=frozenset(creds.personal_access_tokens[token]), token=token,
+                    "",
+                    "personal_access_token",
+                    user_workspace_ids=frozenset(creds.personal_access_tokens[token]),
+                    token=token,
                 )
             if not workspace_id:
                 raise SeamError(

@@ -66,15 +66,12 @@ class CodeRules:
         if "no_triple_consecutive_ints" in kinds and any(
             pin[i] == pin[i + 1] == pin[i + 2] for i in range(len(pin) - 2)
         ):
-            raise PinRejected(
-                "code cannot repeat a digit three times in a row (no_triple_consecutive_ints)"
-            )
+            raise PinRejected("code cannot repeat a digit three times in a row (no_triple_consecutive_ints)")
         if "no_ascending_or_descending_sequence" in kinds and (
             _has_run(pin, len(pin), 1) or _has_run(pin, len(pin), -1)
         ):
             raise PinRejected(
-                "code cannot be an ascending or descending sequence "
-                "(no_ascending_or_descending_sequence)"
+                "code cannot be an ascending or descending sequence (no_ascending_or_descending_sequence)"
             )
         if "at_least_three_unique_digits" in kinds and len(set(pin)) < 3:
             raise PinRejected("code needs at least three different digits (at_least_three_unique_digits)")

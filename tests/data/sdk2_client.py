@@ -39,7 +39,10 @@ def main() -> int:
     seen["created"] = {"code": created.code, "name": created.name, "status": created.status}
     got = seam.access_codes.get(access_code_id=created.access_code_id)
     seen["got"] = got.access_code_id == created.access_code_id
-    seen["listed"] = [c.access_code_id == created.access_code_id for c in seam.access_codes.list(device_id="august_device_1")]
+    seen["listed"] = [
+        c.access_code_id == created.access_code_id
+        for c in seam.access_codes.list(device_id="august_device_1")
+    ]
     seam.access_codes.delete(access_code_id=created.access_code_id)
     try:
         seam.access_codes.get(access_code_id=created.access_code_id)
@@ -77,8 +80,12 @@ def main() -> int:
     except SeamActionAttemptFailedError as error:
         seen["offline"] = error.action_attempt.error.type
 
-    pat = Seam(personal_access_token="seam_at1_longtoken", workspace_id="seed_workspace_2",
-               endpoint=endpoint, wait_for_action_attempt=FAST)
+    pat = Seam(
+        personal_access_token="seam_at1_longtoken",
+        workspace_id="seed_workspace_2",
+        endpoint=endpoint,
+        wait_for_action_attempt=FAST,
+    )
     seen["pat_workspace"] = pat.workspaces.get().workspace_id
     seen["pat_devices"] = [d.device_id for d in pat.devices.list()]
 
