@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 
@@ -38,6 +38,15 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@lru_cache(maxsize=8192)  # the same created_at is shaped on every list call
+def ts(seconds: float | None) -> str | None:
+    """Seam's timestamp format: `2026-11-26T10:00:00.000Z`."""
+    if seconds is None:
+        return None
+    # isoformat truncates to the millisecond, as Seam does; "+00:00" becomes "Z".
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 class Clock:

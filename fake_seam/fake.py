@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fake_seam.clock import Clock, Timeline, iso, to_datetime, to_seconds
-from fake_seam.seam import SeamCloud, Settings, shapes
+from fake_seam.seam import SeamCloud, Settings
 from fake_seam.seam.errors import device_not_found
 from fake_seam.seam.records import Device, Workspace
+from fake_seam.wire import shapes
 
 DEFAULT_API_KEY = "seam_apikey1_token"
 DEFAULT_ENDPOINT = "http://fake-seam.local"

@@ -12,8 +12,8 @@ from moments import T0
 from seam.exceptions import SeamHttpApiError, SeamHttpInvalidInputError
 
 from fake_seam.api.handler import load_routes
-from fake_seam.api.params import ROUTES
 from fake_seam.fake import FakeSeam
+from fake_seam.wire.params import ROUTES
 
 HANDLERS = load_routes()
 IMPLEMENTED = sorted((path, method) for path in ROUTES if path in HANDLERS for method in ROUTES[path].methods)

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fake_seam.fake import FakeSeam
-from fake_seam.seam import shapes
 from fake_seam.seam.records import NO_ISSUES
+from fake_seam.wire import shapes
 
 
 def test_a_code_without_errors_shares_one_read_only_empty_mapping(fake: FakeSeam, sdk: Any) -> None:

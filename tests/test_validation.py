@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from seam.url_search_params_serializer import serialize_url_search_params
 
-from fake_seam.api import params
-from fake_seam.api.params import DEFAULTS, ROUTES
-from fake_seam.api.validation import (
+from fake_seam.wire import params
+from fake_seam.wire.params import DEFAULTS, ROUTES
+from fake_seam.wire.validation import (
     InvalidInput,
     Route,
     invalid,

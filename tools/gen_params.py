@@ -1,13 +1,13 @@
-"""Generate `fake_seam/api/params.py` from Seam's OpenAPI document.
+"""Generate `fake_seam/wire/params.py` from Seam's OpenAPI document.
 
 For every path of the spec: a pydantic model of its parameters (the POST request
 body, else the GET query parameters), the HTTP methods the spec lists, and the
 spec's top-level defaults. Fields carry the zod validators of
-`fake_seam.api.validation`, so the models answer with zod's messages.
+`fake_seam.wire.validation`, so the models answer with zod's messages.
 
 Usage (from the repository root):
 
-    python tools/gen_params.py            # write fake_seam/api/params.py
+    python tools/gen_params.py            # write fake_seam/wire/params.py
     python tools/gen_params.py --check    # exit 1 if params.py is out of date
 
 The output is formatted with `ruff format` when ruff is installed.
@@ -29,7 +29,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPEC = ROOT.parent / "shared" / "seam-api" / "openapi-subset.json"
-DEFAULT_OUT = ROOT / "fake_seam" / "api" / "params.py"
+DEFAULT_OUT = ROOT / "fake_seam" / "wire" / "params.py"
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -397,7 +397,7 @@ class Generator:
             '"""Request parameter models of every route in Seam\'s spec.',
             "",
             "`ROUTES[path]` gives a route's accepted methods and its params model; validate",
-            "a request with `fake_seam.api.validation.parse_params`. A parameter that was",
+            "a request with `fake_seam.wire.validation.parse_params`. A parameter that was",
             "not sent is `None` (see `model_fields_set`); the spec's defaults are in",
             "`DEFAULTS[path]`. Timestamps stay strings: read them with",
             "`validation.parse_timestamp`.",
@@ -405,8 +405,8 @@ class Generator:
             "",
             "IMPORTS",
             "",
-            "from fake_seam.api import validation as z",
-            "from fake_seam.api.validation import Route",
+            "from fake_seam.wire import validation as z",
+            "from fake_seam.wire.validation import Route",
             "",
         ]
         for block in self.enum_blocks + self.blocks:

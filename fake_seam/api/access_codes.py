@@ -7,9 +7,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from fake_seam.api.routing import Context, given, paginate, route, timestamp
-from fake_seam.seam import shapes
 from fake_seam.seam.errors import SeamError, access_code_not_found, invalid_input, not_found
 from fake_seam.simulator import PinRejected
+from fake_seam.wire import shapes
 
 
 def create_options(p: BaseModel) -> dict[str, Any]:

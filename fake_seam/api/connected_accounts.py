@@ -8,8 +8,8 @@ from pydantic import BaseModel
 
 from fake_seam.api.devices import matches_metadata
 from fake_seam.api.routing import Context, given, paginate, route
-from fake_seam.seam import shapes
 from fake_seam.seam.errors import invalid_input, not_found
+from fake_seam.wire import shapes
 
 
 @route("/connected_accounts/get")

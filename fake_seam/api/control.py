@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fake_seam.api.routing import Context, route
 from fake_seam.clock import iso
-from fake_seam.seam import shapes
 from fake_seam.seam.errors import SeamError, device_not_found, not_found
 from fake_seam.simulator.lock import WriteErrorCode
+from fake_seam.wire import shapes
 
 BOTH = ("GET", "POST")
 

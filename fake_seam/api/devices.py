@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from fake_seam.api.routing import Context, given, paginate, route, timestamp
-from fake_seam.seam import shapes
 from fake_seam.seam.errors import invalid_input
+from fake_seam.wire import shapes
 
 DEVICE_PROVIDERS = [
     ("august", "August", ["stable", "consumer_smartlocks"]),

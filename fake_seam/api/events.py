@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from fake_seam.api.routing import Context, given, paginate, route, timestamp
-from fake_seam.seam import shapes
 from fake_seam.seam.errors import invalid_input, not_found
+from fake_seam.wire import shapes
 
 
 @route("/events/get")

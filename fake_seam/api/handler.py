@@ -57,7 +57,7 @@ def load_routes() -> dict[str, Endpoint]:
             if not _routes_loaded:
                 for name in ROUTE_MODULES:
                     import_module(f"fake_seam.api.{name}")
-                from fake_seam.api import params, validation  # noqa: F401 - every route's models
+                from fake_seam.wire import params, validation  # noqa: F401 - every route's models
 
                 _routes_loaded = True
     return HANDLERS
@@ -138,7 +138,7 @@ class Api:
         body: bytes,
         base_url: str,
     ) -> tuple[int, bytes, bytes]:
-        from fake_seam.api.validation import InvalidInput
+        from fake_seam.wire.validation import InvalidInput
 
         fake = self.fake
         methods = endpoint.methods or route_methods(path)
@@ -187,20 +187,20 @@ class Api:
 
 @cache
 def route_methods(path: str) -> frozenset[str]:
-    from fake_seam.api.params import ROUTES
+    from fake_seam.wire.params import ROUTES
 
     spec = ROUTES.get(path)
     return spec.methods if spec else frozenset({"GET", "POST"})
 
 
 def parse(endpoint: Endpoint, path: str, pairs: list[tuple[str, str]], body: Any) -> Any:
-    from fake_seam.api import validation
+    from fake_seam.wire import validation
 
     if endpoint.params is not None:
         from fake_seam.api.control import validate
 
         return validate(endpoint.params, pairs, body)
-    from fake_seam.api.params import ROUTES
+    from fake_seam.wire.params import ROUTES
 
     return validation.parse_params(ROUTES[path], pairs, body)
 

@@ -8,8 +8,8 @@ from pydantic import BaseModel
 
 from fake_seam.api.devices import find_device, json_filters, list_filters
 from fake_seam.api.routing import Context, paginate, route
-from fake_seam.seam import shapes
 from fake_seam.seam.errors import invalid_input
+from fake_seam.wire import shapes
 
 
 @route("/locks/get")

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from fake_seam.api.routing import Context, route
-from fake_seam.seam import shapes
+from fake_seam.wire import shapes
 
 
 @route("/workspaces/get")

@@ -245,7 +245,7 @@ class InProcessTarget(Target):
         return self.fake.cloud._event_seq
 
     def events_since(self, marker: Any, workspace: str | None = None) -> list[dict[str, Any]]:
-        from fake_seam.seam import shapes
+        from fake_seam.wire import shapes
 
         with self.fake.lock:
             self.fake.run_due()

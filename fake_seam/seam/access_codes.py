@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
 
+from fake_seam.clock import ts
 from fake_seam.seam.errors import SeamError, invalid_input
 from fake_seam.seam.records import NO_ISSUES, AccessCode, Device
 from fake_seam.seam.state import Caller, State
@@ -275,8 +276,6 @@ class AccessCodeRules(State):
             self.index_pin(record)
             changed.append("code")
         if (starts_at, ends_at) != (record.starts_at, record.ends_at):
-            from fake_seam.seam.shapes import ts
-
             for prop, old, new in (
                 ("starts_at", record.starts_at, starts_at),
                 ("ends_at", record.ends_at, ends_at),
@@ -540,15 +539,13 @@ class AccessCodeRules(State):
         self.emit(record.workspace_id, event_type, **fields)
 
     def error_fields(self, device: Device, record: AccessCode | None = None) -> dict[str, Any]:
-        from fake_seam.seam import shapes  # shapes reads records only; imported late to stay light
-
         fields = {
-            "device_errors": shapes.device_errors(device),
-            "device_warnings": shapes.device_warnings(device),
+            "device_errors": device.error_list(),
+            "device_warnings": device.warning_list(),
             "connected_account_errors": [],
             "connected_account_warnings": [],
         }
         if record is not None:
-            fields["access_code_errors"] = shapes.code_errors(record)
-            fields["access_code_warnings"] = shapes.code_warnings(record)
+            fields["access_code_errors"] = record.error_list()
+            fields["access_code_warnings"] = record.warning_list()
         return fields

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from fake_seam.clock import Job
+from fake_seam.clock import Job, ts
 from fake_seam.simulator import SimulatedLock
 
 JobKind = Literal["start", "end", "activate", "retry", "delay"]
@@ -118,6 +118,19 @@ class Device:
     def is_lock(self) -> bool:
         return self.lock is not None
 
+    def error_list(self) -> list[dict[str, Any]]:
+        """The device's errors as Seam lists them (on the device and in events)."""
+        return [
+            {"error_code": code, "message": message, "is_device_error": True, "created_at": ts(at)}
+            for code, (at, message) in self.errors.items()
+        ]
+
+    def warning_list(self) -> list[dict[str, Any]]:
+        return [
+            {"warning_code": code, "message": message, "created_at": ts(at)}
+            for code, (at, message) in self.warnings.items()
+        ]
+
 
 @dataclass(slots=True)  # one per code/event: no per-instance __dict__
 class AccessCode:
@@ -168,6 +181,19 @@ class AccessCode:
     def describe(self) -> str:
         """How a job on this code is labelled: its id, marked when it is a backup."""
         return f"backup {self.access_code_id}" if self.is_backup else self.access_code_id
+
+    def error_list(self) -> list[dict[str, Any]]:
+        """The code's own errors as Seam lists them (on the code and in events)."""
+        return [
+            {"error_code": code, "message": message, "is_access_code_error": True, "created_at": ts(at)}
+            for code, (at, message) in self.errors.items()
+        ]
+
+    def warning_list(self) -> list[dict[str, Any]]:
+        return [
+            {"warning_code": code, "message": message, "created_at": ts(at)}
+            for code, (at, message) in self.warnings.items()
+        ]
 
     def drop_warning(self, warning_code: str) -> None:
         if warning_code in self.warnings:

@@ -6,7 +6,7 @@ clients compare zod's words, so this module reproduces them:
 - `parse_params(route, query, body)` merges the query string (coerced to the declared
   types the way Seam's `@seamapi/url-search-params-parser` does) with the JSON body
   (body wins), validates the result against the route's generated model in
-  `fake_seam.api.params`, and returns the model or raises `InvalidInput`.
+  `fake_seam.wire.params`, and returns the model or raises `InvalidInput`.
 - `InvalidInput` carries the message Seam's server writes
   (`device_id is required`, `Expected string, received number for "name"`,
   `2 Input Errors: ...`) and `validation_errors` in zod's `format()` shape.

@@ -3,10 +3,10 @@ describes it: every required field, with Seam's types and enum values."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from fake_seam.clock import ts
 from fake_seam.seam.records import (
     AccessCode,
     ActionAttempt,
@@ -19,15 +19,6 @@ from fake_seam.seam.records import (
 
 if TYPE_CHECKING:
     from fake_seam.seam.cloud import SeamCloud
-
-
-@lru_cache(maxsize=8192)  # the same created_at is shaped on every list call
-def ts(seconds: float | None) -> str | None:
-    """Seam's timestamp format: `2026-11-26T10:00:00.000Z`."""
-    if seconds is None:
-        return None
-    # isoformat truncates to the millisecond, as Seam does; "+00:00" becomes "Z".
-    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 PROVIDER_NAMES = {
@@ -54,17 +45,11 @@ def provider_name(manufacturer: str) -> str:
 
 
 def device_errors(device: Device) -> list[dict[str, Any]]:
-    return [
-        {"error_code": code, "message": message, "is_device_error": True, "created_at": ts(at)}
-        for code, (at, message) in device.errors.items()
-    ]
+    return device.error_list()
 
 
 def device_warnings(device: Device) -> list[dict[str, Any]]:
-    return [
-        {"warning_code": code, "message": message, "created_at": ts(at)}
-        for code, (at, message) in device.warnings.items()
-    ]
+    return device.warning_list()
 
 
 def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
@@ -184,17 +169,11 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
 
 
 def code_errors(c: AccessCode) -> list[dict[str, Any]]:
-    return [
-        {"error_code": code, "message": message, "is_access_code_error": True, "created_at": ts(at)}
-        for code, (at, message) in c.errors.items()
-    ]
+    return c.error_list()
 
 
 def code_warnings(c: AccessCode) -> list[dict[str, Any]]:
-    return [
-        {"warning_code": code, "message": message, "created_at": ts(at)}
-        for code, (at, message) in c.warnings.items()
-    ]
+    return c.warning_list()
 
 
 def access_code(cloud: SeamCloud, c: AccessCode) -> dict[str, Any]:

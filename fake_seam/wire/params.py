@@ -5,7 +5,7 @@
 """Request parameter models of every route in Seam's spec.
 
 `ROUTES[path]` gives a route's accepted methods and its params model; validate
-a request with `fake_seam.api.validation.parse_params`. A parameter that was
+a request with `fake_seam.wire.validation.parse_params`. A parameter that was
 not sent is `None` (see `model_fields_set`); the spec's defaults are in
 `DEFAULTS[path]`. Timestamps stay strings: read them with
 `validation.parse_timestamp`.
@@ -13,8 +13,8 @@ not sent is `None` (see `model_fields_set`); the spec's defaults are in
 
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from fake_seam.api import validation as z
-from fake_seam.api.validation import Route
+from fake_seam.wire import validation as z
+from fake_seam.wire.validation import Route
 
 MaxTimeRounding = Literal[
     "1hour",
