@@ -78,7 +78,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def api_key_of(fake: FakeSeam) -> str:
     """The key to paste: Seam's fake's default key when the seed has it, else the seed's first."""
-    keys = fake.cloud.credentials.api_keys
+    keys = fake.cloud.store.credentials.api_keys
     return DEFAULT_API_KEY if DEFAULT_API_KEY in keys or not keys else next(iter(keys))
 
 

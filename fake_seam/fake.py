@@ -167,7 +167,7 @@ class FakeSeam:
             for _ in range(max_rounds):
                 dues = [
                     write.job.due
-                    for device in self.cloud.locks_by_id.values()
+                    for device in self.cloud.store.locks_by_id.values()
                     for write in device.lock.pending.values()  # type: ignore[union-attr]
                     if write.job is not None and not write.held and not write.job.cancelled
                 ]
@@ -179,7 +179,7 @@ class FakeSeam:
     # -- hardware --------------------------------------------------------------------------
 
     def device(self, device_id: str) -> Device:
-        device = self.cloud.devices.get(device_id)
+        device = self.cloud.store.devices.get(device_id)
         if device is None or device.removed:
             raise device_not_found(device_id)
         return device
@@ -200,12 +200,12 @@ class FakeSeam:
     ) -> Device:
         """A new simulated lock; `spec` takes the seed file's lock fields (README)."""
         with self.lock:
-            self.cloud.workspace(workspace_id)
+            self.cloud.workspaces.workspace(workspace_id)
             if connected_account_id is None:
                 connected_account_id = next(
                     (
                         a.connected_account_id
-                        for a in self.cloud.connected_accounts.values()
+                        for a in self.cloud.store.connected_accounts.values()
                         if a.workspace_id == workspace_id
                     ),
                     None,
@@ -213,19 +213,19 @@ class FakeSeam:
             if connected_account_id is None:
                 from fake_seam.seam.records import ConnectedAccount
 
-                connected_account_id = self.cloud.ids.uuid()
-                self.cloud.connected_accounts[connected_account_id] = ConnectedAccount(
+                connected_account_id = self.cloud.store.ids.uuid()
+                self.cloud.store.connected_accounts[connected_account_id] = ConnectedAccount(
                     connected_account_id,
                     workspace_id,
                     spec.get("manufacturer", "august"),
                     self.clock.timestamp(),
                 )
-            device = self.cloud.add_lock(
+            device = self.cloud.devices.add_lock(
                 workspace_id=workspace_id, connected_account_id=connected_account_id, **spec
             )
             if fault_plan:
                 self.set_fault_plan(device.device_id, **fault_plan)
-            self.cloud.emit_device_event(device, "device.added")
+            self.cloud.events.device_event(device, "device.added")
             return device
 
     def set_fault_plan(
@@ -253,12 +253,12 @@ class FakeSeam:
     def go_offline(self, device_id: str, *, for_seconds: float | None = None) -> None:
         with self.lock:
             self.timeline.run_until()
-            self.cloud.set_online(self.device(device_id), False, for_seconds)
+            self.cloud.devices.set_online(self.device(device_id), False, for_seconds)
 
     def go_online(self, device_id: str) -> None:
         with self.lock:
             self.timeline.run_until()
-            self.cloud.set_online(self.device(device_id), True)
+            self.cloud.devices.set_online(self.device(device_id), True)
 
     def slots(self, device_id: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -270,7 +270,7 @@ class FakeSeam:
         """Type a PIN on the lock's keypad: True if it opened."""
         with self.lock:
             self.timeline.run_until()
-            return self.cloud.keypad_entry(self.device(device_id), code) is not None or bool(
+            return self.cloud.locks.keypad_entry(self.device(device_id), code) is not None or bool(
                 self.lock_of(device_id).enter_pin(code)
             )
 
@@ -278,14 +278,14 @@ class FakeSeam:
         """A code made on the lock itself (it appears as an unmanaged access code)."""
         with self.lock:
             self.timeline.run_until()
-            record = self.cloud.add_unmanaged_code(self.device(device_id), code, name)
+            record = self.cloud.locks.add_unmanaged_code(self.device(device_id), code, name)
             return shapes.unmanaged_access_code(record)
 
     def edit_keypad_code(self, device_id: str, code: str, new_code: str | None) -> None:
         """Change (or with None delete) a PIN at the lock, behind Seam's back."""
         with self.lock:
             self.timeline.run_until()
-            self.cloud.edit_on_keypad(self.device(device_id), code, new_code)
+            self.cloud.locks.edit_on_keypad(self.device(device_id), code, new_code)
 
     def set_backup_pool(
         self,
@@ -296,7 +296,7 @@ class FakeSeam:
     ) -> None:
         with self.lock:
             self.timeline.run_until()
-            self.cloud.configure_pool(
+            self.cloud.pools.configure_pool(
                 self.device(device_id),
                 pool_size=pool_size,
                 many_active_threshold=many_active_backup_codes_threshold,
@@ -315,9 +315,9 @@ class FakeSeam:
                 "pool_size": pool.target_size,
                 "is_active": pool.active and pool.enabled,
                 "many_active_backup_codes_threshold": pool.many_active_threshold,
-                "ready": [shapes.access_code(cloud, c) for c in cloud.ready_backups(device)],
-                "pulled": [shapes.access_code(cloud, c) for c in cloud.pulled_backups(device)],
-                "in_flight": [shapes.access_code(cloud, c) for c in cloud.in_flight_backups(device)],
+                "ready": [shapes.access_code(cloud, c) for c in cloud.pools.ready_backups(device)],
+                "pulled": [shapes.access_code(cloud, c) for c in cloud.pools.pulled_backups(device)],
+                "in_flight": [shapes.access_code(cloud, c) for c in cloud.pools.in_flight_backups(device)],
             }
 
     # -- workspaces and state --------------------------------------------------------------
@@ -334,7 +334,7 @@ class FakeSeam:
                     for d in DEFAULT_SEED["workspaces"][0]["devices"]
                     if d.get("kind", "lock") == "lock"
                 ]
-            return self.cloud.create_workspace(name, devices=devices)
+            return self.cloud.workspaces.create_workspace(name, devices=devices)
 
     def simulate_workspace_outage(self, workspace_id: str, routes: list[str]) -> None:
         with self.lock:
@@ -353,19 +353,21 @@ class FakeSeam:
             self.timeline.run_until()
             cloud = self.cloud
             return {
-                "workspaces": [shapes.workspace(w) for w in cloud.workspaces.values()],
+                "workspaces": [shapes.workspace(w) for w in cloud.store.workspaces.values()],
                 "connected_accounts": [
-                    shapes.connected_account(cloud, a) for a in cloud.connected_accounts.values()
+                    shapes.connected_account(cloud, a) for a in cloud.store.connected_accounts.values()
                 ],
-                "devices": [shapes.device(cloud, d) for d in cloud.devices.values()],
+                "devices": [shapes.device(cloud, d) for d in cloud.store.devices.values()],
                 "access_codes": [
-                    shapes.access_code(cloud, c) for c in cloud.access_codes.values() if not c.deleted
+                    shapes.access_code(cloud, c) for c in cloud.store.access_codes.values() if not c.deleted
                 ],
-                "unmanaged_access_codes": [shapes.unmanaged_access_code(u) for u in cloud.unmanaged.values()],
-                "events": [shapes.event(e) for e in cloud.events.values()],
-                "action_attempts": [shapes.action_attempt(a) for a in cloud.action_attempts.values()],
+                "unmanaged_access_codes": [
+                    shapes.unmanaged_access_code(u) for u in cloud.store.unmanaged.values()
+                ],
+                "events": [shapes.event(e) for e in cloud.store.events.values()],
+                "action_attempts": [shapes.action_attempt(a) for a in cloud.store.action_attempts.values()],
                 "api_keys": [
                     {"api_key_id": k, "token": k, "workspace_id": w}
-                    for k, w in cloud.credentials.api_keys.items()
+                    for k, w in cloud.store.credentials.api_keys.items()
                 ],
             }

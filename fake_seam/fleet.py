@@ -71,15 +71,15 @@ def api_key(fake: FakeSeam) -> str:
     """The key clients get by default: workspace 1's of the default seed, or a custom seed's first."""
     from fake_seam.fake import DEFAULT_API_KEY
 
-    keys = fake.cloud.credentials.api_keys
+    keys = fake.cloud.store.credentials.api_keys
     return DEFAULT_API_KEY if DEFAULT_API_KEY in keys or not keys else next(iter(keys))
 
 
 def default_workspace(fake: FakeSeam) -> str:
     """The workspace that key acts in: where new locks go unless told otherwise."""
-    workspace_id = fake.cloud.credentials.api_keys.get(api_key(fake))
+    workspace_id = fake.cloud.store.credentials.api_keys.get(api_key(fake))
     if workspace_id is None:
-        workspace_id = next(iter(fake.cloud.workspaces), DEFAULT_WORKSPACE)
+        workspace_id = next(iter(fake.cloud.store.workspaces), DEFAULT_WORKSPACE)
     return workspace_id
 
 

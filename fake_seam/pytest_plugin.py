@@ -33,7 +33,7 @@ import pytest
 from fake_seam import fleet
 from fake_seam.fake import FAST_POLLING, FakeSeam
 from fake_seam.seam.seed import load_seed
-from fake_seam.seam.state import Settings
+from fake_seam.seam.store import Settings
 
 if TYPE_CHECKING:
     from fake_seam.seam.records import Device

@@ -133,7 +133,7 @@ class ThreadedServer:
     @property
     def api_key(self) -> str:
         """Workspace 1's key of the default seed, or the first key a custom seed defines."""
-        keys = self.fake.cloud.credentials.api_keys
+        keys = self.fake.cloud.store.credentials.api_keys
         return DEFAULT_API_KEY if DEFAULT_API_KEY in keys or not keys else next(iter(keys))
 
     def start(self) -> ThreadedServer:

@@ -302,14 +302,14 @@ def _apply_fault(fake: FakeSeam, device_id: str, fault: Fault) -> None:
     """The job for one fault (its `Job.label` reads "_apply_fault FakeSeam <device> <fault>"). It runs inside
     the fake's timeline, so it calls the model directly (the `FakeSeam` control methods would
     run the timeline again)."""
-    device = fake.cloud.devices.get(device_id)
+    device = fake.cloud.store.devices.get(device_id)
     if device is None or device.removed or device.lock is None:
         return  # the lock is gone: nothing left to break
     lock = device.lock
     if isinstance(fault, WritesFail):
         lock.set_fault_plan(fail_next=lock.fault_plan.fail_next + fault.count, error_code=fault.error_code)
     elif isinstance(fault, Offline):
-        fake.cloud.set_online(device, False, float(fault.seconds))
+        fake.cloud.devices.set_online(device, False, float(fault.seconds))
     else:
         _keypad_edit(fake, device, fault)
 
@@ -318,22 +318,22 @@ def _keypad_edit(fake: FakeSeam, device: Any, fault: KeypadEdit) -> None:
     lock = device.lock
     rng = random.Random(fault.pin_seed)
     try:
-        pin = lock.rules.generate(rng, fake.cloud.taken_codes(device))
+        pin = lock.rules.generate(rng, fake.cloud.codes.taken_codes(device))
     except PinRejected:
         pin = None
     try:
         if fault.action == "add":
             if pin is not None:
-                fake.cloud.add_unmanaged_code(device, pin, f"Keypad {fault.pin_seed}")
+                fake.cloud.locks.add_unmanaged_code(device, pin, f"Keypad {fault.pin_seed}")
             return
         occupied = lock.occupied()
         if not occupied:
             return
         slot = occupied[fault.slot % len(occupied)]
         if fault.action == "delete":
-            fake.cloud.edit_on_keypad(device, slot.code, None)
+            fake.cloud.locks.edit_on_keypad(device, slot.code, None)
         elif pin is not None:
-            fake.cloud.edit_on_keypad(device, slot.code, pin)
+            fake.cloud.locks.edit_on_keypad(device, slot.code, pin)
     except SeamError:
         pass  # the lock refused it (full, duplicate, bad PIN): the person at the keypad gives up
 

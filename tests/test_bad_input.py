@@ -647,7 +647,7 @@ def stored(fake: FakeSeam) -> dict[str, Any]:
     state.pop("events")
     slots = {
         device_id: fake.slots(device_id)
-        for device_id, device in fake.cloud.devices.items()
+        for device_id, device in fake.cloud.store.devices.items()
         if device.lock is not None
     }
     return {**state, "slots": slots, "jobs": [(j.due, j.label) for j in fake.timeline.pending()]}

@@ -91,7 +91,7 @@ def outages(fake: FakeSeam, device_id: str, until: float) -> list[tuple[float, f
     """The lock's offline spells up to `until`, from its connectivity events."""
     spells = []
     down: float | None = None
-    for event in fake.cloud.events_by_workspace.get("seed_workspace_1", []):
+    for event in fake.cloud.store.events_by_workspace.get("seed_workspace_1", []):
         if event.fields.get("device_id") != device_id:
             continue
         if event.event_type == "device.disconnected" and down is None:

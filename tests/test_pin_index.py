@@ -31,12 +31,12 @@ operations = st.lists(
 
 def agree(fake: FakeSeam) -> None:
     cloud = fake.cloud
-    device = cloud.devices[DEVICE]
-    ids = [None, *cloud.codes_by_device[DEVICE]]
+    device = cloud.store.devices[DEVICE]
+    ids = [None, *cloud.store.codes_by_device[DEVICE]]
     for besides in ids:
-        scanned = cloud.taken_codes(device, besides=besides)
+        scanned = cloud.codes.taken_codes(device, besides=besides)
         for pin in PINS:
-            assert cloud.pin_taken(device, pin, besides=besides) == (pin in scanned), (pin, besides)
+            assert cloud.codes.pin_taken(device, pin, besides=besides) == (pin in scanned), (pin, besides)
 
 
 @settings(max_examples=60, deadline=None)

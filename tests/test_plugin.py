@@ -340,7 +340,7 @@ def test_the_server_is_shared_by_the_session_and_reset_for_each_test(pytester):
             fake.set_fault_plan("august_device_2", fail_next=3)
             fake.freeze()
             fake.advance(86400)
-            fake.cloud.create_workspace("left over")
+            fake.cloud.workspaces.create_workspace("left over")
 
         @pytest.mark.fake_seam(frozen=True, now="2030-06-01T00:00:00Z")
         @pytest.mark.fake_seam_fleet(capacity=4)

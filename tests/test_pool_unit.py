@@ -42,7 +42,7 @@ class World:
         for _ in range(100):
             dues = [
                 w.job.due
-                for d in self.cloud.locks_by_id.values()
+                for d in self.cloud.store.locks_by_id.values()
                 for w in d.lock.pending.values()  # type: ignore[union-attr]
                 if w.job is not None and not w.held and not w.job.cancelled
             ]
@@ -51,11 +51,11 @@ class World:
             self.wait(max(0.0, min(dues) - self.now()))
 
     def device(self, device_id: str) -> Device:
-        return self.cloud.devices[device_id]
+        return self.cloud.store.devices[device_id]
 
     def stay(self, device_id: str = "august_device_1", hours: float = 24, **options: object) -> AccessCode:
         options.setdefault("use_backup_access_code_pool", True)
-        code = self.cloud.create_code(
+        code = self.cloud.codes.create(
             WS,
             device_id=device_id,
             starts_at=self.now(),
@@ -81,7 +81,7 @@ def test_activation_fills_the_pool_with_real_backup_writes(world: World) -> None
     lock = device.lock
     assert lock is not None
     assert device.pool.active and device.pool.enabled and len(device.pool.members) == 3
-    backups = world.cloud.pool_codes(device)
+    backups = world.cloud.pools.pool_codes(device)
     assert all(b.is_backup and not b.pulled and b.status == "setting" for b in backups)
     assert all(lock.in_flight(b.access_code_id) for b in backups)
     assert world.conditions() == {"empty_backup_access_code_pool"}
@@ -95,20 +95,22 @@ def test_activation_fills_the_pool_with_real_backup_writes(world: World) -> None
 
 def test_availability_rules(world: World) -> None:
     cloud = world.cloud
-    ongoing = cloud.create_code(WS, device_id="august_device_1")
+    ongoing = cloud.codes.create(WS, device_id="august_device_1")
     assert ongoing is not None
     bound = world.stay(use_backup_access_code_pool=False)
-    assert not cloud.is_backup_access_code_available(bound)  # pool never activated
+    assert not cloud.pools.is_backup_access_code_available(bound)  # pool never activated
     guest = world.stay()
-    assert not cloud.is_backup_access_code_available(guest)  # activated, nothing ready yet
+    assert not cloud.pools.is_backup_access_code_available(guest)  # activated, nothing ready yet
     world.settle()
-    assert cloud.is_backup_access_code_available(guest) and cloud.is_backup_access_code_available(bound)
-    assert not cloud.is_backup_access_code_available(ongoing)
-    backup = cloud.pull_backup(WS, guest.access_code_id)
-    assert not cloud.is_backup_access_code_available(backup)  # a backup has no backup
-    cloud.set_pool_enabled(world.device("august_device_1"), False)
-    assert cloud.is_backup_access_code_available(guest)  # it pulled one already
-    assert not cloud.is_backup_access_code_available(bound)
+    assert cloud.pools.is_backup_access_code_available(guest) and cloud.pools.is_backup_access_code_available(
+        bound
+    )
+    assert not cloud.pools.is_backup_access_code_available(ongoing)
+    backup = cloud.pools.pull(WS, guest.access_code_id)
+    assert not cloud.pools.is_backup_access_code_available(backup)  # a backup has no backup
+    cloud.pools.set_pool_enabled(world.device("august_device_1"), False)
+    assert cloud.pools.is_backup_access_code_available(guest)  # it pulled one already
+    assert not cloud.pools.is_backup_access_code_available(bound)
 
 
 def test_pull_links_times_and_refills(world: World) -> None:
@@ -117,15 +119,15 @@ def test_pull_links_times_and_refills(world: World) -> None:
     world.settle()
     device = world.device("august_device_1")
     oldest = device.pool.members[0]
-    backup = cloud.pull_backup(WS, guest.access_code_id)
+    backup = cloud.pools.pull(WS, guest.access_code_id)
     assert backup.access_code_id == oldest
     assert (backup.pulled, backup.pulled_for, backup.ends_at) == (True, guest.access_code_id, guest.ends_at)
     assert guest.pulled_backup_access_code_id == backup.access_code_id
     assert device.pool.pulled == [backup.access_code_id]
     assert len(device.pool.members) == 3 and oldest not in device.pool.members  # the refill is a member
-    assert cloud.pull_backup(WS, guest.access_code_id) is backup
+    assert cloud.pools.pull(WS, guest.access_code_id) is backup
     with pytest.raises(SeamError) as refused:
-        cloud.pull_backup(WS, backup.access_code_id)
+        cloud.pools.pull(WS, backup.access_code_id)
     assert refused.value.type == "access_code_is_backup"
 
 
@@ -133,35 +135,35 @@ def test_shrinking_the_pool_sheds_backups_still_being_written_first(world: World
     world.stay()
     world.settle()
     device = world.device("august_device_1")
-    world.cloud.configure_pool(device, pool_size=5)
+    world.cloud.pools.configure_pool(device, pool_size=5)
     ready = list(device.pool.members[:3])
-    world.cloud.configure_pool(device, pool_size=3)  # the two in flight go, the ready stay
+    world.cloud.pools.configure_pool(device, pool_size=3)  # the two in flight go, the ready stay
     assert device.pool.members == ready
-    world.cloud.configure_pool(device, pool_size=1)
+    world.cloud.pools.configure_pool(device, pool_size=1)
     assert device.pool.members == ready[:1]
     world.settle()
     assert len(device.lock.occupied()) == 2  # type: ignore[union-attr]
-    world.cloud.configure_pool(device, pool_size=0)
+    world.cloud.pools.configure_pool(device, pool_size=0)
     world.settle()
     assert device.pool.members == [] and world.conditions() == set()  # a pool of 0 is not "empty"
 
 
 def test_a_freed_slot_goes_to_the_waiting_guest_before_a_waiting_backup(world: World) -> None:
     cloud = world.cloud
-    first = cloud.create_code(WS, device_id="kwikset_device_1", code="1111")
+    first = cloud.codes.create(WS, device_id="kwikset_device_1", code="1111")
     assert first is not None
     world.stay("kwikset_device_1")  # guest + pool of 2 fill the 3 slots
     world.settle()
     device = world.device("kwikset_device_1")
-    guest2 = cloud.create_code(WS, device_id="kwikset_device_1", code="2222")
+    guest2 = cloud.codes.create(WS, device_id="kwikset_device_1", code="2222")
     assert guest2 is not None
     world.settle()
     assert "no_space_for_access_code_on_device" in guest2.errors
-    assert any("no_space_for_access_code_on_device" in b.errors for b in cloud.pool_codes(device))
-    cloud.delete_code(WS, first.access_code_id)
+    assert any("no_space_for_access_code_on_device" in b.errors for b in cloud.pools.pool_codes(device))
+    cloud.codes.delete(WS, first.access_code_id)
     world.settle()
     assert guest2.status == "set" and guest2.errors == {}
-    blocked = [b for b in cloud.pool_codes(device) if b.status != "set"]
+    blocked = [b for b in cloud.pools.pool_codes(device) if b.status != "set"]
     assert len(blocked) == 1 and "no_space_for_access_code_on_device" in blocked[0].errors
     assert blocked[0].has_job("retry")  # it waits for a later slot, it did not fail again at once
 
@@ -170,9 +172,9 @@ def test_switching_the_pool_off_does_not_refill_and_keeps_pulled_backups(world: 
     cloud = world.cloud
     guest = world.stay(hours=2)
     world.settle()
-    backup = cloud.pull_backup(WS, guest.access_code_id)
+    backup = cloud.pools.pull(WS, guest.access_code_id)
     device = world.device("august_device_1")
-    cloud.set_pool_enabled(device, False)
+    cloud.pools.set_pool_enabled(device, False)
     assert device.pool.members == []  # off the pool at once (being erased or, if in flight, dropped)
     world.settle()
     assert [s.key for s in device.lock.occupied() if s.origin == SlotOrigin.BACKUP] == [backup.access_code_id]  # type: ignore[union-attr]
@@ -185,7 +187,7 @@ def test_switching_the_pool_off_does_not_refill_and_keeps_pulled_backups(world: 
 def test_unmanaging_with_backups_in_flight_leaves_nothing_behind(world: World) -> None:
     world.stay()
     device = world.device("august_device_1")
-    world.cloud.update_device(WS, "august_device_1", is_managed=False)
+    world.cloud.devices.update_device(WS, "august_device_1", is_managed=False)
     world.settle()
     assert device.pool.members == [] and device.pool.pulled == []
     assert [s.origin for s in device.lock.occupied()] == [SlotOrigin.MANAGED]  # type: ignore[union-attr]
@@ -198,34 +200,34 @@ def test_unpulled_backups_emit_no_events(world: World) -> None:
     world.stay()
     world.settle()
     device = world.device("august_device_1")
-    world.cloud.configure_pool(device, pool_size=0)
+    world.cloud.pools.configure_pool(device, pool_size=0)
     world.settle()
     backup_events = [
         e
-        for e in world.cloud.events.values()
+        for e in world.cloud.store.events.values()
         if e.event_type.startswith("access_code.")
         and e.fields.get("access_code_id")
-        not in {c.access_code_id for c in world.cloud.access_codes.values() if not c.is_backup}
+        not in {c.access_code_id for c in world.cloud.store.access_codes.values() if not c.is_backup}
     ]
     assert backup_events == []
 
 
 def test_dry_run_create_and_update_check_without_storing(world: World) -> None:
     cloud = world.cloud
-    before = (len(cloud.access_codes), len(cloud.events))
-    assert cloud.create_code(WS, device_id="august_device_1", code="4821", dry_run=True) is None
+    before = (len(cloud.store.access_codes), len(cloud.store.events))
+    assert cloud.codes.create(WS, device_id="august_device_1", code="4821", dry_run=True) is None
     with pytest.raises(SeamError):
-        cloud.create_code(
+        cloud.codes.create(
             WS,
             device_id="salto_device_1",
             ends_at=world.now() + HOUR,
             use_backup_access_code_pool=True,
             dry_run=True,
         )
-    assert (len(cloud.access_codes), len(cloud.events)) == before
-    code = cloud.create_code(WS, device_id="august_device_1", name="A")
+    assert (len(cloud.store.access_codes), len(cloud.store.events)) == before
+    code = cloud.codes.create(WS, device_id="august_device_1", name="A")
     assert code is not None
-    cloud.update_code(WS, code.access_code_id, name="B", dry_run=True)
+    cloud.codes.update(WS, code.access_code_id, name="B", dry_run=True)
     assert code.name == "A"
 
 
@@ -251,7 +253,7 @@ class PoolMachine(RuleBasedStateMachine):
     def create(self, device: str, hours: int, pool: bool, later: float) -> None:
         now = self.world.now()
         try:
-            code = self.world.cloud.create_code(
+            code = self.world.cloud.codes.create(
                 WS,
                 device_id=device,
                 starts_at=now + later,
@@ -269,7 +271,7 @@ class PoolMachine(RuleBasedStateMachine):
         assert lock is not None
         pins = sorted({s.code for s in lock.occupied()} | {"0000"})
         pin = data.draw(st.sampled_from(pins))
-        opened = self.world.cloud.keypad_entry(self.world.device(device), pin)
+        opened = self.world.cloud.locks.keypad_entry(self.world.device(device), pin)
         slot = next((s for s in lock.occupied() if s.code == pin), None)
         assert (opened is not None) == (slot is not None and slot.active_at(self.world.now()))
 
@@ -277,12 +279,12 @@ class PoolMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def pull(self, data: st.DataObject) -> None:
         code_id = data.draw(st.sampled_from(self.codes))
-        code = self.world.cloud.access_codes.get(code_id)
+        code = self.world.cloud.store.access_codes.get(code_id)
         if code is None or code.deleted:
             return
-        available = self.world.cloud.is_backup_access_code_available(code)
+        available = self.world.cloud.pools.is_backup_access_code_available(code)
         try:
-            backup = self.world.cloud.pull_backup(WS, code_id)
+            backup = self.world.cloud.pools.pull(WS, code_id)
         except SeamError as refused:
             assert not available, refused.type
             return
@@ -294,7 +296,7 @@ class PoolMachine(RuleBasedStateMachine):
     def delete(self, data: st.DataObject) -> None:
         code_id = data.draw(st.sampled_from(self.codes))
         try:
-            self.world.cloud.delete_code(WS, code_id)
+            self.world.cloud.codes.delete(WS, code_id)
         except SeamError:
             pass
 
@@ -304,7 +306,7 @@ class PoolMachine(RuleBasedStateMachine):
 
     @rule(device=st.sampled_from(DEVICES), online=st.booleans())
     def radio(self, device: str, online: bool) -> None:
-        self.world.cloud.set_online(self.world.device(device), online)
+        self.world.cloud.devices.set_online(self.world.device(device), online)
 
     @rule(device=st.sampled_from(DEVICES), fail=st.integers(0, 2))
     def faults(self, device: str, fail: int) -> None:
@@ -312,11 +314,11 @@ class PoolMachine(RuleBasedStateMachine):
 
     @rule(device=st.sampled_from(DEVICES), size=st.integers(0, 4))
     def resize(self, device: str, size: int) -> None:
-        self.world.cloud.configure_pool(self.world.device(device), pool_size=size)
+        self.world.cloud.pools.configure_pool(self.world.device(device), pool_size=size)
 
     @rule(device=st.sampled_from(DEVICES), enabled=st.booleans())
     def switch(self, device: str, enabled: bool) -> None:
-        self.world.cloud.set_pool_enabled(self.world.device(device), enabled)
+        self.world.cloud.pools.set_pool_enabled(self.world.device(device), enabled)
 
     @invariant()
     def pool_is_sound(self) -> None:
@@ -325,15 +327,17 @@ class PoolMachine(RuleBasedStateMachine):
             device = self.world.device(device_id)
             pool, lock = device.pool, device.lock
             assert lock is not None
-            members = [cloud.access_codes[i] for i in pool.members]
+            members = [cloud.store.access_codes[i] for i in pool.members]
             assert len(members) <= pool.target_size or not pool.enabled
             assert all(m.is_backup and not m.pulled and m.status != "removing" for m in members)
-            assert all(cloud.access_codes[i].pulled for i in pool.pulled if i in cloud.access_codes)
+            assert all(
+                cloud.store.access_codes[i].pulled for i in pool.pulled if i in cloud.store.access_codes
+            )
             if not pool.enabled:
                 assert members == []
             pins = [s.code for s in lock.occupied()]
             assert len(pins) == len(set(pins)), "a PIN twice on one lock"
-            ready = cloud.ready_backups(device)
+            ready = cloud.pools.ready_backups(device)
             live = pool.active and pool.enabled and device.is_managed
             assert ("empty_backup_access_code_pool" in device.errors) == (
                 live and pool.target_size > 0 and not ready
@@ -345,7 +349,7 @@ class PoolMachine(RuleBasedStateMachine):
             if "partial_backup_access_code_pool" in device.warnings:
                 assert live and len(ready) < pool.target_size
             assert ("device_offline" in device.errors) == (not lock.online)
-            for code in cloud.codes_by_device[device_id].values():
+            for code in cloud.store.codes_by_device[device_id].values():
                 if code.deleted:
                     continue
                 if code.status == "set":  # what Seam says is on the lock is on the lock

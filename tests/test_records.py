@@ -21,7 +21,10 @@ from fake_seam.wire import shapes
 def test_a_code_without_errors_shares_one_read_only_empty_mapping(fake: FakeSeam, sdk: Any) -> None:
     a = sdk.access_codes.create(device_id="august_device_1", code="1357")
     b = sdk.access_codes.create(device_id="august_device_1", code="2468")
-    first, second = fake.cloud.access_codes[a.access_code_id], fake.cloud.access_codes[b.access_code_id]
+    first, second = (
+        fake.cloud.store.access_codes[a.access_code_id],
+        fake.cloud.store.access_codes[b.access_code_id],
+    )
     assert first.errors is second.errors is NO_ISSUES and first.warnings is NO_ISSUES
     with pytest.raises(TypeError):
         first.errors["failed_to_set_on_device"] = (0.0, "x")  # would give every code the error
@@ -34,13 +37,15 @@ def test_a_whole_fake_can_be_deep_copied_and_the_copy_goes_its_own_way(fake: Fak
     made = sdk.access_codes.create(device_id="august_device_1", code="1357", name="Ada")
     twin = copy.deepcopy(fake.cloud)
     sdk.access_codes.update(access_code_id=made.access_code_id, name="Grace")
-    assert twin.access_codes[made.access_code_id].name == "Ada"
-    assert fake.cloud.access_codes[made.access_code_id].name == "Grace"
+    assert twin.store.access_codes[made.access_code_id].name == "Ada"
+    assert fake.cloud.store.access_codes[made.access_code_id].name == "Grace"
 
 
 def test_a_code_attempt_shows_its_result_on_the_record_too(fake: FakeSeam, sdk: Any) -> None:
     made = sdk.access_codes.create(device_id="august_device_1", code="1357", name="Ada")
-    attempt = next(a for a in fake.cloud.action_attempts.values() if a.action_type == "CREATE_ACCESS_CODE")
+    attempt = next(
+        a for a in fake.cloud.store.action_attempts.values() if a.action_type == "CREATE_ACCESS_CODE"
+    )
     assert (
         attempt.result is not None and attempt.result["access_code"]["access_code_id"] == made.access_code_id
     )

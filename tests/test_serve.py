@@ -239,7 +239,7 @@ def test_threaded_server_serves_the_sdk_over_http() -> None:
         assert server.endpoint.startswith("http://127.0.0.1:")
         seam = Seam(api_key=server.api_key, endpoint=server.endpoint, wait_for_action_attempt=FAST)
         assert seam.locks.lock_door(device_id="august_device_2").status == "success"
-        assert fake.cloud.devices["august_device_2"].lock.locked is True
+        assert fake.cloud.store.devices["august_device_2"].lock.locked is True
         assert httpx.get(f"{server.endpoint}/health").status_code == 200
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{server.endpoint}/health")

@@ -111,7 +111,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
 
     def record(self, code_id: str) -> Any:
         """The Seam layer's record of a code, or None once it is gone."""
-        return self.fake.cloud.access_codes.get(code_id)
+        return self.fake.cloud.store.access_codes.get(code_id)
 
     def visible(self, code_id: str) -> bool:
         """Whether the API should still find this code (not deleted, device managed)."""
@@ -119,7 +119,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
         return rec is not None and not rec.deleted and rec.device_id not in self.unmanaged
 
     def lock(self, device_id: str) -> SimulatedLock:
-        return self.fake.cloud.devices[device_id].lock  # type: ignore[return-value]
+        return self.fake.cloud.store.devices[device_id].lock  # type: ignore[return-value]
 
     # -- setting up -------------------------------------------------------------------
 
@@ -365,7 +365,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
         lock = self.lock(device)
         now = self.now()
         opener = next((s for s in lock.occupied() if s.code == pin and s.active_at(now)), None)
-        log = self.fake.cloud.events_by_workspace["seed_workspace_1"]
+        log = self.fake.cloud.store.events_by_workspace["seed_workspace_1"]
         before = len(log)
         _, error = self.attempt(
             lambda: self.seam.locks.simulate.keypad_code_entry(device_id=device, code=pin),
@@ -394,7 +394,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
     def add_keypad_code(self, device: str, pin: str) -> None:
         lock = self.lock(device)
         had_room = lock.free_slot_count() > 0
-        taken = pin in self.fake.cloud.taken_codes(self.fake.cloud.devices[device])
+        taken = pin in self.fake.cloud.codes.taken_codes(self.fake.cloud.store.devices[device])
         made, error = self.attempt(
             lambda: self.seam.access_codes.simulate.create_unmanaged_access_code(
                 device_id=device, code=pin, name=f"Keypad {pin}"
@@ -422,7 +422,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
             return
         target = occupied[slot % len(occupied)]
         try:
-            taken = self.fake.cloud.taken_codes(self.fake.cloud.devices[device])
+            taken = self.fake.cloud.codes.taken_codes(self.fake.cloud.store.devices[device])
             new_pin = None if delete else lock.rules.generate(random.Random(slot), taken)
             self.fake.edit_keypad_code(device, target.code, new_pin)
         except PinRejected:
@@ -494,7 +494,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
 
     @rule(code=codes, device=devices)
     def other_workspace_reaches_in(self, code: str, device: str) -> None:
-        ws1_events = len(self.fake.cloud.events_by_workspace["seed_workspace_1"])
+        ws1_events = len(self.fake.cloud.store.events_by_workspace["seed_workspace_1"])
         before = self.snapshot(code)
         s2 = self.seam2
         for call in (
@@ -524,7 +524,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
             )
         assert self.ws2_lock not in {d.device_id for d in self.seam.devices.list()}
         # None of it touched workspace 1.
-        assert len(self.fake.cloud.events_by_workspace["seed_workspace_1"]) == ws1_events
+        assert len(self.fake.cloud.store.events_by_workspace["seed_workspace_1"]) == ws1_events
         assert self.snapshot(code) == before
 
     def snapshot(self, code: str) -> Any:
@@ -562,7 +562,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
         assert not self.server_errors, f"server errors: {self.server_errors}"
 
     def slots_fit_and_pins_are_distinct(self) -> None:
-        for device in self.fake.cloud.locks_by_id.values():
+        for device in self.fake.cloud.store.locks_by_id.values():
             lock = device.lock
             assert lock is not None
             occupied = lock.occupied()
@@ -575,17 +575,17 @@ class FakeSeamMachine(RuleBasedStateMachine):
 
     def every_slot_is_accounted_for(self) -> None:
         cloud = self.fake.cloud
-        for device in cloud.locks_by_id.values():
+        for device in cloud.store.locks_by_id.values():
             lock = device.lock
             assert lock is not None
             for slot in lock.occupied():
                 where = f"{device.device_id} slot {slot.slot} ({slot.origin}, {slot.key})"
                 if slot.origin == SlotOrigin.KEYPAD:
-                    made = cloud.unmanaged.get(slot.key)
+                    made = cloud.store.unmanaged.get(slot.key)
                     assert made is not None and made.device_id == device.device_id, f"{where}: no keypad code"
                     assert made.code == slot.code, f"{where}: keypad code {made.code} vs slot {slot.code}"
                     continue
-                rec = cloud.access_codes.get(slot.key)
+                rec = cloud.store.access_codes.get(slot.key)
                 assert rec is not None, f"{where}: held by no access code"
                 assert rec.device_id == device.device_id, f"{where}: code of {rec.device_id}"
                 assert rec.is_backup == (slot.origin == SlotOrigin.BACKUP), where
@@ -594,7 +594,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
                     assert rec.status == "removing" and lock.in_flight(slot.key), (
                         f"{where}: code is {rec.status} (deleted={rec.deleted}) yet nothing erases it"
                     )
-            for rec in cloud.codes_by_device.get(device.device_id, {}).values():
+            for rec in cloud.store.codes_by_device.get(device.device_id, {}).values():
                 if rec.status == "set" and not rec.deleted:
                     holders = [s for s in lock.occupied() if s.code == rec.code]
                     assert len(holders) == 1 and holders[0].key == rec.access_code_id, (
@@ -604,20 +604,20 @@ class FakeSeamMachine(RuleBasedStateMachine):
     def keypad_opens_exactly_for_pins_in_slots(self) -> None:
         cloud = self.fake.cloud
         now = self.now()
-        for device in cloud.locks_by_id.values():
+        for device in cloud.store.locks_by_id.values():
             lock = device.lock
             assert lock is not None
             occupied = lock.occupied()
             pins = {s.code for s in occupied}
             for code_id, device_id in self.code_device.items():
-                rec = cloud.access_codes.get(code_id)
+                rec = cloud.store.access_codes.get(code_id)
                 if device_id == device.device_id and rec is not None:
                     pins.add(rec.code)
             pins.update(KEYPAD_PINS)
             for pin in pins:
                 active = any(s.code == pin and s.active_at(now) for s in occupied)
                 assert (lock.slot_that_opens(pin) is not None) == active, f"PIN {pin} on {device.device_id}"
-            for rec in cloud.codes_by_device.get(device.device_id, {}).values():
+            for rec in cloud.store.codes_by_device.get(device.device_id, {}).values():
                 if rec.deleted:
                     continue
                 if rec.status == "set":
@@ -636,19 +636,19 @@ class FakeSeamMachine(RuleBasedStateMachine):
                 if rec.ends_at is not None and now >= rec.ends_at:
                     assert rec.status == "removing", f"{rec.access_code_id} ended but is {rec.status}"
         for code_id, device_id in self.code_device.items():
-            if code_id not in cloud.access_codes and device_id in cloud.devices:
+            if code_id not in cloud.store.access_codes and device_id in cloud.store.devices:
                 assert self.lock(device_id).slot_of(code_id) is None, f"gone code {code_id} still in a slot"
 
     def pulled_backups_stay_with_their_original(self) -> None:
         cloud = self.fake.cloud
-        pool_members = {m for d in cloud.locks_by_id.values() for m in d.pool.members}
+        pool_members = {m for d in cloud.store.locks_by_id.values() for m in d.pool.members}
         for backup_id, original_id in self.handed.items():
             assert backup_id not in pool_members, f"pulled backup {backup_id} went back to a pool"
-            backup = cloud.access_codes.get(backup_id)
+            backup = cloud.store.access_codes.get(backup_id)
             if backup is None or backup.deleted:
                 continue
             assert backup.is_backup and backup.pulled and backup.pulled_for == original_id
-            original = cloud.access_codes.get(original_id)
+            original = cloud.store.access_codes.get(original_id)
             if original is None or original.deleted:
                 assert backup.status == "removing", f"backup {backup_id} outlives its deleted original"
                 continue
@@ -656,11 +656,11 @@ class FakeSeamMachine(RuleBasedStateMachine):
             assert backup.ends_at == original.ends_at, "a pulled backup must end with its original"
         links = [
             c.pulled_backup_access_code_id
-            for c in cloud.access_codes.values()
+            for c in cloud.store.access_codes.values()
             if c.pulled_backup_access_code_id and not c.deleted
         ]
         assert len(links) == len(set(links)), "one backup linked to two originals"
-        for rec in cloud.access_codes.values():
+        for rec in cloud.store.access_codes.values():
             if rec.pulled:
                 assert rec.access_code_id in self.handed, f"{rec.access_code_id} pulled by nobody"
 
@@ -668,7 +668,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
         """Backups waiting in the pool and already on the lock, judged from the slot table."""
         lock = self.lock(device_id)
         ready = []
-        for rec in self.fake.cloud.codes_by_device.get(device_id, {}).values():
+        for rec in self.fake.cloud.store.codes_by_device.get(device_id, {}).values():
             if rec.is_backup and not rec.pulled and not rec.deleted and rec.status == "set":
                 slot = lock.slot_of(rec.access_code_id)
                 if slot is not None and slot.code == rec.code:
@@ -676,12 +676,12 @@ class FakeSeamMachine(RuleBasedStateMachine):
         return ready
 
     def devices_in_play(self) -> list[str]:
-        return [d for d in self.capacity if d != self.ws2_lock and d in self.fake.cloud.devices]
+        return [d for d in self.capacity if d != self.ws2_lock and d in self.fake.cloud.store.devices]
 
     def what_the_sdk_shows_agrees_with_the_pool(self) -> None:
         cloud = self.fake.cloud
         for device_id in self.devices_in_play():
-            device = cloud.devices[device_id]
+            device = cloud.store.devices[device_id]
             managed = device_id not in self.unmanaged
             assert device.is_managed == managed
             if managed:
@@ -692,7 +692,9 @@ class FakeSeamMachine(RuleBasedStateMachine):
             # The unmanaged device shape does not carry the pool flag; its pool is not live anyway.
             pool_on = bool(getattr(shown.properties, "backup_access_code_pool_enabled", False))
             ready = self.ready_backups(device_id)
-            assert sorted(ready) == sorted(c.access_code_id for c in cloud.ready_backups(device)), device_id
+            assert sorted(ready) == sorted(c.access_code_id for c in cloud.pools.ready_backups(device)), (
+                device_id
+            )
             assert bool(shown.properties.online) == lock.online
             self.check_device_conditions(device, shown, pool_on and managed, ready)
             if not managed:
@@ -704,7 +706,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
                 assert (code.type == "time_bound") == (code.ends_at is not None), (
                     f"{code.access_code_id} is {code.type} with ends_at={code.ends_at}"
                 )
-                rec = cloud.access_codes[code.access_code_id]
+                rec = cloud.store.access_codes[code.access_code_id]
                 if code.is_backup:
                     assert rec.pulled, "an unpulled pool backup is listed"
                     original = self.handed[code.access_code_id]
@@ -723,7 +725,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
         """Each device error and warning is there exactly while its cause holds."""
         lock = device.lock
         pool = device.pool
-        codes = self.fake.cloud.codes_by_device.get(device.device_id, {}).values()
+        codes = self.fake.cloud.store.codes_by_device.get(device.device_id, {}).values()
         waiting = [
             c for c in codes if c.is_backup and not c.pulled and not c.deleted and c.status != "removing"
         ]
@@ -757,7 +759,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
     def events_once_per_transition_in_time_order(self) -> None:
         cloud = self.fake.cloud
         now = self.now()
-        for workspace_id, log in cloud.events_by_workspace.items():
+        for workspace_id, log in cloud.store.events_by_workspace.items():
             start = self.event_cursor.get(workspace_id, 0)
             previous = log[start - 1].occurred_at if start else float("-inf")
             for event in log[start:]:
@@ -767,8 +769,8 @@ class FakeSeamMachine(RuleBasedStateMachine):
                 assert event.occurred_at >= self.step_started, f"{kind} dated before this step"
                 previous = event.occurred_at
                 device_id = event.fields.get("device_id")
-                if device_id in cloud.devices:
-                    assert cloud.devices[device_id].workspace_id == workspace_id, (
+                if device_id in cloud.store.devices:
+                    assert cloud.store.devices[device_id].workspace_id == workspace_id, (
                         f"{kind} in the wrong workspace"
                     )
                 code_id = event.fields.get("access_code_id")
@@ -779,7 +781,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
                     assert was_online == (kind == "device.disconnected"), f"{kind} twice for {device_id}"
                     self.online_announced[device_id] = kind == "device.connected"
             self.event_cursor[workspace_id] = len(log)
-        for device in cloud.locks_by_id.values():
+        for device in cloud.store.locks_by_id.values():
             online = device.lock is not None and device.lock.online
             assert self.online_announced.get(device.device_id, True) == online, (
                 f"{device.device_id} went {'online' if online else 'offline'} unannounced"
@@ -789,7 +791,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
             assert counts["access_code.created"] == 1, (
                 f"{code_id} created {counts['access_code.created']} times"
             )
-            rec = cloud.access_codes.get(code_id)
+            rec = cloud.store.access_codes.get(code_id)
             if rec is None:
                 assert counts["access_code.deleted"] == 1, f"{code_id} left without one access_code.deleted"
             elif rec.status == "set" and not rec.deleted:
@@ -810,11 +812,11 @@ class FakeSeamMachine(RuleBasedStateMachine):
 
     def workspaces_keep_to_themselves(self) -> None:
         cloud = self.fake.cloud
-        for rec in cloud.access_codes.values():
-            device = cloud.devices.get(rec.device_id)
+        for rec in cloud.store.access_codes.values():
+            device = cloud.store.devices.get(rec.device_id)
             assert device is not None and device.workspace_id == rec.workspace_id
-        for made in cloud.unmanaged.values():
-            assert cloud.devices[made.device_id].workspace_id == made.workspace_id
+        for made in cloud.store.unmanaged.values():
+            assert cloud.store.devices[made.device_id].workspace_id == made.workspace_id
 
 
 def iso_at(seconds: float) -> str:

@@ -158,9 +158,9 @@ def test_a_fault_on_a_lock_that_is_gone_does_nothing() -> None:
     device_ids = Fleet((LockPlan(),)).apply(fake)
     FaultSchedule((Offline(0, at=60, seconds=60), KeypadEdit(0, at=60))).apply(fake, device_ids)
     fake.client().devices.simulate.remove(device_id=device_ids[0])
-    events = len(fake.cloud.events_by_workspace["seed_workspace_1"])
+    events = len(fake.cloud.store.events_by_workspace["seed_workspace_1"])
     fake.advance(120)  # the faults fall due on a lock that no longer exists: no effect, no crash
-    assert len(fake.cloud.events_by_workspace["seed_workspace_1"]) == events
+    assert len(fake.cloud.store.events_by_workspace["seed_workspace_1"]) == events
 
 
 @SMALL

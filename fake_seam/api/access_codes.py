@@ -32,14 +32,14 @@ def create_options(p: BaseModel) -> dict[str, Any]:
 @route("/access_codes/create")
 def create(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
-    code = cloud.create_code(
+    code = cloud.codes.create(
         ctx.require_caller(),
         device_id=p.device_id,  # type: ignore[attr-defined]
         common_code_key=getattr(p, "common_code_key", None),
         **create_options(p),
     )
     shape = shapes.access_code(cloud, code)
-    attempt = cloud.code_attempt(code, "CREATE_ACCESS_CODE", shape)
+    attempt = cloud.attempts.code_attempt(code, "CREATE_ACCESS_CODE", shape)
     return {"access_code": shape, "action_attempt": shapes.action_attempt(attempt, {"access_code": shape})}
 
 
@@ -50,19 +50,19 @@ def create_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
     device_ids = list(dict.fromkeys(p.device_ids))  # type: ignore[attr-defined]
     if not device_ids:
         raise invalid_input("device_ids", "Array must contain at least 1 element(s)")
-    devices = [cloud.access_code_device(caller, i) for i in device_ids]
+    devices = [cloud.codes.access_code_device(caller, i) for i in device_ids]
     options = create_options(p)
-    cloud.check_window(options["starts_at"], options["ends_at"])
+    cloud.codes.check_window(options["starts_at"], options["ends_at"])
     behavior = getattr(p, "behavior_when_code_cannot_be_shared", None) or "throw"
     if options["code"] is None:
         # One PIN that every lock accepts and none already uses, if there is one.
         taken: set[str] = set()
         for device in devices:
-            taken |= cloud.taken_codes(device)
+            taken |= cloud.codes.taken_codes(device)
         pin = None
         for device in devices:
             try:
-                candidate = device.lock.rules.generate(cloud.pin_rng, taken)
+                candidate = device.lock.rules.generate(cloud.store.pin_rng, taken)
             except PinRejected:
                 continue  # this lock has no free PIN left; another lock's candidate may still fit
             if all(_accepts(d, candidate, cloud) for d in devices):
@@ -75,13 +75,13 @@ def create_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
                 400,
             )
         options["code"] = pin
-    common_code_key = f"auto_set_by_create_multiple_{cloud.ids.uuid()}"
+    common_code_key = f"auto_set_by_create_multiple_{cloud.store.ids.uuid()}"
     for device in devices:  # every lock must accept the code before any code is stored
-        cloud.create_code(
+        cloud.codes.create(
             caller, device_id=device.device_id, common_code_key=common_code_key, dry_run=True, **options
         )
     created = [
-        cloud.create_code(caller, device_id=d.device_id, common_code_key=common_code_key, **options)
+        cloud.codes.create(caller, device_id=d.device_id, common_code_key=common_code_key, **options)
         for d in devices
     ]
     return {"access_codes": [shapes.access_code(cloud, c) for c in created]}
@@ -89,23 +89,23 @@ def create_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 def _accepts(device: Any, pin: str, cloud: Any) -> bool:
     try:
-        device.lock.rules.check_pin(pin, cloud.taken_codes(device))
+        device.lock.rules.check_pin(pin, cloud.codes.taken_codes(device))
     except PinRejected:
         return False
-    return pin not in cloud.taken_codes(device)
+    return pin not in cloud.codes.taken_codes(device)
 
 
 def find_code(ctx: Context, p: BaseModel):  # noqa: ANN201
     cloud = ctx.cloud
     caller = ctx.require_caller()
     if given(p, "access_code_id"):
-        code = cloud.code(caller, p.access_code_id)  # type: ignore[attr-defined]
+        code = cloud.store.code(caller, p.access_code_id)  # type: ignore[attr-defined]
         if given(p, "device_id") and code.device_id != p.device_id:  # type: ignore[attr-defined]
             raise access_code_not_found(p.access_code_id)  # type: ignore[attr-defined]
         return code
     if given(p, "device_id") and given(p, "code"):
-        device = cloud.device(caller, p.device_id)  # type: ignore[attr-defined]
-        for code in cloud.codes_by_device.get(device.device_id, {}).values():
+        device = cloud.store.device(caller, p.device_id)  # type: ignore[attr-defined]
+        for code in cloud.store.codes_by_device.get(device.device_id, {}).values():
             if code.code == p.code and not code.deleted:  # type: ignore[attr-defined]
                 return code
         raise access_code_not_found(None)
@@ -122,16 +122,21 @@ def list_codes(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
     if given(p, "device_id"):
-        codes = cloud.visible_codes(cloud.device(caller, p.device_id))  # type: ignore[attr-defined]
+        codes = cloud.codes.visible_codes(cloud.store.device(caller, p.device_id))  # type: ignore[attr-defined]
     elif getattr(p, "access_code_ids", None) is not None:
         codes = []
         for code_id in dict.fromkeys(p.access_code_ids):  # type: ignore[attr-defined]
             try:
-                codes.append(cloud.code(caller, code_id))
+                codes.append(cloud.store.code(caller, code_id))
             except SeamError:
                 continue  # ids of other workspaces simply match nothing
     else:
-        codes = [c for d in cloud.visible_devices(caller) if d.is_managed for c in cloud.visible_codes(d)]
+        codes = [
+            c
+            for d in cloud.store.visible_devices(caller)
+            if d.is_managed
+            for c in cloud.codes.visible_codes(d)
+        ]
     search = getattr(p, "search", None)
     if search:
         needle = search.lower()
@@ -169,9 +174,9 @@ def update(ctx: Context, p: BaseModel) -> dict[str, Any]:
             changes[name] = timestamp(p, name)
     if getattr(p, "is_managed", None) is False:
         raise invalid_input("is_managed", "A managed access code cannot be made unmanaged here")
-    code = cloud.update_code(ctx.require_caller(), p.access_code_id, **changes)  # type: ignore[attr-defined]
+    code = cloud.codes.update(ctx.require_caller(), p.access_code_id, **changes)  # type: ignore[attr-defined]
     shape = shapes.access_code(cloud, code)
-    attempt = cloud.code_attempt(code, "UPDATE_ACCESS_CODE", shape)
+    attempt = cloud.attempts.code_attempt(code, "UPDATE_ACCESS_CODE", shape)
     return {"action_attempt": shapes.action_attempt(attempt, {"access_code": shape})}
 
 
@@ -182,7 +187,7 @@ def update_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
     key = p.common_code_key  # type: ignore[attr-defined]
     codes = [
         c
-        for c in cloud.access_codes.values()
+        for c in cloud.store.access_codes.values()
         if c.common_code_key == key and c.workspace_id == caller.workspace_id and not c.deleted
     ]
     changes: dict[str, Any] = {}
@@ -192,9 +197,9 @@ def update_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
         if name in p.model_fields_set:
             changes[name] = timestamp(p, name)
     for code in codes:  # all checked before any is changed
-        cloud.update_code(caller, code.access_code_id, dry_run=True, **changes)
+        cloud.codes.update(caller, code.access_code_id, dry_run=True, **changes)
     for code in codes:
-        cloud.update_code(caller, code.access_code_id, **changes)
+        cloud.codes.update(caller, code.access_code_id, **changes)
     return {}
 
 
@@ -202,11 +207,11 @@ def update_multiple(ctx: Context, p: BaseModel) -> dict[str, Any]:
 def delete(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
-    code = cloud.code(caller, p.access_code_id)  # type: ignore[attr-defined]
+    code = cloud.store.code(caller, p.access_code_id)  # type: ignore[attr-defined]
     if given(p, "device_id") and code.device_id != p.device_id:  # type: ignore[attr-defined]
         raise access_code_not_found(p.access_code_id)  # type: ignore[attr-defined]
-    cloud.delete_code(caller, code.access_code_id)
-    attempt = cloud.finished_attempt(code.workspace_id, "DELETE_ACCESS_CODE", {})
+    cloud.codes.delete(caller, code.access_code_id)
+    attempt = cloud.attempts.finished_attempt(code.workspace_id, "DELETE_ACCESS_CODE", {})
     attempt.device_id = code.device_id
     return {"action_attempt": shapes.action_attempt(attempt)}
 
@@ -214,14 +219,14 @@ def delete(ctx: Context, p: BaseModel) -> dict[str, Any]:
 @route("/access_codes/generate_code")
 def generate_code(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
-    device = cloud.access_code_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
-    return {"generated_code": {"device_id": device.device_id, "code": cloud.generate_pin(device)}}
+    device = cloud.codes.access_code_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
+    return {"generated_code": {"device_id": device.device_id, "code": cloud.codes.generate_pin(device)}}
 
 
 @route("/access_codes/report_device_constraints")
 def report_device_constraints(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
-    device = cloud.access_code_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
+    device = cloud.codes.access_code_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
     lengths = getattr(p, "supported_code_lengths", None)
     low = getattr(p, "min_code_length", None)
     high = getattr(p, "max_code_length", None)
@@ -247,7 +252,7 @@ def report_device_constraints(ctx: Context, p: BaseModel) -> dict[str, Any]:
 @route("/access_codes/pull_backup_access_code")
 def pull_backup_access_code(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
-    backup = cloud.pull_backup(ctx.require_caller(), p.access_code_id)  # type: ignore[attr-defined]
+    backup = cloud.pools.pull(ctx.require_caller(), p.access_code_id)  # type: ignore[attr-defined]
     shape = shapes.access_code(cloud, backup)
     return {"access_code": shape, "backup_access_code": shape}
 
@@ -255,8 +260,8 @@ def pull_backup_access_code(ctx: Context, p: BaseModel) -> dict[str, Any]:
 @route("/access_codes/simulate/create_unmanaged_access_code")
 def create_unmanaged(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
-    device = cloud.access_code_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
-    record = cloud.add_unmanaged_code(device, p.code, p.name)  # type: ignore[attr-defined]
+    device = cloud.codes.access_code_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
+    record = cloud.locks.add_unmanaged_code(device, p.code, p.name)  # type: ignore[attr-defined]
     return {"access_code": shapes.unmanaged_access_code(record)}
 
 
@@ -264,10 +269,10 @@ def find_unmanaged(ctx: Context, p: BaseModel):  # noqa: ANN201
     cloud = ctx.cloud
     caller = ctx.require_caller()
     if given(p, "access_code_id"):
-        return cloud.unmanaged_code(caller, p.access_code_id)  # type: ignore[attr-defined]
+        return cloud.locks.unmanaged_code(caller, p.access_code_id)  # type: ignore[attr-defined]
     if given(p, "device_id") and given(p, "code"):
-        device = cloud.device(caller, p.device_id)  # type: ignore[attr-defined]
-        for record in cloud.list_unmanaged(device):
+        device = cloud.store.device(caller, p.device_id)  # type: ignore[attr-defined]
+        for record in cloud.locks.list_unmanaged(device):
             if record.code == p.code:  # type: ignore[attr-defined]
                 return record
         raise not_found("access_code", "Could not find an unmanaged access_code with that code")
@@ -282,8 +287,8 @@ def get_unmanaged(ctx: Context, p: BaseModel) -> dict[str, Any]:
 @route("/access_codes/unmanaged/list")
 def list_unmanaged(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
-    device = cloud.device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
-    records = cloud.list_unmanaged(device)
+    device = cloud.store.device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
+    records = cloud.locks.list_unmanaged(device)
     search = getattr(p, "search", None)
     if search:
         records = [r for r in records if search.lower() in (r.name or "").lower() or search in r.code]
@@ -298,23 +303,25 @@ def list_unmanaged(ctx: Context, p: BaseModel) -> dict[str, Any]:
 def update_unmanaged(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
-    record = cloud.unmanaged_code(caller, p.access_code_id)  # type: ignore[attr-defined]
+    record = cloud.locks.unmanaged_code(caller, p.access_code_id)  # type: ignore[attr-defined]
     if p.is_managed:  # type: ignore[attr-defined]
-        cloud.convert_to_managed(caller, record.access_code_id, is_external_modification_allowed=_external(p))
+        cloud.locks.convert_to_managed(
+            caller, record.access_code_id, is_external_modification_allowed=_external(p)
+        )
     return {}
 
 
 @route("/access_codes/unmanaged/delete")
 def delete_unmanaged(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
-    cloud.delete_unmanaged(ctx.require_caller(), p.access_code_id)  # type: ignore[attr-defined]
-    attempt = cloud.finished_attempt(ctx.require_caller().workspace_id, "DELETE_ACCESS_CODE", {})
+    cloud.locks.delete_unmanaged(ctx.require_caller(), p.access_code_id)  # type: ignore[attr-defined]
+    attempt = cloud.attempts.finished_attempt(ctx.require_caller().workspace_id, "DELETE_ACCESS_CODE", {})
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
 @route("/access_codes/unmanaged/convert_to_managed")
 def convert_to_managed(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.convert_to_managed(
+    ctx.cloud.locks.convert_to_managed(
         ctx.require_caller(),
         p.access_code_id,
         is_external_modification_allowed=_external(p),  # type: ignore[attr-defined]

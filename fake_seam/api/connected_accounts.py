@@ -17,13 +17,13 @@ def get_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
     if given(p, "connected_account_id"):
-        account = cloud.connected_account(caller, p.connected_account_id)  # type: ignore[attr-defined]
+        account = cloud.store.connected_account(caller, p.connected_account_id)  # type: ignore[attr-defined]
         return {"connected_account": shapes.connected_account(cloud, account)}
     email = getattr(p, "email", None)
     if email:
-        for account in cloud.connected_accounts.values():
+        for account in cloud.store.connected_accounts.values():
             if account.workspace_id == caller.workspace_id and account.user_identifier.get("email") == email:
-                cloud.connected_account(caller, account.connected_account_id)
+                cloud.store.connected_account(caller, account.connected_account_id)
                 return {"connected_account": shapes.connected_account(cloud, account)}
         raise not_found("connected_account", "Connected account not found", email=email)
     raise invalid_input("connected_account_id", "Required")
@@ -33,7 +33,7 @@ def visible_accounts(ctx: Context) -> list[Any]:
     caller = ctx.require_caller()
     return [
         a
-        for a in ctx.cloud.connected_accounts.values()
+        for a in ctx.cloud.store.connected_accounts.values()
         if a.workspace_id == caller.workspace_id
         and (caller.connected_account_ids is None or a.connected_account_id in caller.connected_account_ids)
     ]
@@ -63,7 +63,7 @@ def list_accounts(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/connected_accounts/update")
 def update_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    account = ctx.cloud.connected_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
+    account = ctx.cloud.store.connected_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
     metadata = getattr(p, "custom_metadata", None)
     if metadata is not None:
         for key, value in metadata.items():
@@ -80,12 +80,12 @@ def update_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
 @route("/connected_accounts/delete")
 def delete_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
-    account = cloud.connected_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
-    for device in list(cloud.devices_by_workspace[account.workspace_id].values()):
+    account = cloud.store.connected_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
+    for device in list(cloud.store.devices_by_workspace[account.workspace_id].values()):
         if device.connected_account_id == account.connected_account_id:
-            cloud.drop_device(device)
-    del cloud.connected_accounts[account.connected_account_id]
-    cloud.emit(
+            cloud.store.drop_device(device)
+    del cloud.store.connected_accounts[account.connected_account_id]
+    cloud.events.emit(
         account.workspace_id, "connected_account.deleted", connected_account_id=account.connected_account_id
     )
     return {}
@@ -93,5 +93,5 @@ def delete_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/connected_accounts/simulate/disconnect")
 def simulate_disconnect(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.disconnect_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
+    ctx.cloud.devices.disconnect_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
     return {}

@@ -64,7 +64,7 @@ def control(path: str, params: type[BaseModel] = ControlParams):  # noqa: ANN201
 
 
 def lock_device(ctx: Context, device_id: str):  # noqa: ANN201
-    device = ctx.cloud.devices.get(device_id)
+    device = ctx.cloud.store.devices.get(device_id)
     if device is None or device.removed:
         raise device_not_found(device_id)
     if device.lock is None:
@@ -80,7 +80,7 @@ def lock_device(ctx: Context, device_id: str):  # noqa: ANN201
 # A flat map from seed name to value, as Seam's fake sends it: no `ok` among the names.
 @route("/_fake/default_seed", auth=False, methods=BOTH, params=ControlParams, ok=False)
 def default_seed(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    return dict(ctx.cloud.seed_aliases)
+    return dict(ctx.cloud.store.seed_aliases)
 
 
 @control("/_fake/database")
@@ -97,7 +97,7 @@ class UpdateAttempt(ControlParams):
 
 @control("/_fake/update_action_attempt", UpdateAttempt)
 def update_action_attempt(ctx: Context, p: UpdateAttempt) -> dict[str, Any]:  # type: ignore[override]
-    attempt = ctx.cloud.steer_attempt(p.action_attempt_id, p.status, p.result, p.error)
+    attempt = ctx.cloud.attempts.steer_attempt(p.action_attempt_id, p.status, p.result, p.error)
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
@@ -108,7 +108,7 @@ class Outage(ControlParams):
 
 @control("/_fake/simulate_workspace_outage", Outage)
 def simulate_workspace_outage(ctx: Context, p: Outage) -> dict[str, Any]:  # type: ignore[override]
-    ctx.cloud.workspace(p.workspace_id)
+    ctx.cloud.workspaces.workspace(p.workspace_id)
     ctx.fake.simulate_workspace_outage(p.workspace_id, p.routes)
     return {}
 

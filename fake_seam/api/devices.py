@@ -42,9 +42,9 @@ def find_device(ctx: Context, p: BaseModel, *, managed: bool | None = True):  # 
     cloud = ctx.cloud
     caller = ctx.require_caller()
     if given(p, "device_id"):
-        return cloud.device(caller, p.device_id, managed=managed)  # type: ignore[attr-defined]
+        return cloud.store.device(caller, p.device_id, managed=managed)  # type: ignore[attr-defined]
     if given(p, "name"):
-        for device in cloud.visible_devices(caller):
+        for device in cloud.store.visible_devices(caller):
             if device.display_name == p.name and (managed is None or device.is_managed == managed):  # type: ignore[attr-defined]
                 return device
         from fake_seam.seam.errors import not_found
@@ -93,14 +93,14 @@ def get_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/devices/list")
 def list_devices(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    devices = json_filters(ctx, ctx.cloud.list_devices(ctx.require_caller(), **list_filters(p)), p)
+    devices = json_filters(ctx, ctx.cloud.devices.list_devices(ctx.require_caller(), **list_filters(p)), p)
     page, pagination = paginate(ctx, devices, p)
     return {"devices": [shapes.device(ctx.cloud, d) for d in page], "pagination": pagination}
 
 
 @route("/devices/update")
 def update_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.update_device(
+    ctx.cloud.devices.update_device(
         ctx.require_caller(),
         p.device_id,  # type: ignore[attr-defined]
         name=getattr(p, "name", None),
@@ -113,7 +113,7 @@ def update_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/devices/delete")
 def delete_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.delete_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
+    ctx.cloud.devices.delete_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
     return {}
 
 
@@ -144,14 +144,14 @@ def get_unmanaged_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
 @route("/devices/unmanaged/list")
 def list_unmanaged_devices(ctx: Context, p: BaseModel) -> dict[str, Any]:
     caller = ctx.require_caller()
-    devices = json_filters(ctx, ctx.cloud.list_devices(caller, managed=False, **list_filters(p)), p)
+    devices = json_filters(ctx, ctx.cloud.devices.list_devices(caller, managed=False, **list_filters(p)), p)
     page, pagination = paginate(ctx, devices, p)
     return {"devices": [shapes.device(ctx.cloud, d) for d in page], "pagination": pagination}
 
 
 @route("/devices/unmanaged/update")
 def update_unmanaged_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.update_device(
+    ctx.cloud.devices.update_device(
         ctx.require_caller(),
         p.device_id,  # type: ignore[attr-defined]
         managed=False,
@@ -163,17 +163,17 @@ def update_unmanaged_device(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/devices/simulate/connect")
 def simulate_connect(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.set_device_online(ctx.require_caller(), p.device_id, True)  # type: ignore[attr-defined]
+    ctx.cloud.devices.set_device_online(ctx.require_caller(), p.device_id, True)  # type: ignore[attr-defined]
     return {}
 
 
 @route("/devices/simulate/disconnect")
 def simulate_disconnect(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.set_device_online(ctx.require_caller(), p.device_id, False)  # type: ignore[attr-defined]
+    ctx.cloud.devices.set_device_online(ctx.require_caller(), p.device_id, False)  # type: ignore[attr-defined]
     return {}
 
 
 @route("/devices/simulate/remove")
 def simulate_remove(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.remove_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
+    ctx.cloud.devices.remove_device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
     return {}

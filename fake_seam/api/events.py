@@ -17,12 +17,12 @@ def get_event(ctx: Context, p: BaseModel) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
     if given(p, "event_id"):
-        event = cloud.events.get(p.event_id)  # type: ignore[attr-defined]
+        event = cloud.store.events.get(p.event_id)  # type: ignore[attr-defined]
         if event is None or event.workspace_id != caller.workspace_id:
             raise not_found("event", "Event not found", event_id=p.event_id)  # type: ignore[attr-defined]
         return {"event": shapes.event(event)}
     if given(p, "device_id") or given(p, "event_type"):
-        for event in reversed(cloud.events_by_workspace.get(caller.workspace_id, [])):
+        for event in reversed(cloud.store.events_by_workspace.get(caller.workspace_id, [])):
             if given(p, "device_id") and event.fields.get("device_id") != p.device_id:  # type: ignore[attr-defined]
                 continue
             if given(p, "event_type") and event.event_type != p.event_type:  # type: ignore[attr-defined]
@@ -64,7 +64,7 @@ def list_events(ctx: Context, p: BaseModel) -> dict[str, Any]:
             raise invalid_input("between", "Invalid datetime") from None
     else:
         raise invalid_input("since", "Either since or between is required")
-    log = cloud.events_by_workspace.get(caller.workspace_id, [])
+    log = cloud.store.events_by_workspace.get(caller.workspace_id, [])
     # Compared at the millisecond an event shows (`occurred_at` has ms), so `since` set to a
     # shown time, or to a clock reading with more digits, includes events at that instant.
     first = bisect.bisect_left(log, millis(start), key=lambda e: millis(e.occurred_at))
@@ -101,7 +101,7 @@ def list_events(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/action_attempts/get")
 def get_action_attempt(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    attempt = ctx.cloud.attempt(ctx.require_caller(), p.action_attempt_id)  # type: ignore[attr-defined]
+    attempt = ctx.cloud.attempts.attempt(ctx.require_caller(), p.action_attempt_id)  # type: ignore[attr-defined]
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
@@ -112,16 +112,17 @@ def list_action_attempts(ctx: Context, p: BaseModel) -> dict[str, Any]:
     ids = getattr(p, "action_attempt_ids", None)
     if ids is not None:
         attempts = [
-            cloud.action_attempts[i]
+            cloud.store.action_attempts[i]
             for i in dict.fromkeys(ids)
-            if i in cloud.action_attempts and cloud.action_attempts[i].workspace_id == caller.workspace_id
+            if i in cloud.store.action_attempts
+            and cloud.store.action_attempts[i].workspace_id == caller.workspace_id
         ]
     else:
-        attempts = list(cloud.attempts_by_workspace.get(caller.workspace_id, {}).values())
+        attempts = list(cloud.store.attempts_by_workspace.get(caller.workspace_id, {}).values())
     device_id = getattr(p, "device_id", None)
     if device_id is not None:
         attempts = [a for a in attempts if a.device_id == device_id]
     for attempt in attempts:
-        cloud.settle_attempt(attempt)
+        cloud.attempts.settle_attempt(attempt)
     page, pagination = paginate(ctx, attempts, p)
     return {"action_attempts": [shapes.action_attempt(a) for a in page], "pagination": pagination}

@@ -150,7 +150,7 @@ class Api:
             )
         fake.timeline.run_until()
         caller = (
-            fake.cloud.authenticate(headers, workspace_required=endpoint.workspace_required)
+            fake.cloud.auth.authenticate(headers, workspace_required=endpoint.workspace_required)
             if endpoint.auth
             else None
         )

@@ -25,14 +25,14 @@ def get_lock(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/locks/list")
 def list_locks(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    devices = ctx.cloud.list_devices(ctx.require_caller(), locks_only=True, **list_filters(p))
+    devices = ctx.cloud.devices.list_devices(ctx.require_caller(), locks_only=True, **list_filters(p))
     page, pagination = paginate(ctx, json_filters(ctx, devices, p), p)
     shaped = [shapes.device(ctx.cloud, d) for d in page]
     return {"locks": shaped, "devices": shaped, "pagination": pagination}
 
 
 def door(ctx: Context, p: BaseModel, *, lock: bool) -> dict[str, Any]:
-    attempt = ctx.cloud.lock_or_unlock(
+    attempt = ctx.cloud.locks.lock_or_unlock(
         ctx.require_caller(),
         p.device_id,
         lock=lock,
@@ -54,21 +54,21 @@ def unlock_door(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 @route("/locks/simulate/keypad_code_entry")
 def keypad_code_entry(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    device = ctx.cloud.device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
+    device = ctx.cloud.store.device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
     if device.lock is None:
         raise invalid_input("device_id", f"Device {device.device_id} has no keypad")
-    ctx.cloud.keypad_entry(device, p.code)  # type: ignore[attr-defined]
-    attempt = ctx.cloud.finished_attempt(device.workspace_id, "SIMULATE_KEYPAD_CODE_ENTRY")
+    ctx.cloud.locks.keypad_entry(device, p.code)  # type: ignore[attr-defined]
+    attempt = ctx.cloud.attempts.finished_attempt(device.workspace_id, "SIMULATE_KEYPAD_CODE_ENTRY")
     attempt.device_id = device.device_id
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
 @route("/locks/simulate/manual_lock_via_keypad")
 def manual_lock_via_keypad(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    device = ctx.cloud.device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
+    device = ctx.cloud.store.device(ctx.require_caller(), p.device_id)  # type: ignore[attr-defined]
     if device.lock is None:
         raise invalid_input("device_id", f"Device {device.device_id} has no keypad")
-    ctx.cloud.manual_lock(device)
-    attempt = ctx.cloud.finished_attempt(device.workspace_id, "SIMULATE_MANUAL_LOCK_VIA_KEYPAD")
+    ctx.cloud.locks.manual_lock(device)
+    attempt = ctx.cloud.attempts.finished_attempt(device.workspace_id, "SIMULATE_MANUAL_LOCK_VIA_KEYPAD")
     attempt.device_id = device.device_id
     return {"action_attempt": shapes.action_attempt(attempt)}

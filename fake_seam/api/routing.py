@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from fake_seam.clock import to_datetime
 from fake_seam.seam.errors import invalid_input
-from fake_seam.seam.state import Caller
+from fake_seam.seam.store import Caller
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

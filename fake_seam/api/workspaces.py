@@ -12,7 +12,7 @@ from fake_seam.wire import shapes
 
 @route("/workspaces/get")
 def get_workspace(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    return {"workspace": shapes.workspace(ctx.cloud.workspace(ctx.require_caller().workspace_id))}
+    return {"workspace": shapes.workspace(ctx.cloud.workspaces.workspace(ctx.require_caller().workspace_id))}
 
 
 @route("/workspaces/list", workspace_required=False)
@@ -21,7 +21,7 @@ def list_workspaces(ctx: Context, p: BaseModel) -> dict[str, Any]:
     caller = ctx.require_caller()
     cloud = ctx.cloud
     ids = caller.user_workspace_ids or frozenset({caller.workspace_id})
-    workspaces = [w for w in cloud.workspaces.values() if w.workspace_id in ids]
+    workspaces = [w for w in cloud.store.workspaces.values() if w.workspace_id in ids]
     return {"workspaces": [shapes.workspace(w) for w in workspaces]}
 
 
@@ -29,8 +29,8 @@ def list_workspaces(ctx: Context, p: BaseModel) -> dict[str, Any]:
 def create_workspace(ctx: Context, p: BaseModel) -> dict[str, Any]:
     caller = ctx.require_caller()
     cloud = ctx.cloud
-    cloud.require_user(caller, "/workspaces/create")
-    workspace, _ = cloud.create_workspace(
+    cloud.auth.require_user(caller, "/workspaces/create")
+    workspace, _ = cloud.workspaces.create_workspace(
         p.name,  # type: ignore[attr-defined]
         company_name=getattr(p, "company_name", None),
         is_sandbox=getattr(p, "is_sandbox", None) is not False,
@@ -44,6 +44,6 @@ def create_workspace(ctx: Context, p: BaseModel) -> dict[str, Any]:
 def reset_sandbox(ctx: Context, p: BaseModel) -> dict[str, Any]:
     caller = ctx.require_caller()
     cloud = ctx.cloud
-    cloud.reset_workspace(caller.workspace_id)
-    attempt = cloud.finished_attempt(caller.workspace_id, "RESET_SANDBOX_WORKSPACE", {})
+    cloud.workspaces.reset_workspace(caller.workspace_id)
+    attempt = cloud.attempts.finished_attempt(caller.workspace_id, "RESET_SANDBOX_WORKSPACE", {})
     return {"action_attempt": shapes.action_attempt(attempt)}

@@ -460,7 +460,7 @@ class _Builder:
     # -- top level ------------------------------------------------------------------------
 
     def settings(self, raw: Any) -> dict[str, float]:
-        from fake_seam.seam.state import Settings
+        from fake_seam.seam.store import Settings
 
         if raw is None:
             return {}

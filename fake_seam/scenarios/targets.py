@@ -242,7 +242,7 @@ class InProcessTarget(Target):
 
     # The fake's own bookkeeping makes "events since" exact and cheap.
     def event_marker(self, workspaces: set[str]) -> Any:
-        return self.fake.cloud._event_seq
+        return self.fake.cloud.store.event_seq
 
     def events_since(self, marker: Any, workspace: str | None = None) -> list[dict[str, Any]]:
         from fake_seam.wire import shapes
@@ -251,7 +251,7 @@ class InProcessTarget(Target):
             self.fake.run_due()
             return [
                 shapes.event(e)
-                for e in self.fake.cloud.events.values()
+                for e in self.fake.cloud.store.events.values()
                 if e.seq > marker and (workspace is None or e.workspace_id == workspace)
             ]
 

@@ -2,6 +2,6 @@
 
 from fake_seam.seam.cloud import SeamCloud
 from fake_seam.seam.errors import SeamError
-from fake_seam.seam.state import Caller, Settings
+from fake_seam.seam.store import Caller, Settings
 
 __all__ = ["Caller", "SeamCloud", "SeamError", "Settings"]

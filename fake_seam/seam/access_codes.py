@@ -4,13 +4,14 @@ the lock drive (unset -> setting -> set -> removing -> gone)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import cached_property
 from typing import Any
 
-from fake_seam.clock import ts
+from fake_seam.clock import Timeline, ts
 from fake_seam.seam.errors import SeamError, invalid_input
+from fake_seam.seam.events import EventLog, issue_fields
+from fake_seam.seam.hooks import CodeLifecycle
 from fake_seam.seam.records import NO_ISSUES, AccessCode, Device
-from fake_seam.seam.state import Caller, State
+from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import PinRejected, SimulatedLock, SlotOrigin
 
 ERROR_MESSAGES = {
@@ -35,7 +36,7 @@ class TakenPins:
     """The PINs in use on a device, answered from the indexes one PIN at a time; the whole
     set is gathered only when a lock rule compares against every code."""
 
-    def __init__(self, rules: AccessCodeRules, device: Device, besides: str | None) -> None:
+    def __init__(self, rules: AccessCodes, device: Device, besides: str | None) -> None:
         self.rules, self.device, self.besides = rules, device, besides
 
     def __contains__(self, pin: object) -> bool:
@@ -45,11 +46,26 @@ class TakenPins:
         return iter(self.rules.taken_codes(self.device, besides=self.besides))
 
 
-class AccessCodeRules(State):
+class AccessCodes:
+    """Managed access codes: create, update, delete, and the life the clock and the lock
+    drive. What follows a code's life (the backup pools) subscribes through `hooks`."""
+
+    def __init__(self, store: Store, events: EventLog, timeline: Timeline, settings: Settings) -> None:
+        self.store = store
+        self.events = events
+        self.timeline = timeline
+        self.settings = settings
+        self.hooks: list[CodeLifecycle] = []
+        # `reconcile`, bound once: two jobs per code hold it, and a bound method is 64 bytes.
+        self._reconcile: Callable[[AccessCode], None] = self.reconcile
+
+    def now(self) -> float:
+        return self.store.now()
+
     # -- lookups ----------------------------------------------------------------------
 
     def lock_of(self, code: AccessCode) -> SimulatedLock:
-        lock = self.devices[code.device_id].lock
+        lock = self.store.devices[code.device_id].lock
         assert lock is not None
         return lock
 
@@ -60,7 +76,7 @@ class AccessCodeRules(State):
         the erase lands after it, so deleting a code and re-using its PIN at once just works.
         `besides` leaves one code's own PIN out (it may keep it on update).
         """
-        codes = self.codes_by_device.get(device.device_id, {})
+        codes = self.store.codes_by_device.get(device.device_id, {})
         taken = {code.code for code in codes.values() if claims_pin(code, besides)}
         if device.lock is not None:
             taken.update(
@@ -72,11 +88,11 @@ class AccessCodeRules(State):
 
     def pin_taken(self, device: Device, pin: str, *, besides: str | None = None) -> bool:
         """`pin in taken_codes(device, besides=...)`, from the indexes: no scan of the device."""
-        if any(claims_pin(code, besides) for code in self.codes_with_pin(device.device_id, pin)):
+        if any(claims_pin(code, besides) for code in self.store.codes_with_pin(device.device_id, pin)):
             return True
         if device.lock is None:
             return False
-        codes = self.codes_by_device.get(device.device_id, {})
+        codes = self.store.codes_by_device.get(device.device_id, {})
         return any(
             (owner := codes.get(slot.key)) is None or claims_pin(owner, besides)
             for slot in device.lock.slots_with_code(pin)
@@ -86,7 +102,7 @@ class AccessCodeRules(State):
         """What `access_codes/list` shows: managed codes, and backups once pulled."""
         return [
             c
-            for c in self.codes_by_device.get(device.device_id, {}).values()
+            for c in self.store.codes_by_device.get(device.device_id, {}).values()
             if not c.deleted and (not c.is_backup or c.pulled)
         ]
 
@@ -127,7 +143,7 @@ class AccessCodeRules(State):
             return  # most locks put no rule on names: skip gathering them
         names = {
             c.name
-            for c in self.codes_by_device.get(device.device_id, {}).values()
+            for c in self.store.codes_by_device.get(device.device_id, {}).values()
             if c.access_code_id != besides and c.name and not c.deleted
         }
         try:
@@ -144,18 +160,18 @@ class AccessCodeRules(State):
             length = min(lengths)
         try:
             return device.lock.rules.generate(
-                self.pin_rng, self.taken_codes(device), int(length) if length else None
+                self.store.pin_rng, self.taken_codes(device), int(length) if length else None
             )
         except PinRejected as rejected:
             raise SeamError("no_code_available", str(rejected).capitalize(), 400) from None
 
     def access_code_device(self, caller: Caller, device_id: str | None) -> Device:
-        device = self.device(caller, device_id)
+        device = self.store.device(caller, device_id)
         if device.lock is None:
             raise invalid_input("device_id", f"Device {device_id} does not support access codes")
         return device
 
-    def create_code(
+    def create(
         self,
         caller: Caller,
         *,
@@ -178,13 +194,13 @@ class AccessCodeRules(State):
         self.check_window(starts_at, ends_at)
         time_bound = ends_at is not None
         if use_backup_access_code_pool:
-            self.check_pool_allowed(device, time_bound)
+            device.check_pool_allowed(time_bound)
         self.check_name(device, name)
         if code is None and common_code_key:
             code = next(
                 (
                     c.code
-                    for c in self.access_codes.values()
+                    for c in self.store.access_codes.values()
                     if c.common_code_key == common_code_key
                     and c.workspace_id == caller.workspace_id
                     and not c.deleted
@@ -202,7 +218,7 @@ class AccessCodeRules(State):
         if time_bound and starts_at is None:
             starts_at = self.now()
         record = AccessCode(
-            access_code_id=self.ids.uuid(),
+            access_code_id=self.store.ids.uuid(),
             workspace_id=caller.workspace_id,
             device_id=device.device_id,
             name=name,
@@ -216,24 +232,25 @@ class AccessCodeRules(State):
             is_one_time_use=is_one_time_use,
             is_offline_access_code=is_offline_access_code,
         )
-        self.add_code(record)
+        self.store.add_code(record)
         self.emit_code_event(record, "access_code.created")
         # The guest's code is queued before the pool's backups, so on a nearly full lock the
         # backups, not the guest, are the ones left without a slot.
         self.reconcile(record)
         if use_backup_access_code_pool:
-            self.activate_pool(device)
+            for hooks in self.hooks:
+                hooks.pool_requested(device)
         return record
 
     # -- update -----------------------------------------------------------------------
 
-    def update_code(
+    def update(
         self, caller: Caller, access_code_id: str, *, dry_run: bool = False, **changes: Any
     ) -> AccessCode:
         """Change a code; every check runs before anything changes. With `dry_run`, only the
         checks (so `update_multiple` can refuse the whole group before touching any code)."""
-        record = self.code(caller, access_code_id)
-        device = self.devices[record.device_id]
+        record = self.store.code(caller, access_code_id)
+        device = self.store.devices[record.device_id]
         if "device_id" in changes and changes["device_id"] not in (None, record.device_id):
             raise invalid_input("device_id", "An access code cannot move to another device")
         new_type = changes.get("type")
@@ -254,7 +271,7 @@ class AccessCodeRules(State):
                 if ends_at is not None and starts_at is not None and ends_at <= starts_at:
                     raise invalid_input("ends_at", "ends_at must be later than starts_at")
         if changes.get("use_backup_access_code_pool"):
-            self.check_pool_allowed(device, ends_at is not None)
+            device.check_pool_allowed(ends_at is not None)
         if "name" in changes:
             self.check_name(device, changes["name"], besides=record.access_code_id)
         pin = changes.get("code")
@@ -273,7 +290,7 @@ class AccessCodeRules(State):
         if pin is not None and pin != record.code:
             changed_properties.append({"property": "code", "from": record.code, "to": pin})
             record.code = pin
-            self.index_pin(record)
+            self.store.index_pin(record)
             changed.append("code")
         if (starts_at, ends_at) != (record.starts_at, record.ends_at):
             for prop, old, new in (
@@ -289,29 +306,23 @@ class AccessCodeRules(State):
             if changes.get(flag) is not None:
                 setattr(record, flag, changes[flag])
         if changes.get("use_backup_access_code_pool"):
-            self.activate_pool(device)
+            for hooks in self.hooks:
+                hooks.pool_requested(device)
         if changed:
             self.emit_code_event(record, "access_code.changed", changed_properties=changed_properties)
-            backup = self.pulled_backup_of(record)
-            if backup is not None and "time_frame" in changed:
-                # A pulled backup lives exactly as long as its original (an original made
-                # ongoing makes its backup ongoing too).
-                backup.ends_at = record.ends_at
-                backup.type = record.type
-                if record.ends_at is None:
-                    backup.starts_at = None
-                self.reconcile(backup)
-                self.pool_changed(device)
+            if "time_frame" in changed:
+                for hooks in self.hooks:
+                    hooks.time_frame_changed(record)
             self.reconcile(record)
         return record
 
     # -- delete -----------------------------------------------------------------------
 
-    def delete_code(self, caller: Caller, access_code_id: str) -> AccessCode:
-        record = self.code(caller, access_code_id)
+    def delete(self, caller: Caller, access_code_id: str) -> AccessCode:
+        record = self.store.code(caller, access_code_id)
         record.deleted = True
         self.emit_code_event(record, "access_code.deleted", code=record.code)
-        backup = self.pulled_backup_of(record)
+        backup = self.store.pulled_backup_of(record)
         if backup is not None:
             self.remove(backup)
         self.remove(record)
@@ -326,11 +337,6 @@ class AccessCodeRules(State):
         if lock.native_scheduling and not record.is_backup:
             return record.starts_at - self.settings.native_preload_seconds
         return record.starts_at
-
-    @cached_property
-    def _reconcile(self) -> Callable[[AccessCode], None]:
-        """`reconcile`, bound once: two jobs per code hold it, and a bound method is 64 bytes."""
-        return self.reconcile
 
     def reconcile(self, record: AccessCode) -> None:
         """Bring the lock in line with what the code should be now, and book the next change."""
@@ -451,9 +457,9 @@ class AccessCodeRules(State):
         record.cancel_jobs()
         record.status = "removing"
         record.drop_warning("delay_in_setting_on_device")
-        if record.is_backup:
-            self.backup_leaving(record)
-        backup = self.pulled_backup_of(record)
+        for hooks in self.hooks:
+            hooks.leaving(record)
+        backup = self.store.pulled_backup_of(record)
         if backup is not None and not backup.deleted:
             self.remove(backup)
         key = record.access_code_id
@@ -472,9 +478,9 @@ class AccessCodeRules(State):
         if not record.deleted:
             record.deleted = True
             self.emit_code_event(record, "access_code.deleted", code=record.code)
-        self.drop_code(record)
-        if record.is_backup:
-            self.backup_gone(record)
+        self.store.drop_code(record)
+        for hooks in self.hooks:
+            hooks.gone(record)
 
     # -- what the lock reports --------------------------------------------------------
 
@@ -498,8 +504,8 @@ class AccessCodeRules(State):
             lock.native_scheduling and record.type == "time_bound" and not record.is_backup
         )
         self.mark_set(record)
-        if record.is_backup:
-            self.pool_changed(self.devices[record.device_id])
+        for hooks in self.hooks:
+            hooks.landed(record)
 
     def code_failed(self, record: AccessCode, error_code: str) -> None:
         record.cancel_jobs("delay")
@@ -509,8 +515,8 @@ class AccessCodeRules(State):
         # scheduled code whose preload failed before its start.
         self.emit_code_event(record, "access_code.failed_to_set_on_device", with_state=True)
         record.retry_job = self.timeline.after(self.settings.retry_seconds, self.retry, arg=record)
-        if record.is_backup:
-            self.pool_changed(self.devices[record.device_id])
+        for hooks in self.hooks:
+            hooks.failed(record)
 
     def retry(self, record: AccessCode) -> None:
         record.forget_job("retry")
@@ -527,25 +533,33 @@ class AccessCodeRules(State):
             # Pool codes are hidden from clients until pulled: no events name them either
             # (a webhook about one would send a client pulling a backup for a backup).
             return
-        device = self.devices.get(record.device_id)
+        device = self.store.devices.get(record.device_id)
         fields: dict[str, Any] = {
             "access_code_id": record.access_code_id,
             "device_id": record.device_id,
             "connected_account_id": device.connected_account_id if device else None,
         }
         if with_state and device is not None:
-            fields.update(self.error_fields(device, record))
+            fields.update(issue_fields(device, record))
         fields.update(extra)
-        self.emit(record.workspace_id, event_type, **fields)
+        self.events.emit(record.workspace_id, event_type, **fields)
 
-    def error_fields(self, device: Device, record: AccessCode | None = None) -> dict[str, Any]:
-        fields = {
-            "device_errors": device.error_list(),
-            "device_warnings": device.warning_list(),
-            "connected_account_errors": [],
-            "connected_account_warnings": [],
-        }
-        if record is not None:
-            fields["access_code_errors"] = record.error_list()
-            fields["access_code_warnings"] = record.warning_list()
-        return fields
+    def slot_freed(self, device: Device) -> None:
+        """A slot came free: codes that found none try again now rather than at their retry.
+
+        Guests' codes go first, so a refilling pool never takes the slot a guest is waiting for.
+        """
+        lock = device.lock
+        if lock is None:
+            return
+        waiting = [
+            c
+            for c in self.store.codes_by_device.get(device.device_id, {}).values()
+            if not c.deleted and c.has_job("retry") and "no_space_for_access_code_on_device" in c.errors
+        ]
+        # Only as many as there are slots nobody is already being written into.
+        claimed = sum(1 for key, w in lock.pending.items() if not w.erase and lock.slot_of(key) is None)
+        room = lock.free_slot_count() - claimed
+        for code in sorted(waiting, key=lambda c: c.is_backup)[: max(room, 0)]:
+            code.cancel_jobs("retry")
+            self.reconcile(code)

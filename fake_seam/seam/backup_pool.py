@@ -6,7 +6,7 @@ guest of a failed code for the rest of that code's stay; Seam then refills the p
 
 from __future__ import annotations
 
-from fake_seam.seam.access_codes import AccessCodeRules
+from fake_seam.seam.access_codes import AccessCodes
 from fake_seam.seam.errors import (
     BACKUP_ONLY_TIME_BOUND,
     BACKUP_POOL_UNSUPPORTED,
@@ -14,7 +14,7 @@ from fake_seam.seam.errors import (
     invalid_input,
 )
 from fake_seam.seam.records import AccessCode, Device
-from fake_seam.seam.state import Caller
+from fake_seam.seam.store import Caller, Store
 from fake_seam.simulator import PinRejected
 
 DEVICE_CONDITION_MESSAGES = {
@@ -24,14 +24,22 @@ DEVICE_CONDITION_MESSAGES = {
 }
 
 
-class BackupPoolRules(AccessCodeRules):
+class BackupPools:
+    """Every device's backup pool. Follows access codes' lives through `CodeLifecycle`
+    (`seam.hooks`); writes its backups through the access code service."""
+
+    def __init__(self, store: Store, codes: AccessCodes) -> None:
+        self.store = store
+        self.codes = codes
+        codes.hooks.append(self)
+
+    def now(self) -> float:
+        return self.store.now()
+
     # -- activation -------------------------------------------------------------------
 
-    def check_pool_allowed(self, device: Device, time_bound: bool) -> None:
-        if not time_bound:
-            raise invalid_input("use_backup_access_code_pool", BACKUP_ONLY_TIME_BOUND)
-        if not device.supports_backup_access_code_pool:
-            raise invalid_input("use_backup_access_code_pool", BACKUP_POOL_UNSUPPORTED)
+    def pool_requested(self, device: Device) -> None:
+        self.activate_pool(device)
 
     def activate_pool(self, device: Device) -> None:
         """The first create with `use_backup_access_code_pool: true`; never undone by a create.
@@ -60,22 +68,22 @@ class BackupPoolRules(AccessCodeRules):
             pool.enabled = False
             # Unpulled backups leave the lock; pulled ones stay until their ends_at.
             for code_id in list(pool.members):
-                self.remove(self.access_codes[code_id])
+                self.codes.remove(self.store.access_codes[code_id])
         self.pool_changed(device)
 
     def drop_pool_codes(self, device: Device) -> None:
         """Unmanaging a device removes every backup code Seam put on it."""
         pool = device.pool
         for code_id in list(pool.members) + list(pool.pulled):
-            code = self.access_codes.get(code_id)
+            code = self.store.access_codes.get(code_id)
             if code is not None:
-                self.remove(code)
+                self.codes.remove(code)
         self.pool_changed(device)
 
     # -- the pool's contents ----------------------------------------------------------
 
     def pool_codes(self, device: Device) -> list[AccessCode]:
-        return [self.access_codes[i] for i in device.pool.members if i in self.access_codes]
+        return [self.store.access_codes[i] for i in device.pool.members if i in self.store.access_codes]
 
     def ready_backups(self, device: Device) -> list[AccessCode]:
         return [c for c in self.pool_codes(device) if c.status == "set"]
@@ -84,22 +92,15 @@ class BackupPoolRules(AccessCodeRules):
         return [c for c in self.pool_codes(device) if c.status != "set"]
 
     def pulled_backups(self, device: Device) -> list[AccessCode]:
-        return [self.access_codes[i] for i in device.pool.pulled if i in self.access_codes]
-
-    def pulled_backup_of(self, record: AccessCode) -> AccessCode | None:
-        backup_id = record.pulled_backup_access_code_id
-        backup = self.access_codes.get(backup_id) if backup_id else None
-        if backup is None or backup.deleted:
-            return None
-        return backup
+        return [self.store.access_codes[i] for i in device.pool.pulled if i in self.store.access_codes]
 
     def is_backup_access_code_available(self, record: AccessCode) -> bool:
         """True for a time-bound code whose pool is active and has a backup for it."""
         if record.type != "time_bound" or record.is_backup:
             return False
-        if self.pulled_backup_of(record) is not None:
+        if self.store.pulled_backup_of(record) is not None:
             return True  # a repeat pull returns that same backup
-        device = self.devices.get(record.device_id)
+        device = self.store.devices.get(record.device_id)
         if device is None or not (device.pool.active and device.pool.enabled):
             return False
         return bool(self.ready_backups(device))
@@ -114,14 +115,14 @@ class BackupPoolRules(AccessCodeRules):
         # newest, so the oldest (pulled first) stay.
         while len(pool.members) > pool.target_size:
             spare = sorted(reversed(self.pool_codes(device)), key=lambda c: c.status == "set")[0]
-            self.remove(spare)
+            self.codes.remove(spare)
         while len(pool.members) < pool.target_size:
             try:
-                pin = device.lock.rules.generate(self.pin_rng, self.taken_codes(device))
+                pin = device.lock.rules.generate(self.store.pin_rng, self.codes.taken_codes(device))
             except PinRejected:
                 break
             backup = AccessCode(
-                access_code_id=self.ids.uuid(),
+                access_code_id=self.store.ids.uuid(),
                 workspace_id=device.workspace_id,
                 device_id=device.device_id,
                 name=None,
@@ -130,42 +131,28 @@ class BackupPoolRules(AccessCodeRules):
                 created_at=self.now(),
                 is_backup=True,
             )
-            backup.name = self.name_on_lock(backup)
-            self.add_code(backup)
+            backup.name = self.codes.name_on_lock(backup)
+            self.store.add_code(backup)
             pool.members.append(backup.access_code_id)
-            self.write(backup)
+            self.codes.write(backup)
 
-    def slot_freed(self, device: Device) -> None:
-        """A slot came free: codes that found none try again now rather than at their retry.
+    # -- what access codes announce (CodeLifecycle) ------------------------------------
 
-        Guests' codes go first, so a refilling pool never takes the slot a guest is waiting for.
-        """
-        waiting = [
-            c
-            for c in self.codes_by_device.get(device.device_id, {}).values()
-            if not c.deleted and c.has_job("retry") and "no_space_for_access_code_on_device" in c.errors
-        ]
-        lock = device.lock
-        if lock is None:
-            return
-        # Only as many as there are slots nobody is already being written into.
-        claimed = sum(1 for key, w in lock.pending.items() if not w.erase and lock.slot_of(key) is None)
-        room = lock.free_slot_count() - claimed
-        for code in sorted(waiting, key=lambda c: c.is_backup)[: max(room, 0)]:
-            code.cancel_jobs("retry")
-            self.reconcile(code)
-
-    def backup_leaving(self, record: AccessCode) -> None:
+    def leaving(self, record: AccessCode) -> None:
         """A backup starts being erased: it is no longer part of the pool (nor active)."""
-        device = self.devices.get(record.device_id)
+        if not record.is_backup:
+            return
+        device = self.store.devices.get(record.device_id)
         if device is None:
             return
         if record.access_code_id in device.pool.members:
             device.pool.members.remove(record.access_code_id)
         self.pool_changed(device)
 
-    def backup_gone(self, record: AccessCode) -> None:
-        device = self.devices.get(record.device_id)
+    def gone(self, record: AccessCode) -> None:
+        if not record.is_backup:
+            return
+        device = self.store.devices.get(record.device_id)
         if device is None:
             return
         pool = device.pool
@@ -173,15 +160,34 @@ class BackupPoolRules(AccessCodeRules):
             pool.members.remove(record.access_code_id)
         if record.access_code_id in pool.pulled:
             pool.pulled.remove(record.access_code_id)
-        self.slot_freed(device)
+        self.codes.slot_freed(device)
         self.refill(device)
         self.pool_changed(device)
 
+    def landed(self, record: AccessCode) -> None:
+        if record.is_backup:
+            self.pool_changed(self.store.devices[record.device_id])
+
+    failed = landed  # a backup that failed to land is not ready either: the same re-check
+
+    def time_frame_changed(self, record: AccessCode) -> None:
+        """A pulled backup lives exactly as long as its original (an original made ongoing
+        makes its backup ongoing too)."""
+        backup = self.store.pulled_backup_of(record)
+        if backup is None:
+            return
+        backup.ends_at = record.ends_at
+        backup.type = record.type
+        if record.ends_at is None:
+            backup.starts_at = None
+        self.codes.reconcile(backup)
+        self.pool_changed(self.store.devices[record.device_id])
+
     # -- pull -------------------------------------------------------------------------
 
-    def pull_backup(self, caller: Caller, access_code_id: str) -> AccessCode:
-        original = self.code(caller, access_code_id)
-        device = self.devices[original.device_id]
+    def pull(self, caller: Caller, access_code_id: str) -> AccessCode:
+        original = self.store.code(caller, access_code_id)
+        device = self.store.devices[original.device_id]
         if original.is_backup:
             raise SeamError(
                 "access_code_is_backup",
@@ -196,7 +202,7 @@ class BackupPoolRules(AccessCodeRules):
                 400,
                 data={"access_code_id": access_code_id},
             )
-        existing = self.pulled_backup_of(original)
+        existing = self.store.pulled_backup_of(original)
         if existing is not None:
             return existing  # a repeat pull returns the same backup
         if not (device.pool.active and device.pool.enabled):
@@ -224,8 +230,8 @@ class BackupPoolRules(AccessCodeRules):
         backup.starts_at = self.now()
         backup.ends_at = original.ends_at
         original.pulled_backup_access_code_id = backup.access_code_id
-        self.reconcile(backup)
-        self.emit_code_event(
+        self.codes.reconcile(backup)
+        self.codes.emit_code_event(
             original,
             "access_code.backup_access_code_pulled",
             backup_access_code_id=backup.access_code_id,

@@ -1,22 +1,45 @@
-"""`SeamCloud`: Seam's cloud semantics over simulated hardware, for one fake. No HTTP here."""
+"""`SeamCloud`: the composition root. Builds one fake's store and services and wires them:
+dependencies point one way (access codes <- backup pools <- devices and locks <- workspaces),
+and what flows back up goes through hooks (`CodeLifecycle`, the lock listener, events)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fake_seam.clock import Timeline
+from fake_seam.seam.access_codes import AccessCodes
+from fake_seam.seam.attempts import ActionAttempts
+from fake_seam.seam.auth import Auth
+from fake_seam.seam.backup_pool import BackupPools
+from fake_seam.seam.devices import Devices
+from fake_seam.seam.events import EventLog
+from fake_seam.seam.lock_reports import LockReports
+from fake_seam.seam.locks import Locks
 from fake_seam.seam.seed import load_seed
-from fake_seam.seam.state import Settings
-from fake_seam.seam.workspaces import WorkspaceRules
+from fake_seam.seam.store import Settings, Store
+from fake_seam.seam.workspaces import Workspaces
 
 
-class SeamCloud(WorkspaceRules):
+class SeamCloud:
     def __init__(
         self,
         timeline: Timeline,
-        seed: str | dict | None = "default",
+        seed: str | dict[str, Any] | None = "default",
         *,
         rng_seed: int | str = 0,
         settings: Settings | None = None,
     ) -> None:
-        super().__init__(timeline, rng_seed, settings)
+        self.timeline = timeline
+        self.settings = settings or Settings()
+        self.store = Store(timeline, rng_seed, self.settings)
+        self.events = EventLog(self.store)
+        self.codes = AccessCodes(self.store, self.events, timeline, self.settings)
+        self.pools = BackupPools(self.store, self.codes)
+        self.reports = LockReports(self.store, self.events, self.codes, self.pools)
+        self.devices = Devices(self.store, self.events, self.pools, self.reports, timeline, self.settings)
+        self.attempts = ActionAttempts(self.store)
+        self.locks = Locks(self.store, self.events, self.codes, self.pools, self.attempts)
+        self.workspaces = Workspaces(self.store, self.devices, self.locks)
+        self.auth = Auth(self.store)
         self.seed_spec = load_seed(seed)
-        self.apply_seed(self.seed_spec)
+        self.workspaces.apply_seed(self.seed_spec)

@@ -4,20 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_seam.seam.backup_pool import BackupPoolRules
-from fake_seam.seam.errors import SeamError, invalid_input
+from fake_seam.clock import Timeline, iso, to_datetime
+from fake_seam.seam.backup_pool import BackupPools
+from fake_seam.seam.errors import BACKUP_POOL_UNSUPPORTED, invalid_input
+from fake_seam.seam.events import EventLog
+from fake_seam.seam.lock_reports import DEVICE_OFFLINE_MESSAGE, LockReports
 from fake_seam.seam.records import ConnectedAccount, Device
-from fake_seam.seam.state import Caller
-from fake_seam.simulator import SimulatedLock, Slot
+from fake_seam.seam.store import Caller, Settings, Store
+from fake_seam.simulator import SimulatedLock
 from fake_seam.simulator.lock import LockSpec
 
-LOCK_CAPABILITIES = ["access_code", "lock"]
 
+class Devices:
+    """Devices on Seam's side: made (seeded or by a control), listed, updated, managed or
+    not, online or not, deleted."""
 
-class DeviceRules(BackupPoolRules):
-    # Why devices are going offline, for `device.disconnected`: an account going away takes its
-    # devices with it as `account_disconnected`.
-    disconnect_reason: str = "device_disconnected"
+    def __init__(
+        self,
+        store: Store,
+        events: EventLog,
+        pools: BackupPools,
+        reports: LockReports,
+        timeline: Timeline,
+        settings: Settings,
+    ) -> None:
+        self.store = store
+        self.events = events
+        self.pools = pools
+        self.reports = reports
+        self.timeline = timeline
+        self.settings = settings
+
+    def now(self) -> float:
+        return self.store.now()
 
     # -- making devices ---------------------------------------------------------------
 
@@ -42,8 +61,8 @@ class DeviceRules(BackupPoolRules):
         many_active_backup_codes_threshold: int | None = None,
         properties: dict[str, Any] | None = None,
     ) -> Device:
-        device_id = device_id or self.ids.uuid()
-        if device_id in self.devices:
+        device_id = device_id or self.store.ids.uuid()
+        if device_id in self.store.devices:
             raise invalid_input("device_id", f"A device with id {device_id} already exists")
         if supports_backup_access_code_pool is None:
             # Every access-code lock supports the pool except Salto's (Seam's guide).
@@ -55,7 +74,9 @@ class DeviceRules(BackupPoolRules):
             programming_delay=programming_delay_seconds,
             native_scheduling=native_scheduling,
         )
-        lock = SimulatedLock(device_id, self.timeline, self.fault_rng, spec, online=online, listener=self)  # type: ignore[arg-type]
+        lock = SimulatedLock(
+            device_id, self.timeline, self.store.fault_rng, spec, online=online, listener=self.reports
+        )
         lock.locked = locked
         device = Device(
             device_id=device_id,
@@ -75,9 +96,9 @@ class DeviceRules(BackupPoolRules):
             if many_active_backup_codes_threshold is None
             else many_active_backup_codes_threshold
         )
-        self.add_device(device)
+        self.store.add_device(device)
         if not online:
-            self.set_condition_message(device, "device_offline", True, "Device is offline")
+            device.set_error("device_offline", True, DEVICE_OFFLINE_MESSAGE, self.now())
         return device
 
     def add_other_device(
@@ -101,7 +122,7 @@ class DeviceRules(BackupPoolRules):
             created_at=self.now(),
             properties={"online": True, **(properties or {})},
         )
-        self.add_device(device)
+        self.store.add_device(device)
         return device
 
     # -- reading ----------------------------------------------------------------------
@@ -120,7 +141,7 @@ class DeviceRules(BackupPoolRules):
         locks_only: bool = False,
     ) -> list[Device]:
         if device_ids is not None:
-            wanted = [self.devices.get(i) for i in dict.fromkeys(device_ids)]
+            wanted = [self.store.devices.get(i) for i in dict.fromkeys(device_ids)]
             candidates = [d for d in wanted if d is not None and d.workspace_id == caller.workspace_id]
             allowed = caller.connected_account_ids
             candidates = [
@@ -129,7 +150,7 @@ class DeviceRules(BackupPoolRules):
                 if not d.removed and (allowed is None or d.connected_account_id in allowed)
             ]
         else:
-            candidates = self.visible_devices(caller)
+            candidates = self.store.visible_devices(caller)
         needle = search.lower() if search else None
         out = []
         for device in candidates:
@@ -166,7 +187,7 @@ class DeviceRules(BackupPoolRules):
         is_managed: bool | None = None,
         backup_access_code_pool_enabled: bool | None = None,
     ) -> Device:
-        device = self.device(caller, device_id, managed=managed)
+        device = self.store.device(caller, device_id, managed=managed)
         if custom_metadata is not None:
             for key, value in custom_metadata.items():
                 if value is not None and not isinstance(value, str | bool | int | float):
@@ -174,14 +195,12 @@ class DeviceRules(BackupPoolRules):
                         "custom_metadata", f"custom_metadata.{key} must be a string, number or boolean"
                     )
         if backup_access_code_pool_enabled and not device.supports_backup_access_code_pool:
-            from fake_seam.seam.errors import BACKUP_POOL_UNSUPPORTED
-
             raise invalid_input("backup_access_code_pool_enabled", BACKUP_POOL_UNSUPPORTED)
         if name is not None:
             if name != device.display_name:
                 device.display_name = name
                 device.nickname = name
-                self.emit_device_event(device, "device.name_changed", device_name=name)
+                self.events.device_event(device, "device.name_changed", device_name=name)
         if custom_metadata is not None:
             for key, value in custom_metadata.items():
                 if value is None:
@@ -189,33 +208,33 @@ class DeviceRules(BackupPoolRules):
                 else:
                     device.custom_metadata[key] = value
         if backup_access_code_pool_enabled is not None and device.lock is not None:
-            self.set_pool_enabled(device, backup_access_code_pool_enabled)
+            self.pools.set_pool_enabled(device, backup_access_code_pool_enabled)
         if is_managed is not None and is_managed != device.is_managed:
             if not is_managed:
                 # Unmanaged first, so the backups leaving do not trigger a refill.
                 device.is_managed = False
-                self.drop_pool_codes(device)
-                self.emit_device_event(device, "device.converted_to_unmanaged")
+                self.pools.drop_pool_codes(device)
+                self.events.device_event(device, "device.converted_to_unmanaged")
             else:
                 device.is_managed = True
-                self.emit_device_event(device, "device.unmanaged.converted_to_managed")
-                self.refill(device)
-                self.pool_changed(device)
+                self.events.device_event(device, "device.unmanaged.converted_to_managed")
+                self.pools.refill(device)
+                self.pools.pool_changed(device)
         return device
 
     def delete_device(self, caller: Caller, device_id: str) -> None:
-        device = self.device(caller, device_id, managed=None)
-        self.emit_device_event(device, "device.deleted", device_name=device.display_name)
-        self.drop_device(device)
+        device = self.store.device(caller, device_id, managed=None)
+        self.events.device_event(device, "device.deleted", device_name=device.display_name)
+        self.store.drop_device(device)
 
     def remove_device(self, caller: Caller, device_id: str) -> None:
         """`devices/simulate/remove`: the device vanishes from the provider's account."""
-        device = self.device(caller, device_id, managed=None)
-        self.emit_device_event(device, "device.removed")
-        self.drop_device(device)
+        device = self.store.device(caller, device_id, managed=None)
+        self.events.device_event(device, "device.removed")
+        self.store.drop_device(device)
 
     def set_device_online(self, caller: Caller, device_id: str, online: bool) -> Device:
-        device = self.device(caller, device_id, managed=None)
+        device = self.store.device(caller, device_id, managed=None)
         self.set_online(device, online)
         return device
 
@@ -228,31 +247,29 @@ class DeviceRules(BackupPoolRules):
             return
         if device.properties.get("online", True) != online:
             device.properties["online"] = online
-            self.connectivity(device, online)
+            self.reports.connectivity(device, online)
 
     def disconnect_account(self, caller: Caller, connected_account_id: str) -> ConnectedAccount:
-        account = self.connected_account(caller, connected_account_id)
+        account = self.store.connected_account(caller, connected_account_id)
         if account.disconnected_at is None:
             account.disconnected_at = self.now()
-            self.emit(
+            self.events.emit(
                 account.workspace_id,
                 "connected_account.disconnected",
                 connected_account_id=account.connected_account_id,
                 connected_account_errors=[self.account_error(account)],
                 connected_account_warnings=[],
             )
-            self.disconnect_reason = "account_disconnected"
+            self.reports.disconnect_reason = "account_disconnected"
             try:
-                for device in list(self.devices_by_workspace[account.workspace_id].values()):
+                for device in list(self.store.devices_by_workspace[account.workspace_id].values()):
                     if device.connected_account_id == account.connected_account_id:
                         self.set_online(device, False)
             finally:
-                self.disconnect_reason = "device_disconnected"
+                self.reports.disconnect_reason = "device_disconnected"
         return account
 
     def account_error(self, account: ConnectedAccount) -> dict[str, Any]:
-        from fake_seam.clock import iso, to_datetime
-
         return {
             "error_code": "account_disconnected",
             "message": "Account Disconnected",
@@ -260,70 +277,3 @@ class DeviceRules(BackupPoolRules):
             "is_device_error": False,
             "created_at": iso(to_datetime(account.disconnected_at or 0.0)),
         }
-
-    # -- what the hardware reports (LockListener) -------------------------------------
-
-    def write_landed(self, lock: SimulatedLock, key: str, slot: Slot) -> None:
-        record = self.access_codes.get(key)
-        if record is not None and not record.deleted:
-            self.code_landed(record)
-
-    def write_failed(self, lock: SimulatedLock, key: str, error_code: str) -> None:
-        record = self.access_codes.get(key)
-        if record is not None and not record.deleted:
-            self.code_failed(record, error_code)
-
-    def write_held(self, lock: SimulatedLock, key: str) -> None:
-        record = self.access_codes.get(key)
-        if record is not None and record.is_backup:
-            self.pool_changed(self.devices[record.device_id])
-
-    def erase_landed(self, lock: SimulatedLock, key: str, had_slot: bool) -> None:
-        record = self.access_codes.get(key)
-        device = self.locks_by_id.get(lock.lock_id)
-        if record is not None and record.status == "removing":
-            self.gone(record, had_slot=had_slot)
-        elif record is not None and record.status == "unset":
-            # Taken off early (its start moved later): it will be written again at its start.
-            record.is_scheduled_on_device = False
-        if device is not None:
-            self.slot_freed(device)
-
-    def connectivity_changed(self, lock: SimulatedLock, online: bool) -> None:
-        device = self.locks_by_id.get(lock.lock_id)
-        if device is not None:
-            self.connectivity(device, online)
-
-    def connectivity(self, device: Device, online: bool) -> None:
-        self.set_condition_message(device, "device_offline", not online, "Device is offline")
-        if online:
-            self.emit_device_event(device, "device.connected")
-        else:
-            self.emit_device_event(
-                device,
-                "device.disconnected",
-                # The event's enum (device_disconnected | account_disconnected | hub_disconnected);
-                # the device error stays device_offline.
-                error_code=self.disconnect_reason,
-                **{k: v for k, v in self.error_fields(device).items()},
-            )
-        self.pool_changed(device)
-
-    def set_condition_message(self, device: Device, code: str, present: bool, message: str) -> None:
-        if present and code not in device.errors:
-            device.errors[code] = (self.now(), message)
-        elif not present:
-            device.errors.pop(code, None)
-
-    def emit_device_event(self, device: Device, event_type: str, **extra: Any) -> None:
-        self.emit(
-            device.workspace_id,
-            event_type,
-            device_id=device.device_id,
-            connected_account_id=device.connected_account_id,
-            **extra,
-        )
-
-    def require(self, condition: bool, error: SeamError) -> None:
-        if not condition:
-            raise error

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fake_seam.clock import Job, ts
+from fake_seam.seam.errors import BACKUP_ONLY_TIME_BOUND, BACKUP_POOL_UNSUPPORTED, invalid_input
 from fake_seam.simulator import SimulatedLock
 
 JobKind = Literal["start", "end", "activate", "retry", "delay"]
@@ -117,6 +118,21 @@ class Device:
     @property
     def is_lock(self) -> bool:
         return self.lock is not None
+
+    def check_pool_allowed(self, time_bound: bool) -> None:
+        """Whether a code on this device may use the backup pool (Seam's guide: time-bound
+        codes only, and not on devices without pool support such as Salto's)."""
+        if not time_bound:
+            raise invalid_input("use_backup_access_code_pool", BACKUP_ONLY_TIME_BOUND)
+        if not self.supports_backup_access_code_pool:
+            raise invalid_input("use_backup_access_code_pool", BACKUP_POOL_UNSUPPORTED)
+
+    def set_error(self, code: str, present: bool, message: str, now: float) -> None:
+        """Keep a device error while its cause lasts (created when it appears)."""
+        if present and code not in self.errors:
+            self.errors[code] = (now, message)
+        elif not present:
+            self.errors.pop(code, None)
 
     def error_list(self) -> list[dict[str, Any]]:
         """The device's errors as Seam lists them (on the device and in events)."""

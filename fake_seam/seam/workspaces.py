@@ -1,14 +1,15 @@
-"""Workspaces, credentials, and seeding: who may call, and what each workspace starts with."""
+"""Workspaces and seeding: what each workspace starts with, and going back to it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fake_seam.seam.errors import SeamError, invalid_input, not_found, unauthorized
-from fake_seam.seam.locks import LockRules
+from fake_seam.seam.devices import Devices
+from fake_seam.seam.errors import not_found
+from fake_seam.seam.locks import Locks
 from fake_seam.seam.records import ConnectedAccount, Workspace
 from fake_seam.seam.seed import SeedError
-from fake_seam.seam.state import Caller
+from fake_seam.seam.store import Store
 
 LOCK_FIELDS = (
     "manufacturer",
@@ -27,17 +28,25 @@ LOCK_FIELDS = (
 )
 
 
-class WorkspaceRules(LockRules):
+class Workspaces:
+    def __init__(self, store: Store, devices: Devices, locks: Locks) -> None:
+        self.store = store
+        self.devices = devices
+        self.locks = locks
+
+    def now(self) -> float:
+        return self.store.now()
+
     # -- seeding ----------------------------------------------------------------------
 
     def apply_seed(self, seed: dict[str, Any]) -> None:
         for entry in seed.get("workspaces", []):
             self.seed_workspace(entry)
         for pat in seed.get("personal_access_tokens", []):
-            self.credentials.personal_access_tokens.setdefault(pat["token"], set()).update(
+            self.store.credentials.personal_access_tokens.setdefault(pat["token"], set()).update(
                 pat.get("workspace_ids", [])
             )
-        self.seed_aliases.update(seed.get("aliases", {}))
+        self.store.seed_aliases.update(seed.get("aliases", {}))
 
     def seed_workspace(self, entry: dict[str, Any]) -> Workspace:
         try:
@@ -51,18 +60,18 @@ class WorkspaceRules(LockRules):
                 created_at=self.now(),
                 seed=entry,
             )
-            self.add_workspace(workspace)
+            self.store.add_workspace(workspace)
             for key in entry.get("api_keys", []):
-                self.credentials.api_keys[key] = workspace_id
+                self.store.credentials.api_keys[key] = workspace_id
             for key in entry.get("publishable_keys", []):
-                self.credentials.publishable_keys[key] = workspace_id
+                self.store.credentials.publishable_keys[key] = workspace_id
             for cst in entry.get("client_session_tokens", []):
-                self.credentials.client_sessions[cst["token"]] = (
+                self.store.credentials.client_sessions[cst["token"]] = (
                     workspace_id,
                     frozenset(cst.get("connected_account_ids", [])),
                 )
             for account in entry.get("connected_accounts", []):
-                self.connected_accounts[account["connected_account_id"]] = ConnectedAccount(
+                self.store.connected_accounts[account["connected_account_id"]] = ConnectedAccount(
                     connected_account_id=account["connected_account_id"],
                     workspace_id=workspace_id,
                     provider=account.get("provider", "august"),
@@ -83,14 +92,14 @@ class WorkspaceRules(LockRules):
             account_id = next(
                 (
                     a.connected_account_id
-                    for a in self.connected_accounts.values()
+                    for a in self.store.connected_accounts.values()
                     if a.workspace_id == workspace_id
                 ),
                 None,
             )
         if account_id is None:
-            account_id = self.ids.uuid()
-            self.connected_accounts[account_id] = ConnectedAccount(
+            account_id = self.store.ids.uuid()
+            self.store.connected_accounts[account_id] = ConnectedAccount(
                 account_id, workspace_id, spec.get("manufacturer", "august"), self.now()
             )
         properties = dict(spec.get("properties", {}))
@@ -98,7 +107,7 @@ class WorkspaceRules(LockRules):
             properties.setdefault("model", {"display_name": spec["model"]})
         if kind == "lock":
             options = {k: spec[k] for k in LOCK_FIELDS if k in spec}
-            device = self.add_lock(
+            device = self.devices.add_lock(
                 workspace_id=workspace_id,
                 connected_account_id=account_id,
                 device_id=spec.get("device_id"),
@@ -114,9 +123,9 @@ class WorkspaceRules(LockRules):
                     offline_for=faults.get("offline_for_seconds"),
                 )
             for keypad_code in spec.get("keypad_codes", []):
-                self.add_unmanaged_code(device, keypad_code["code"], keypad_code.get("name"))
+                self.locks.add_unmanaged_code(device, keypad_code["code"], keypad_code.get("name"))
         else:
-            self.add_other_device(
+            self.devices.add_other_device(
                 workspace_id=workspace_id,
                 connected_account_id=account_id,
                 device_id=spec["device_id"],
@@ -128,23 +137,23 @@ class WorkspaceRules(LockRules):
 
     def reset_workspace(self, workspace_id: str) -> None:
         """`workspaces/reset_sandbox`: the workspace as its seed made it, nothing else."""
-        workspace = self.workspaces[workspace_id]
-        for device in list(self.devices_by_workspace.get(workspace_id, {}).values()):
-            self.drop_device(device)
+        workspace = self.store.workspaces[workspace_id]
+        for device in list(self.store.devices_by_workspace.get(workspace_id, {}).values()):
+            self.store.drop_device(device)
         for account_id in [
-            a for a, acc in self.connected_accounts.items() if acc.workspace_id == workspace_id
+            a for a, acc in self.store.connected_accounts.items() if acc.workspace_id == workspace_id
         ]:
-            del self.connected_accounts[account_id]
-        for event in self.events_by_workspace.get(workspace_id, []):
-            self.events.pop(event.event_id, None)
-        self.events_by_workspace[workspace_id] = []
-        for attempt_id in self.attempts_by_workspace.get(workspace_id, {}):
-            self.action_attempts.pop(attempt_id, None)
-        self.attempts_by_workspace[workspace_id] = {}
-        self.credentials.client_sessions = {
-            k: v for k, v in self.credentials.client_sessions.items() if v[0] != workspace_id
+            del self.store.connected_accounts[account_id]
+        for event in self.store.events_by_workspace.get(workspace_id, []):
+            self.store.events.pop(event.event_id, None)
+        self.store.events_by_workspace[workspace_id] = []
+        for attempt_id in self.store.attempts_by_workspace.get(workspace_id, {}):
+            self.store.action_attempts.pop(attempt_id, None)
+        self.store.attempts_by_workspace[workspace_id] = {}
+        self.store.credentials.client_sessions = {
+            k: v for k, v in self.store.credentials.client_sessions.items() if v[0] != workspace_id
         }
-        del self.workspaces[workspace_id]
+        del self.store.workspaces[workspace_id]
         self.seed_workspace(workspace.seed)
 
     def create_workspace(
@@ -158,8 +167,8 @@ class WorkspaceRules(LockRules):
         devices: list[dict[str, Any]] | None = None,
     ) -> tuple[Workspace, str]:
         """A new workspace with its own API key (returned with it)."""
-        workspace_id = self.ids.uuid()
-        api_key = f"seam_{self.ids.uuid().replace('-', '')[:24]}"
+        workspace_id = self.store.ids.uuid()
+        api_key = f"seam_{self.store.ids.uuid().replace('-', '')[:24]}"
         entry = {
             "workspace_id": workspace_id,
             "name": name,
@@ -172,71 +181,13 @@ class WorkspaceRules(LockRules):
         }
         workspace = self.seed_workspace(entry)
         if personal_access_token:
-            self.credentials.personal_access_tokens.setdefault(personal_access_token, set()).add(workspace_id)
+            self.store.credentials.personal_access_tokens.setdefault(personal_access_token, set()).add(
+                workspace_id
+            )
         return workspace, api_key
 
     def workspace(self, workspace_id: str) -> Workspace:
-        workspace = self.workspaces.get(workspace_id)
+        workspace = self.store.workspaces.get(workspace_id)
         if workspace is None:
             raise not_found("workspace", "Workspace not found", workspace_id=workspace_id)
         return workspace
-
-    # -- credentials ------------------------------------------------------------------
-
-    def authenticate(self, headers: dict[str, str], *, workspace_required: bool = True) -> Caller:
-        """The caller behind a request's headers, or 401 (as Seam answers). Routes that work
-        without a workspace (`workspace_required=False`: workspaces/list, workspaces/create,
-        what the SDK's `SeamWithoutWorkspace` calls) take a personal access token alone; the
-        caller's `workspace_id` is then empty."""
-        authorization = headers.get("authorization", "")
-        token = ""
-        if authorization[:7].lower() == "bearer ":
-            token = authorization[7:].strip()
-        token = (
-            token or headers.get("client-session-token", "") or headers.get("seam-client-session-token", "")
-        )
-        if not token:
-            publishable = headers.get("seam-publishable-key")
-            if publishable and publishable in self.credentials.publishable_keys:
-                raise unauthorized("A publishable key alone cannot call this route")
-            raise unauthorized("Missing or malformed Authorization header")
-        creds = self.credentials
-        if token in creds.api_keys:
-            return Caller(creds.api_keys[token], "api_key")
-        if token in creds.personal_access_tokens:
-            workspace_id = headers.get("seam-workspace") or headers.get("seam-workspace-id")
-            if not workspace_id and not workspace_required:
-                return Caller(
-                    "",
-                    "personal_access_token",
-                    user_workspace_ids=frozenset(creds.personal_access_tokens[token]),
-                    token=token,
-                )
-            if not workspace_id:
-                raise SeamError(
-                    "missing_workspace_id",
-                    "A personal access token needs the seam-workspace header",
-                    401,
-                )
-            allowed = creds.personal_access_tokens[token]
-            if workspace_id not in allowed or workspace_id not in self.workspaces:
-                raise unauthorized("This personal access token has no access to that workspace")
-            return Caller(
-                workspace_id, "personal_access_token", user_workspace_ids=frozenset(allowed), token=token
-            )
-        if token in creds.client_sessions:
-            workspace_id, accounts = creds.client_sessions[token]
-            return Caller(workspace_id, "client_session_token", connected_account_ids=accounts)
-        raise unauthorized("Invalid API key or token")
-
-    def require_user(self, caller: Caller, route: str) -> None:
-        if caller.kind != "personal_access_token":
-            raise SeamError(
-                "unauthorized",
-                f"{route} needs a personal access token",
-                401,
-            )
-
-    def check_name_given(self, name: str | None) -> None:
-        if not name:
-            raise invalid_input("name", "Required")

@@ -177,7 +177,7 @@ def code_warnings(c: AccessCode) -> list[dict[str, Any]]:
 
 
 def access_code(cloud: SeamCloud, c: AccessCode) -> dict[str, Any]:
-    dev = cloud.devices.get(c.device_id)
+    dev = cloud.store.devices.get(c.device_id)
     errors = code_errors(c)
     if dev is not None and "device_offline" in dev.errors and c.status in ("setting", "removing"):
         at, message = dev.errors["device_offline"]
@@ -203,7 +203,7 @@ def access_code(cloud: SeamCloud, c: AccessCode) -> dict[str, Any]:
         "warnings": code_warnings(c),
         "is_managed": True,
         "is_backup": c.is_backup,
-        "is_backup_access_code_available": cloud.is_backup_access_code_available(c),
+        "is_backup_access_code_available": cloud.pools.is_backup_access_code_available(c),
         "pulled_backup_access_code_id": c.pulled_backup_access_code_id,
         "is_external_modification_allowed": c.is_external_modification_allowed,
         "is_one_time_use": c.is_one_time_use,

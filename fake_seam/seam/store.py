@@ -1,11 +1,10 @@
-"""One fake's whole Seam state, indexed for the lookups the routes make."""
+"""One fake's Seam data, indexed for the lookups the routes make. Data and lookups only: the
+rules that change it live in the services (access codes, backup pools, devices, ...)."""
 
 from __future__ import annotations
 
-import bisect
 import random
 from dataclasses import dataclass, field
-from typing import Any
 
 from fake_seam.clock import Timeline
 from fake_seam.seam.errors import SeamError, access_code_not_found, device_not_found, not_found
@@ -51,8 +50,10 @@ class Credentials:
     publishable_keys: dict[str, str] = field(default_factory=dict)
 
 
-class State:
-    def __init__(self, timeline: Timeline, seed: int | str = 0, settings: Settings | None = None):
+class Store:
+    """Everything one fake holds on Seam's side (what persistence saves), with typed lookups."""
+
+    def __init__(self, timeline: Timeline, seed: int | str = 0, settings: Settings | None = None) -> None:
         self.timeline = timeline
         self.settings = settings or Settings()
         self.rng_seed = seed
@@ -79,7 +80,7 @@ class State:
         self.attempts_by_workspace: dict[str, dict[str, ActionAttempt]] = {}
         self.locks_by_id: dict[str, Device] = {}
         self.seed_aliases: dict[str, str] = {}
-        self._event_seq = 0
+        self.event_seq = 0
 
     # -- time -------------------------------------------------------------------------
 
@@ -207,17 +208,10 @@ class State:
             d for d in devices if not d.removed and (allowed is None or d.connected_account_id in allowed)
         ]
 
-    # -- events -----------------------------------------------------------------------
-
-    def emit(self, workspace_id: str, event_type: str, **fields: Any) -> Event:
-        now = self.now()
-        self._event_seq += 1
-        event = Event(self.ids.uuid(), workspace_id, event_type, now, now, fields, self._event_seq)
-        self.events[event.event_id] = event
-        log = self.events_by_workspace.setdefault(workspace_id, [])
-        if log and log[-1].occurred_at > now:
-            # The clock was moved back (e.g. freezegun): keep the log in time order anyway.
-            bisect.insort(log, event, key=lambda e: (e.occurred_at, e.seq))
-        else:
-            log.append(event)
-        return event
+    def pulled_backup_of(self, record: AccessCode) -> AccessCode | None:
+        """The live backup pulled for an original code, if any."""
+        backup_id = record.pulled_backup_access_code_id
+        backup = self.access_codes.get(backup_id) if backup_id else None
+        if backup is None or backup.deleted:
+            return None
+        return backup

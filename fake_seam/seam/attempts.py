@@ -1,0 +1,82 @@
+"""Action attempts: what a lock, unlock or access-code action reports back, polled by the SDK."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fake_seam.seam.errors import not_found
+from fake_seam.seam.records import AccessCode, ActionAttempt, Snapshot
+from fake_seam.seam.store import Caller, Store
+
+
+class ActionAttempts:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def new_attempt(
+        self,
+        workspace_id: str,
+        action_type: str,
+        *,
+        sync: bool = False,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> ActionAttempt:
+        status = "error" if error else "success"
+        if sync:  # finished at once: nothing to keep for a later poll
+            attempt = ActionAttempt(self.store.ids.uuid(), workspace_id, action_type, status, result, error)
+        else:
+            outcome = (status, None if error else (result or {}), error)
+            attempt = ActionAttempt(self.store.ids.uuid(), workspace_id, action_type, outcome=outcome)
+        self.store.action_attempts[attempt.action_attempt_id] = attempt
+        self.store.attempts_by_workspace[workspace_id][attempt.action_attempt_id] = attempt
+        return attempt
+
+    def finished_attempt(
+        self, workspace_id: str, action_type: str, result: dict | None = None
+    ) -> ActionAttempt:
+        return self.new_attempt(workspace_id, action_type, sync=True, result=result)
+
+    def code_attempt(self, code: AccessCode, action_type: str, shape: dict[str, Any]) -> ActionAttempt:
+        """A finished attempt on an access code, keeping the code as it was then (as JSON)."""
+        attempt = self.new_attempt(code.workspace_id, action_type, sync=True)
+        attempt.snapshot = Snapshot.of(shape)
+        attempt.device_id = code.device_id
+        return attempt
+
+    def settle_attempt(self, attempt: ActionAttempt) -> None:
+        if attempt.status == "pending" and not attempt.steered and attempt.outcome:
+            attempt.status, attempt.result, attempt.error = attempt.outcome
+
+    def attempt(self, caller: Caller, action_attempt_id: str, *, poll: bool = True) -> ActionAttempt:
+        attempt = self.store.action_attempts.get(action_attempt_id)
+        if attempt is None or attempt.workspace_id != caller.workspace_id:
+            raise not_found(
+                "action_attempt",
+                "Action attempt not found",
+                action_attempt_id=action_attempt_id,
+            )
+        if poll:
+            # The device has answered by the time anyone asks: the SDK's first poll sees it.
+            self.settle_attempt(attempt)
+        return attempt
+
+    def steer_attempt(
+        self,
+        action_attempt_id: str,
+        status: str,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> ActionAttempt:
+        attempt = self.store.action_attempts.get(action_attempt_id)
+        if attempt is None:
+            raise not_found("action_attempt", "Action attempt not found", action_attempt_id=action_attempt_id)
+        attempt.steered = True
+        attempt.status = status
+        attempt.result = result if status == "success" else None
+        attempt.error = error if status == "error" else None
+        if status == "success" and attempt.result is None:
+            attempt.result = {}
+        if status == "error" and attempt.error is None:
+            attempt.error = {"type": "unknown_error", "message": "Action attempt failed"}
+        return attempt

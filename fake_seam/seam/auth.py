@@ -1,0 +1,69 @@
+"""Credentials: who is calling, and what they may see."""
+
+from __future__ import annotations
+
+from fake_seam.seam.errors import SeamError, invalid_input, unauthorized
+from fake_seam.seam.store import Caller, Store
+
+
+class Auth:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def authenticate(self, headers: dict[str, str], *, workspace_required: bool = True) -> Caller:
+        """The caller behind a request's headers, or 401 (as Seam answers). Routes that work
+        without a workspace (`workspace_required=False`: workspaces/list, workspaces/create,
+        what the SDK's `SeamWithoutWorkspace` calls) take a personal access token alone; the
+        caller's `workspace_id` is then empty."""
+        authorization = headers.get("authorization", "")
+        token = ""
+        if authorization[:7].lower() == "bearer ":
+            token = authorization[7:].strip()
+        token = (
+            token or headers.get("client-session-token", "") or headers.get("seam-client-session-token", "")
+        )
+        if not token:
+            publishable = headers.get("seam-publishable-key")
+            if publishable and publishable in self.store.credentials.publishable_keys:
+                raise unauthorized("A publishable key alone cannot call this route")
+            raise unauthorized("Missing or malformed Authorization header")
+        creds = self.store.credentials
+        if token in creds.api_keys:
+            return Caller(creds.api_keys[token], "api_key")
+        if token in creds.personal_access_tokens:
+            workspace_id = headers.get("seam-workspace") or headers.get("seam-workspace-id")
+            if not workspace_id and not workspace_required:
+                return Caller(
+                    "",
+                    "personal_access_token",
+                    user_workspace_ids=frozenset(creds.personal_access_tokens[token]),
+                    token=token,
+                )
+            if not workspace_id:
+                raise SeamError(
+                    "missing_workspace_id",
+                    "A personal access token needs the seam-workspace header",
+                    401,
+                )
+            allowed = creds.personal_access_tokens[token]
+            if workspace_id not in allowed or workspace_id not in self.store.workspaces:
+                raise unauthorized("This personal access token has no access to that workspace")
+            return Caller(
+                workspace_id, "personal_access_token", user_workspace_ids=frozenset(allowed), token=token
+            )
+        if token in creds.client_sessions:
+            workspace_id, accounts = creds.client_sessions[token]
+            return Caller(workspace_id, "client_session_token", connected_account_ids=accounts)
+        raise unauthorized("Invalid API key or token")
+
+    def require_user(self, caller: Caller, route: str) -> None:
+        if caller.kind != "personal_access_token":
+            raise SeamError(
+                "unauthorized",
+                f"{route} needs a personal access token",
+                401,
+            )
+
+    def check_name_given(self, name: str | None) -> None:
+        if not name:
+            raise invalid_input("name", "Required")
