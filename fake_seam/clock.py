@@ -134,7 +134,7 @@ class Job:
         """What the job will do, for debugging: `reconcile backup 5f1c...`, `_land ...`."""
         action, args = self.action, [] if self.arg is NO_ARG else [self.arg]
         if isinstance(action, partial):
-            action, args = action.func, [*action.args, *args]
+            action, args = action.func, [*action.args, *args]  # type: ignore[attr-defined]
         name = getattr(action, "__name__", type(action).__name__)
         return " ".join([name, *(_label_of(arg) for arg in args)])
 

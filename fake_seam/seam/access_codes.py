@@ -369,7 +369,7 @@ class AccessCodes:
             and record.starts_at is not None
             and now < record.starts_at
         )
-        if native_wait:
+        if native_wait and record.starts_at is not None:
             record.activate_job = self.timeline.at(record.starts_at, self.activate, arg=record)
         slot = lock.slot_of(key)
         window = self.window_of(record, lock)

@@ -33,7 +33,7 @@ class ActionAttempts:
         return attempt
 
     def finished_attempt(
-        self, workspace_id: str, action_type: str, result: dict | None = None
+        self, workspace_id: str, action_type: str, result: dict[str, Any] | None = None
     ) -> ActionAttempt:
         return self.new_attempt(workspace_id, action_type, sync=True, result=result)
 

@@ -281,7 +281,7 @@ class BackupPools:
         )
 
     def set_condition(self, device: Device, kind: str, code: str, present: bool) -> None:
-        table: dict = getattr(device, kind)
+        table: dict[str, tuple[float, str]] = getattr(device, kind)
         if present and code not in table:
             table[code] = (self.now(), DEVICE_CONDITION_MESSAGES.get(code, code))
         elif not present and code in table:

@@ -51,7 +51,7 @@ class Devices:
         device_type: str | None = None,
         max_active_codes_supported: int = 10,
         supported_code_lengths: list[int] | None = None,
-        code_constraints: list[dict] | None = None,
+        code_constraints: list[dict[str, Any]] | None = None,
         supports_backup_access_code_pool: bool | None = None,
         programming_delay_seconds: float = 5.0,
         native_scheduling: bool = False,

@@ -25,12 +25,6 @@ class CodeLifecycle(Protocol):
     def failed(self, record: AccessCode) -> None:
         """A code's write failed; it will be retried."""
 
-    def held(self, record: AccessCode) -> None:
-        """A code's write is held by an offline lock."""
-
-    def rewritten(self, record: AccessCode) -> None:
-        """A code changed at the keypad is being written back: not ready until it lands."""
-
     def leaving(self, record: AccessCode) -> None:
         """A code started being erased from its lock."""
 

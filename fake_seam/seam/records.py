@@ -23,7 +23,7 @@ class _NoIssues(dict[str, tuple[float, str]]):
     def _refuse(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("NO_ISSUES is shared by every access code: assign a new dict instead")
 
-    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
 
     def __copy__(self) -> _NoIssues:
         return self

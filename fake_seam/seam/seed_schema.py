@@ -18,7 +18,7 @@ class Strict(BaseModel):
 
 
 class CodeConstraint(Strict):
-    constraint_type: ConstraintType
+    constraint_type: ConstraintType  # type: ignore[valid-type]  # built from the rule sets at import
     min_length: float | None = None
     max_length: float | None = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 PIN_CONSTRAINTS = frozenset(
     {
@@ -42,7 +43,7 @@ def _has_run(pin: str, length: int, step: int) -> bool:
 @dataclass
 class CodeRules:
     supported_code_lengths: list[int] = field(default_factory=lambda: [4, 5, 6, 7, 8])
-    code_constraints: list[dict] = field(default_factory=list)
+    code_constraints: list[dict[str, Any]] = field(default_factory=list)
 
     def kinds(self) -> set[str]:
         return {c["constraint_type"] for c in self.code_constraints}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal, Protocol, get_args
+from typing import Any, Literal, Protocol, get_args
 
 from fake_seam.clock import Job, Timeline
 from fake_seam.simulator.code_rules import CodeRules, PinRejected
@@ -42,7 +42,7 @@ class Slot:
             return False
         return not (self.ends_at is not None and moment >= self.ends_at)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"slot": self.slot, "code": self.code, "name": self.name, "origin": str(self.origin)}
 
 
@@ -53,7 +53,7 @@ class FaultPlan:
     failure_rate: float = 0.0
     offline_until: float | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "fail_next": self.fail_next,
             "error_code": self.error_code,
@@ -91,7 +91,7 @@ class Write:
 class LockSpec:
     capacity: int = 10
     supported_code_lengths: list[int] = field(default_factory=lambda: [4, 5, 6, 7, 8])
-    code_constraints: list[dict] = field(default_factory=list)
+    code_constraints: list[dict[str, Any]] = field(default_factory=list)
     programming_delay: float = 5.0
     native_scheduling: bool = False
 
