@@ -148,7 +148,7 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def record(args: argparse.Namespace) -> int:
-    from fake_seam.cli import serve
+    from fake_seam.serve import serve
 
     args.host = "127.0.0.1"
     args.record = args.out

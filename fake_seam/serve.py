@@ -1,0 +1,88 @@
+"""`fake-seam serve`: a fake on a loopback socket until Ctrl-C (also what `record` runs)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from fake_seam.fake import DEFAULT_API_KEY
+
+if TYPE_CHECKING:
+    from fake_seam.fake import FakeSeam
+
+
+def fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (a dependency, except on Windows), as uvicorn's own
+    `loop="auto"` would pick; else asyncio's loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def serve(args: argparse.Namespace) -> int:
+    from fake_seam.fake import FakeSeam
+    from fake_seam.seam.seed import SeedError
+    from fake_seam.server import FakeSeamServer, PortInUse, bind
+
+    try:
+        fake = FakeSeam(args.seed, rng_seed=args.rng_seed)
+    except SeedError as problem:
+        message = str(problem)
+        if not message.startswith(str(args.seed)):  # name the file, whichever layer complained
+            message = f"{args.seed}: {message.removeprefix('seed: ')}"
+        print(f"fake-seam: {message}", file=sys.stderr)
+        return 2
+    except (KeyError, TypeError, ValueError, AttributeError) as problem:
+        # A seed file whose JSON parses but whose fields do not fit (a string for a number,
+        # an object where a list goes): one line naming the file, not a traceback.
+        detail = f"missing {problem}" if isinstance(problem, KeyError) else str(problem)
+        print(
+            f"fake-seam: {args.seed}: not a usable seed file ({detail}); see README 'Seed files'",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        sock = bind(args.host, args.port)
+    except PortInUse as problem:
+        print(f"fake-seam: {problem}", file=sys.stderr)
+        return 1
+    port = sock.getsockname()[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    endpoint = f"http://{host}:{port}"
+    recorder = None
+    if getattr(args, "record", None):
+        from fake_seam.scenarios.recorder import Recorder
+
+        recorder = Recorder(fake, args.record)
+    print(f"fake-seam {_version()} serving Seam on {endpoint} (seed: {args.seed})")
+    print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}", flush=True)
+    server = FakeSeamServer(fake, own_process=True)
+    try:
+        with asyncio.Runner(loop_factory=fast_loop_factory()) as runner:
+            runner.run(server.serve(sockets=[sock]))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+        if recorder is not None:
+            recorder.save()
+            print(f"fake-seam: recorded {recorder.count} calls to {recorder.path}")
+    print("fake-seam stopped")
+    return 0
+
+
+def api_key_of(fake: FakeSeam) -> str:
+    """The key to paste: Seam's fake's default key when the seed has it, else the seed's first."""
+    keys = fake.cloud.store.credentials.api_keys
+    return DEFAULT_API_KEY if DEFAULT_API_KEY in keys or not keys else next(iter(keys))
+
+
+def _version() -> str:
+    from fake_seam import __version__
+
+    return __version__
