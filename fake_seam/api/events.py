@@ -123,6 +123,6 @@ def list_action_attempts(ctx: Context, p: BaseModel) -> dict[str, Any]:
     if device_id is not None:
         attempts = [a for a in attempts if a.device_id == device_id]
     for attempt in attempts:
-        cloud.attempts.settle_attempt(attempt)
+        attempt.settle()
     page, pagination = paginate(ctx, attempts, p)
     return {"action_attempts": [shapes.action_attempt(a) for a in page], "pagination": pagination}

@@ -407,7 +407,7 @@ class AccessCodes:
         lock.program(
             record.access_code_id,
             record.code,
-            self.name_on_lock(record),
+            record.name_on_lock,
             origin,
             self.window_of(record, lock),
         )
@@ -419,11 +419,6 @@ class AccessCodes:
             record.delay_job = self.timeline.after(
                 self.settings.delay_warning_seconds, self.delay_noticed, arg=record
             )
-
-    def name_on_lock(self, record: AccessCode) -> str | None:
-        if record.is_backup:
-            return f"Backup {record.access_code_id} (Seam)"
-        return record.name
 
     def delay_noticed(self, record: AccessCode) -> None:
         record.forget_job("delay")

@@ -44,10 +44,6 @@ class ActionAttempts:
         attempt.device_id = code.device_id
         return attempt
 
-    def settle_attempt(self, attempt: ActionAttempt) -> None:
-        if attempt.status == "pending" and not attempt.steered and attempt.outcome:
-            attempt.status, attempt.result, attempt.error = attempt.outcome
-
     def attempt(self, caller: Caller, action_attempt_id: str, *, poll: bool = True) -> ActionAttempt:
         attempt = self.store.action_attempts.get(action_attempt_id)
         if attempt is None or attempt.workspace_id != caller.workspace_id:
@@ -58,7 +54,7 @@ class ActionAttempts:
             )
         if poll:
             # The device has answered by the time anyone asks: the SDK's first poll sees it.
-            self.settle_attempt(attempt)
+            attempt.settle()
         return attempt
 
     def steer_attempt(
@@ -71,12 +67,5 @@ class ActionAttempts:
         attempt = self.store.action_attempts.get(action_attempt_id)
         if attempt is None:
             raise not_found("action_attempt", "Action attempt not found", action_attempt_id=action_attempt_id)
-        attempt.steered = True
-        attempt.status = status
-        attempt.result = result if status == "success" else None
-        attempt.error = error if status == "error" else None
-        if status == "success" and attempt.result is None:
-            attempt.result = {}
-        if status == "error" and attempt.error is None:
-            attempt.error = {"type": "unknown_error", "message": "Action attempt failed"}
+        attempt.steer(status, result, error)
         return attempt

@@ -101,7 +101,7 @@ class BackupPools:
         if self.store.pulled_backup_of(record) is not None:
             return True  # a repeat pull returns that same backup
         device = self.store.devices.get(record.device_id)
-        if device is None or not (device.pool.active and device.pool.enabled):
+        if device is None or not device.pool.is_on:
             return False
         return bool(self.ready_backups(device))
 
@@ -131,7 +131,7 @@ class BackupPools:
                 created_at=self.now(),
                 is_backup=True,
             )
-            backup.name = self.codes.name_on_lock(backup)
+            backup.name = backup.name_on_lock
             self.store.add_code(backup)
             pool.members.append(backup.access_code_id)
             self.codes.write(backup)
@@ -205,7 +205,7 @@ class BackupPools:
         existing = self.store.pulled_backup_of(original)
         if existing is not None:
             return existing  # a repeat pull returns the same backup
-        if not (device.pool.active and device.pool.enabled):
+        if not device.pool.is_on:
             raise SeamError(
                 "backup_access_code_pool_not_enabled",
                 f"The backup access code pool is not enabled for device {device.device_id}; "
@@ -257,7 +257,7 @@ class BackupPools:
     def pool_changed(self, device: Device) -> None:
         pool = device.pool
         lock = device.lock
-        live = pool.active and pool.enabled and device.is_managed
+        live = pool.is_on and device.is_managed
         ready = self.ready_backups(device) if live else []
         blocked = live and any(
             c.errors or (lock is not None and lock.is_held(c.access_code_id)) for c in self.pool_codes(device)

@@ -93,6 +93,11 @@ class BackupPool:
     members: list[str] = field(default_factory=list)  # unpulled backup code ids, oldest first
     pulled: list[str] = field(default_factory=list)  # pulled backups still alive
 
+    @property
+    def is_on(self) -> bool:
+        """Activated and not switched off: what `backup_access_code_pool_enabled` reports."""
+        return self.active and self.enabled
+
 
 @dataclass
 class Device:
@@ -180,6 +185,13 @@ class AccessCode:
     retry_job: Job | None = None  # a failed write is tried again
     delay_job: Job | None = None  # a slow write earns its delay warning
 
+    @property
+    def name_on_lock(self) -> str | None:
+        """The name written into the lock's slot: Seam names its backups itself."""
+        if self.is_backup:
+            return f"Backup {self.access_code_id} (Seam)"
+        return self.name
+
     def has_job(self, kind: JobKind) -> bool:
         return getattr(self, f"{kind}_job") is not None
 
@@ -264,3 +276,21 @@ class ActionAttempt:
     @result.setter
     def result(self, value: dict[str, Any] | None) -> None:
         self.stored_result, self.snapshot = value, None
+
+    def settle(self) -> None:
+        """The device has answered: a pending attempt takes its outcome, unless a test steers it."""
+        if self.status == "pending" and not self.steered and self.outcome:
+            self.status, self.result, self.error = self.outcome
+
+    def steer(
+        self, status: str, result: dict[str, Any] | None = None, error: dict[str, Any] | None = None
+    ) -> None:
+        """A test decides how the attempt ends (Seam's fake's `/_fake/update_action_attempt`)."""
+        self.steered = True
+        self.status = status
+        self.result = result if status == "success" else None
+        self.error = error if status == "error" else None
+        if status == "success" and self.result is None:
+            self.result = {}
+        if status == "error" and self.error is None:
+            self.error = {"type": "unknown_error", "message": "Action attempt failed"}

@@ -95,7 +95,7 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
                 "supported_code_lengths": list(lock.rules.supported_code_lengths),
                 "code_constraints": [dict(c) for c in lock.rules.code_constraints],
                 "supports_backup_access_code_pool": d.supports_backup_access_code_pool,
-                "backup_access_code_pool_enabled": pool.active and pool.enabled,
+                "backup_access_code_pool_enabled": pool.is_on,
                 "has_native_entry_events": True,
                 "supports_accessory_keypad": False,
                 "supports_offline_access_codes": False,
