@@ -30,7 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, ClassVar, Self, TypeVar
+from types import UnionType
+from typing import Any, ClassVar, Literal, Self, TypeVar, Union, get_args, get_origin
 from urllib.parse import parse_qsl
 
 from pydantic import (
@@ -600,7 +601,15 @@ def unknown() -> ZodUnknown:
 
 
 class Params(BaseModel):
-    """Base of the generated parameter models (zod objects: unknown keys ignored)."""
+    """Base of every parameter model (zod objects: unknown keys ignored): the generated
+    ones, and hand-written ones such as the /_fake routes'.
+
+    A generated field carries its zod type as `Annotated` metadata. A hand-written field
+    may carry one too, or be a plain annotation (`str`, `int | None`, `list[str]`,
+    `Literal[...]`, `dict[str, Any]`, a nested model): the zod type is then inferred from
+    the annotation when the class is made, so query strings are read and errors worded
+    the same for both. A field with other constraints (`Field(ge=0)`) is left to pydantic.
+    """
 
     model_config = ConfigDict(
         strict=True,
@@ -608,6 +617,58 @@ class Params(BaseModel):
         defer_build=True,
         protected_namespaces=(),
     )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        inferred = False
+        for info in cls.model_fields.values():
+            if info.metadata:  # a zod type already, or constraints pydantic must apply
+                continue
+            zod = zod_type_of(info.annotation)
+            if zod is not None:
+                # Read when the (deferred) schema is built: the field validates as zod does.
+                info.metadata.append(zod)
+                inferred = True
+        if inferred and cls.__pydantic_complete__:
+            cls.model_rebuild(force=True)
+
+
+def zod_type_of(annotation: Any) -> ZodType | None:
+    """The zod type a plain annotation means (`None`: no zod equivalent; pydantic decides)."""
+    if annotation is Any or annotation is object:
+        return ZodUnknown()
+    if annotation is str:
+        return ZodString()
+    if annotation is bool:
+        return ZodBoolean()
+    if annotation is int:
+        return ZodNumber(integer=True)
+    if annotation is float:
+        return ZodNumber()
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return ZodObject(annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:
+        if all(isinstance(a, str) for a in args):
+            return ZodEnum(args)
+        literals = [ZodLiteral(a) for a in args]
+        return literals[0] if len(literals) == 1 else ZodUnion(literals)
+    if origin is list or origin is Sequence:
+        item = zod_type_of(args[0]) if args else ZodUnknown()
+        return None if item is None else ZodArray(item)
+    if origin is dict or origin is Mapping:
+        value = zod_type_of(args[1]) if len(args) == 2 else ZodUnknown()
+        return None if value is None or (args and args[0] is not str) else ZodRecord(value)
+    if origin is Union or origin is UnionType:
+        options = [a for a in args if a is not type(None)]
+        inner = [zod_type_of(a) for a in options]
+        if not inner or any(t is None for t in inner):
+            return None
+        known = [t for t in inner if t is not None]
+        zod = known[0] if len(known) == 1 else ZodUnion(known)
+        return zod.nullable() if len(options) < len(args) else zod
+    return None
 
 
 class OneOfParams(Params):
