@@ -112,6 +112,7 @@ INVALID_JSON_BODY = "Invalid input: the request body is not valid JSON"
 INVALID_JSON = "Invalid JSON"
 INVALID_PAGE_CURSOR = "Invalid page cursor"
 UNAUTHORIZED = "Unauthorized"
+GATEWAY_UNAVAILABLE = "Service Unavailable"  # a gateway's plain-text answer, not a Seam error body
 
 
 def route_not_found(path: str) -> str:

@@ -155,7 +155,7 @@ class Api:
         )
         if caller is not None and path in fake.outages.get(caller.workspace_id, ()):
             # A gateway in front of Seam answers, not Seam: no Seam error body.
-            return 503, b"Service Unavailable", b"text/plain; charset=utf-8"
+            return 503, msgs.GATEWAY_UNAVAILABLE.encode(), b"text/plain; charset=utf-8"
         pairs = parse_qsl(query, keep_blank_values=True) if query else []
         try:
             parsed_body = loads(body)

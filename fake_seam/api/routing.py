@@ -128,7 +128,7 @@ def params_model(path: str, handler: Callable[..., Any], given: type[BaseModel] 
     if spec is not None:
         generated: type[BaseModel] = spec.params
         if declared is not generated or (given is not None and given is not generated):
-            shown = getattr(declared, "__name__", declared)
+            shown = declared.__name__ if isinstance(declared, type) else declared
             raise RouteDeclarationError(
                 f"{name} handles {path}, whose params model is {generated.__name__}, but declares {shown}"
             )
