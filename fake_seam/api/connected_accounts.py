@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
+from fake_seam import messages as msgs
 from fake_seam.api.devices import matches_metadata
-from fake_seam.api.routing import Context, given, paginate, route
+from fake_seam.api.routing import Context, paginate, route
 from fake_seam.seam.errors import invalid_input, not_found
-from fake_seam.wire import shapes
+from fake_seam.wire import params, shapes
+
+if TYPE_CHECKING:
+    from fake_seam.seam.records import ConnectedAccount
 
 
 @route("/connected_accounts/get")
-def get_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
+def get_account(ctx: Context, p: params.ConnectedAccountsGetParams) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
-    if given(p, "connected_account_id"):
-        account = cloud.store.connected_account(caller, p.connected_account_id)  # type: ignore[attr-defined]
+    if p.connected_account_id is not None:
+        account = cloud.store.connected_account(caller, p.connected_account_id)
         return {"connected_account": shapes.connected_account(cloud, account)}
-    email = getattr(p, "email", None)
+    email = p.email
     if email:
         for account in cloud.store.connected_accounts.values():
             if account.workspace_id == caller.workspace_id and account.user_identifier.get("email") == email:
                 cloud.store.connected_account(caller, account.connected_account_id)
                 return {"connected_account": shapes.connected_account(cloud, account)}
-        raise not_found("connected_account", "Connected account not found", email=email)
-    raise invalid_input("connected_account_id", "Required")
+        raise not_found("connected_account", msgs.CONNECTED_ACCOUNT_NOT_FOUND, email=email)
+    raise invalid_input("connected_account_id", msgs.REQUIRED)
 
 
-def visible_accounts(ctx: Context) -> list[Any]:
+def visible_accounts(ctx: Context) -> list[ConnectedAccount]:
     caller = ctx.require_caller()
     return [
         a
@@ -40,12 +42,12 @@ def visible_accounts(ctx: Context) -> list[Any]:
 
 
 @route("/connected_accounts/list")
-def list_accounts(ctx: Context, p: BaseModel) -> dict[str, Any]:
+def list_accounts(ctx: Context, p: params.ConnectedAccountsListParams) -> dict[str, Any]:
     accounts = visible_accounts(ctx)
-    has = getattr(p, "custom_metadata_has", None)
+    has = p.custom_metadata_has
     if has:
         accounts = [a for a in accounts if matches_metadata(a.custom_metadata, has)]
-    search = getattr(p, "search", None)
+    search = p.search
     if search:
         needle = search.lower()
         accounts = [
@@ -62,25 +64,25 @@ def list_accounts(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 
 @route("/connected_accounts/update")
-def update_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    account = ctx.cloud.store.connected_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
-    metadata = getattr(p, "custom_metadata", None)
+def update_account(ctx: Context, p: params.ConnectedAccountsUpdateParams) -> dict[str, Any]:
+    account = ctx.cloud.store.connected_account(ctx.require_caller(), p.connected_account_id)
+    metadata = p.custom_metadata
     if metadata is not None:
         for key, value in metadata.items():
             if value is None:
                 account.custom_metadata.pop(key, None)
             else:
                 account.custom_metadata[key] = value
-    manage = getattr(p, "automatically_manage_new_devices", None)
+    manage = p.automatically_manage_new_devices
     if manage is not None:
         account.automatically_manage_new_devices = manage
     return {"connected_account": shapes.connected_account(ctx.cloud, account)}
 
 
 @route("/connected_accounts/delete")
-def delete_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
+def delete_account(ctx: Context, p: params.ConnectedAccountsDeleteParams) -> dict[str, Any]:
     cloud = ctx.cloud
-    account = cloud.store.connected_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
+    account = cloud.store.connected_account(ctx.require_caller(), p.connected_account_id)
     for device in list(cloud.store.devices_by_workspace[account.workspace_id].values()):
         if device.connected_account_id == account.connected_account_id:
             cloud.store.drop_device(device)
@@ -92,6 +94,6 @@ def delete_account(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 
 @route("/connected_accounts/simulate/disconnect")
-def simulate_disconnect(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    ctx.cloud.devices.disconnect_account(ctx.require_caller(), p.connected_account_id)  # type: ignore[attr-defined]
+def simulate_disconnect(ctx: Context, p: params.ConnectedAccountsSimulateDisconnectParams) -> dict[str, Any]:
+    ctx.cloud.devices.disconnect_account(ctx.require_caller(), p.connected_account_id)
     return {}

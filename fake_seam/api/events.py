@@ -3,38 +3,38 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
-from fake_seam.api.routing import Context, given, paginate, route, timestamp
+from fake_seam import messages as msgs
+from fake_seam.api.routing import Context, paginate, route, timestamp
+from fake_seam.clock import to_datetime
 from fake_seam.seam.errors import invalid_input, not_found
-from fake_seam.wire import shapes
+from fake_seam.wire import params, shapes
 
 
 @route("/events/get")
-def get_event(ctx: Context, p: BaseModel) -> dict[str, Any]:
+def get_event(ctx: Context, p: params.EventsGetParams) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
-    if given(p, "event_id"):
-        event = cloud.store.events.get(p.event_id)  # type: ignore[attr-defined]
+    if p.event_id is not None:
+        event = cloud.store.events.get(p.event_id)
         if event is None or event.workspace_id != caller.workspace_id:
-            raise not_found("event", "Event not found", event_id=p.event_id)  # type: ignore[attr-defined]
+            raise not_found("event", msgs.EVENT_NOT_FOUND, event_id=p.event_id)
         return {"event": shapes.event(event)}
-    if given(p, "device_id") or given(p, "event_type"):
+    if p.device_id is not None or p.event_type is not None:
         for event in reversed(cloud.store.events_by_workspace.get(caller.workspace_id, [])):
-            if given(p, "device_id") and event.fields.get("device_id") != p.device_id:  # type: ignore[attr-defined]
+            if p.device_id is not None and event.fields.get("device_id") != p.device_id:
                 continue
-            if given(p, "event_type") and event.event_type != p.event_type:  # type: ignore[attr-defined]
+            if p.event_type is not None and event.event_type != p.event_type:
                 continue
             return {"event": shapes.event(event)}
-        raise not_found("event", "Event not found")
-    raise invalid_input("event_id", "Required")
+        raise not_found("event", msgs.EVENT_NOT_FOUND)
+    raise invalid_input("event_id", msgs.REQUIRED)
 
 
-def as_set(p: BaseModel, one: str, many: str) -> set[str] | None:
-    values = getattr(p, many, None)
-    single = getattr(p, one, None)
+def as_set(single: str | None, values: Sequence[str] | None) -> set[str] | None:
+    """A filter given as one value, a list, or both (`None`: not filtered)."""
     if values is None and single is None:
         return None
     return set(values or []) | ({single} if single is not None else set())
@@ -47,38 +47,38 @@ def millis(seconds: float) -> int:
 
 
 @route("/events/list")
-def list_events(ctx: Context, p: BaseModel) -> dict[str, Any]:
+def list_events(ctx: Context, p: params.EventsListParams) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
-    between = getattr(p, "between", None)
-    if given(p, "since"):
-        start, end = timestamp(p, "since"), None
+    between = p.between
+    start: float
+    end: float | None
+    if p.since is not None:
+        start, end = timestamp(p.since, "since") or 0.0, None
     elif between is not None:
         if len(between) != 2:
-            raise invalid_input("between", "Array must contain exactly 2 element(s)")
-        from fake_seam.clock import to_datetime
-
+            raise invalid_input("between", msgs.array_exactly(2))
         try:
             start, end = (to_datetime(str(v)).timestamp() for v in between)
         except ValueError:
-            raise invalid_input("between", "Invalid datetime") from None
+            raise invalid_input("between", msgs.INVALID_DATETIME) from None
     else:
-        raise invalid_input("since", "Either since or between is required")
+        raise invalid_input("since", msgs.SINCE_OR_BETWEEN_REQUIRED)
     log = cloud.store.events_by_workspace.get(caller.workspace_id, [])
     # Compared at the millisecond an event shows (`occurred_at` has ms), so `since` set to a
     # shown time, or to a clock reading with more digits, includes events at that instant.
     first = bisect.bisect_left(log, millis(start), key=lambda e: millis(e.occurred_at))
-    end = millis(end) if end is not None else None
-    devices = as_set(p, "device_id", "device_ids")
-    codes = as_set(p, "access_code_id", "access_code_ids")
-    types = as_set(p, "event_type", "event_types")
-    ids = set(getattr(p, "event_ids", None) or []) or None
-    account = getattr(p, "connected_account_id", None)
+    last = millis(end) if end is not None else None
+    devices = as_set(p.device_id, p.device_ids)
+    codes = as_set(p.access_code_id, p.access_code_ids)
+    types = as_set(p.event_type, p.event_types)
+    ids = set(p.event_ids or []) or None
+    account = p.connected_account_id
     allowed_accounts = caller.connected_account_ids
-    limit = getattr(p, "limit", None) or 500
+    limit = p.limit or 500
     out = []
     for event in log[first:]:
-        if end is not None and millis(event.occurred_at) > end:
+        if last is not None and millis(event.occurred_at) > last:
             break
         fields = event.fields
         if devices is not None and fields.get("device_id") not in devices:
@@ -100,16 +100,16 @@ def list_events(ctx: Context, p: BaseModel) -> dict[str, Any]:
 
 
 @route("/action_attempts/get")
-def get_action_attempt(ctx: Context, p: BaseModel) -> dict[str, Any]:
-    attempt = ctx.cloud.attempts.attempt(ctx.require_caller(), p.action_attempt_id)  # type: ignore[attr-defined]
+def get_action_attempt(ctx: Context, p: params.ActionAttemptsGetParams) -> dict[str, Any]:
+    attempt = ctx.cloud.attempts.attempt(ctx.require_caller(), p.action_attempt_id)
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
 @route("/action_attempts/list")
-def list_action_attempts(ctx: Context, p: BaseModel) -> dict[str, Any]:
+def list_action_attempts(ctx: Context, p: params.ActionAttemptsListParams) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
-    ids = getattr(p, "action_attempt_ids", None)
+    ids = p.action_attempt_ids
     if ids is not None:
         attempts = [
             cloud.store.action_attempts[i]
@@ -119,7 +119,7 @@ def list_action_attempts(ctx: Context, p: BaseModel) -> dict[str, Any]:
         ]
     else:
         attempts = list(cloud.store.attempts_by_workspace.get(caller.workspace_id, {}).values())
-    device_id = getattr(p, "device_id", None)
+    device_id = p.device_id
     if device_id is not None:
         attempts = [a for a in attempts if a.device_id == device_id]
     for attempt in attempts:

@@ -17,10 +17,13 @@ from urllib.parse import parse_qsl
 
 import orjson
 
+from fake_seam import messages as msgs
 from fake_seam.api.routing import HANDLERS, Context, Endpoint
 from fake_seam.seam.errors import SeamError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from fake_seam.fake import FakeSeam
 
 log = logging.getLogger("fake_seam")
@@ -117,16 +120,16 @@ class Api:
         path = path.rstrip("/") or "/"
         endpoint = load_routes().get(path)  # a flag check once loaded
         if endpoint is None:
-            error = SeamError("not_found", f"Route {path} not found", 404, data={"path": path})
-            return 404, dumps(error.body()), JSON
+            missing = SeamError("not_found", msgs.route_not_found(path), 404, data={"path": path})
+            return 404, dumps(missing.body()), JSON
         try:
             return self._call(endpoint, method, path, query, headers, body, base_url)
         except SeamError as error:
             return error.status, dumps(error.body()), JSON
         except Exception:  # pragma: no cover - a bug in the fake, reported Seam-style
             log.error("fake-seam failed on %s %s\n%s", method, path, traceback.format_exc())
-            error = SeamError("internal_server_error", f"fake-seam failed on {path}", 500)
-            return 500, dumps(error.body()), JSON
+            failure = SeamError("internal_server_error", msgs.internal_error(path), 500)
+            return 500, dumps(failure.body()), JSON
 
     def _call(
         self,
@@ -143,11 +146,7 @@ class Api:
         fake = self.fake
         methods = endpoint.methods or route_methods(path)
         if method not in methods and method != "HEAD":
-            raise SeamError(
-                "method_not_allowed",
-                f"{method} is not allowed on {path}; use {' or '.join(sorted(methods))}",
-                405,
-            )
+            raise SeamError("method_not_allowed", msgs.method_not_allowed(method, path, list(methods)), 405)
         fake.timeline.run_until()
         caller = (
             fake.cloud.auth.authenticate(headers, workspace_required=endpoint.workspace_required)
@@ -156,19 +155,19 @@ class Api:
         )
         if caller is not None and path in fake.outages.get(caller.workspace_id, ()):
             # A gateway in front of Seam answers, not Seam: no Seam error body.
-            return 503, b"Service Unavailable", b"text/plain; charset=utf-8"
+            return 503, msgs.GATEWAY_UNAVAILABLE.encode(), b"text/plain; charset=utf-8"
         pairs = parse_qsl(query, keep_blank_values=True) if query else []
         try:
             parsed_body = loads(body)
         except ValueError:
             raise SeamError(
                 "invalid_input",
-                "Invalid input: the request body is not valid JSON",
+                msgs.INVALID_JSON_BODY,
                 400,
-                validation_errors={"_errors": ["Invalid JSON"]},
+                validation_errors={"_errors": [msgs.INVALID_JSON]},
             ) from None
         try:
-            params = parse(endpoint, path, pairs, parsed_body)
+            params = parse(endpoint, pairs, parsed_body)
         except InvalidInput as problem:
             raise SeamError(
                 "invalid_input", problem.message, 400, validation_errors=problem.validation_errors
@@ -193,16 +192,16 @@ def route_methods(path: str) -> frozenset[str]:
     return spec.methods if spec else frozenset({"GET", "POST"})
 
 
-def parse(endpoint: Endpoint, path: str, pairs: list[tuple[str, str]], body: Any) -> Any:
-    from fake_seam.wire import validation
+def parse(endpoint: Endpoint, pairs: list[tuple[str, str]], body: Any) -> BaseModel:
+    """The endpoint's params, validated once by the model the handler declared."""
+    if endpoint.zod:
+        from fake_seam.wire.validation import validate_params
 
-    if endpoint.params is not None:
-        from fake_seam.api.control import validate
+        return validate_params(endpoint.params, pairs, body)
+    # A /_fake route whose model is a plain pydantic one keeps its own lax validator.
+    from fake_seam.api.control import validate
 
-        return validate(endpoint.params, pairs, body)
-    from fake_seam.wire.params import ROUTES
-
-    return validation.parse_params(ROUTES[path], pairs, body)
+    return validate(endpoint.params, pairs, body)
 
 
 def header_dict(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:

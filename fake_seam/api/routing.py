@@ -1,16 +1,23 @@
-"""The route table: every Seam route path maps to one handler, registered by decorator."""
+"""The route table: every Seam route path maps to one handler, registered by decorator.
+
+A handler declares the params model it reads as the annotation of its second argument;
+`route` checks it against the model generated from Seam's spec for that path, so a
+handler cannot read a route's parameters through the wrong model.
+"""
 
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, get_type_hints
 from urllib.parse import urlencode
 
 from fake_seam.clock import to_datetime
+from fake_seam.messages import INVALID_DATETIME, INVALID_PAGE_CURSOR
 from fake_seam.seam.errors import invalid_input
 from fake_seam.seam.store import Caller
 
@@ -18,6 +25,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from fake_seam.fake import FakeSeam
+    from fake_seam.seam.cloud import SeamCloud
 
 
 @dataclass
@@ -29,7 +37,7 @@ class Context:
     params: dict[str, Any]
 
     @property
-    def cloud(self):  # noqa: ANN201 - SeamCloud, imported lazily
+    def cloud(self) -> SeamCloud:
         return self.fake.cloud
 
     def require_caller(self) -> Caller:
@@ -37,21 +45,28 @@ class Context:
         return self.caller
 
 
-Handler = Callable[[Context, "BaseModel"], dict[str, Any]]
+P = TypeVar("P", bound="BaseModel")
+T = TypeVar("T")
+Handler = Callable[[Context, Any], dict[str, Any]]
 
 
 @dataclass
 class Endpoint:
     path: str
     handler: Handler
+    params: type[BaseModel]  # what the handler reads: Seam's generated model, or a /_fake route's own
     auth: bool = True
     methods: frozenset[str] | None = None  # None: the methods Seam's spec lists
-    params: type[BaseModel] | None = None  # None: the model generated from Seam's spec
     ok: bool = True  # add `"ok": true` to the body (not to a flat dump like /_fake/default_seed)
     workspace_required: bool = True  # False: a personal access token needs no seam-workspace
+    zod: bool = True  # validated by the zod-worded validator (every `Params` model)
 
 
 HANDLERS: dict[str, Endpoint] = {}
+
+
+class RouteDeclarationError(TypeError):
+    """A handler's declared params model is not the one its route takes."""
 
 
 def route(
@@ -62,25 +77,78 @@ def route(
     params: type[BaseModel] | None = None,
     ok: bool = True,
     workspace_required: bool = True,
-) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
+) -> Callable[[Callable[[Context, P], dict[str, Any]]], Callable[[Context, P], dict[str, Any]]]:
+    """Register a handler for `path`. Its params model is the annotation of its second
+    argument, which must be the model generated from Seam's spec for a Seam path; a path
+    outside the spec (`/_fake/*`) may name its model with `params=`, which must then be
+    the annotation or a subclass of it."""
+
+    def register(handler: Callable[[Context, P], dict[str, Any]]) -> Callable[[Context, P], dict[str, Any]]:
+        from fake_seam.wire.validation import Params
+
+        model = params_model(path, handler, params)
         HANDLERS[path] = Endpoint(
-            path, handler, auth, frozenset(methods) if methods else None, params, ok, workspace_required
+            path,
+            handler,
+            model,
+            auth,
+            frozenset(methods) if methods else None,
+            ok,
+            workspace_required,
+            issubclass(model, Params),
         )
         return handler
 
     return register
 
 
+def declared_params(handler: Callable[..., Any]) -> object:
+    """The annotation of a handler's second (params) argument, resolved."""
+    names = list(inspect.signature(handler).parameters)
+    if len(names) != 2:
+        raise RouteDeclarationError(f"{handler.__qualname__} must take (ctx, params)")
+    try:
+        hints = get_type_hints(handler)
+    except NameError as error:
+        raise RouteDeclarationError(
+            f"{handler.__qualname__}: cannot resolve its annotations ({error})"
+        ) from None
+    return hints.get(names[1])
+
+
+def params_model(path: str, handler: Callable[..., Any], given: type[BaseModel] | None) -> type[BaseModel]:
+    """The model `path` is validated with, checked against what `handler` declares."""
+    from pydantic import BaseModel
+
+    from fake_seam.wire.params import ROUTES
+
+    declared = declared_params(handler)
+    name = handler.__qualname__
+    spec = ROUTES.get(path)
+    if spec is not None:
+        generated: type[BaseModel] = spec.params
+        if declared is not generated or (given is not None and given is not generated):
+            shown = declared.__name__ if isinstance(declared, type) else declared
+            raise RouteDeclarationError(
+                f"{name} handles {path}, whose params model is {generated.__name__}, but declares {shown}"
+            )
+        return generated
+    if not (isinstance(declared, type) and issubclass(declared, BaseModel)):
+        raise RouteDeclarationError(f"{name} handles {path} but declares no params model")
+    if given is None:
+        return declared
+    if not issubclass(given, declared):
+        raise RouteDeclarationError(
+            f"{name} handles {path} with {given.__name__}, but declares {declared.__name__}"
+        )
+    return given
+
+
 # -- parameter helpers ------------------------------------------------------------------
 
 
-def given(p: BaseModel, name: str) -> bool:
-    return name in p.model_fields_set and getattr(p, name, None) is not None
-
-
-def timestamp(p: BaseModel, name: str) -> float | None:
-    value = getattr(p, name, None)
+def timestamp(value: str | datetime | None, name: str) -> float | None:
+    """A timestamp parameter as epoch seconds (`None` when not sent); `name` for the error."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -88,7 +156,7 @@ def timestamp(p: BaseModel, name: str) -> float | None:
     try:
         return to_datetime(str(value)).timestamp()
     except ValueError:
-        raise invalid_input(name, "Invalid datetime") from None
+        raise invalid_input(name, INVALID_DATETIME) from None
 
 
 # -- pagination -------------------------------------------------------------------------
@@ -96,17 +164,26 @@ def timestamp(p: BaseModel, name: str) -> float | None:
 DEFAULT_PAGE_SIZE = 500
 
 
-def paginate(ctx: Context, items: list[Any], p: BaseModel) -> tuple[list[Any], dict[str, Any]]:
+class Paginated(Protocol):
+    """The parameters of a paginated list route (read-only, so any numeric `limit` fits)."""
+
+    @property
+    def limit(self) -> float | None: ...
+
+    @property
+    def page_cursor(self) -> str | None: ...
+
+
+def paginate(ctx: Context, items: list[T], p: Paginated) -> tuple[list[T], dict[str, Any]]:
     """One page of `items`, and Seam's `pagination` object pointing at the next."""
-    limit = getattr(p, "limit", None) or DEFAULT_PAGE_SIZE
-    cursor = getattr(p, "page_cursor", None)
+    limit = int(p.limit or DEFAULT_PAGE_SIZE)
+    cursor = p.page_cursor
     offset = 0
     if cursor:
         try:
             offset = int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["offset"])
         except (ValueError, KeyError, TypeError):
-            raise invalid_input("page_cursor", "Invalid page cursor") from None
-    limit = int(limit)
+            raise invalid_input("page_cursor", INVALID_PAGE_CURSOR) from None
     page = items[offset : offset + limit]
     has_next = offset + limit < len(items)
     next_cursor = None

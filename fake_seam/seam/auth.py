@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fake_seam.seam.errors import SeamError, invalid_input, unauthorized
 from fake_seam.seam.store import Caller, Store
 
@@ -10,7 +12,7 @@ class Auth:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def authenticate(self, headers: dict[str, str], *, workspace_required: bool = True) -> Caller:
+    def authenticate(self, headers: Mapping[str, str], *, workspace_required: bool = True) -> Caller:
         """The caller behind a request's headers, or 401 (as Seam answers). Routes that work
         without a workspace (`workspace_required=False`: workspaces/list, workspaces/create,
         what the SDK's `SeamWithoutWorkspace` calls) take a personal access token alone; the

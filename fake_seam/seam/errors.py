@@ -1,11 +1,26 @@
 """Every error the fake's Seam layer raises, with Seam's `type`, wording and status.
 
-Kept in one module, like fakeredis' `_msgs.py`, so the wording stays consistent.
+The wording lives in `fake_seam.messages`; the constants below are re-exported from there
+under the names the Seam layer already imports.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from fake_seam import messages as msgs
+from fake_seam.messages import BACKUP_ONLY_TIME_BOUND, BACKUP_POOL_UNSUPPORTED
+
+__all__ = [
+    "BACKUP_ONLY_TIME_BOUND",
+    "BACKUP_POOL_UNSUPPORTED",
+    "SeamError",
+    "access_code_not_found",
+    "device_not_found",
+    "invalid_input",
+    "not_found",
+    "unauthorized",
+]
 
 
 class SeamError(Exception):
@@ -40,7 +55,7 @@ def invalid_input(param: str, message: str) -> SeamError:
     # Seam words it as zod does for a custom check: the message alone (it names the param).
     return SeamError(
         "invalid_input",
-        message if param in message else f'{message} for "{param}"',
+        message if param in message else msgs.issue_for_param(message, param),
         400,
         validation_errors={param: {"_errors": [message]}, "_errors": []},
     )
@@ -51,24 +66,12 @@ def not_found(thing: str, message: str, **data: Any) -> SeamError:
 
 
 def device_not_found(device_id: str | None) -> SeamError:
-    return not_found("device", "Device not found", device_id=device_id)
+    return not_found("device", msgs.DEVICE_NOT_FOUND, device_id=device_id)
 
 
 def access_code_not_found(access_code_id: str | None) -> SeamError:
-    return not_found(
-        "access_code",
-        "Could not find an access_code with device_id or access_code_id",
-        access_code_id=access_code_id,
-    )
+    return not_found("access_code", msgs.ACCESS_CODE_NOT_FOUND, access_code_id=access_code_id)
 
 
-def unauthorized(message: str = "Unauthorized") -> SeamError:
+def unauthorized(message: str = msgs.UNAUTHORIZED) -> SeamError:
     return SeamError("unauthorized", message, 401)
-
-
-# Messages reused by several rules.
-BACKUP_ONLY_TIME_BOUND = "Backup access codes are only supported for time_bound access codes"
-BACKUP_POOL_UNSUPPORTED = (
-    "This device does not support backup access code pools "
-    "(properties.supports_backup_access_code_pool is false)"
-)

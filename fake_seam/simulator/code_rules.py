@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fake_seam import messages as msgs
+
 PIN_CONSTRAINTS = frozenset(
     {
         "no_zeros",
@@ -55,38 +57,33 @@ class CodeRules:
     def check_pin(self, pin: str, taken: Iterable[str] = frozenset()) -> None:
         """Raise PinRejected naming the first rule the PIN breaks."""
         if not pin.isdigit():
-            raise PinRejected("code must contain digits only")
+            raise PinRejected(msgs.PIN_DIGITS_ONLY)
         if len(pin) not in self.supported_code_lengths:
             lengths = " or ".join(str(n) for n in sorted(self.supported_code_lengths))
-            raise PinRejected(f"code must be {lengths} digits long on this device, got {len(pin)}")
+            raise PinRejected(msgs.pin_length(lengths, len(pin)))
         kinds = self.kinds()
         if "no_zeros" in kinds and "0" in pin:
-            raise PinRejected("code cannot contain 0 on this device (no_zeros)")
+            raise PinRejected(msgs.PIN_NO_ZEROS)
         if "cannot_start_with_12" in kinds and pin.startswith("12"):
-            raise PinRejected("code cannot start with 12 on this device (cannot_start_with_12)")
+            raise PinRejected(msgs.PIN_STARTS_WITH_12)
         if "no_triple_consecutive_ints" in kinds and any(
             pin[i] == pin[i + 1] == pin[i + 2] for i in range(len(pin) - 2)
         ):
-            raise PinRejected("code cannot repeat a digit three times in a row (no_triple_consecutive_ints)")
+            raise PinRejected(msgs.PIN_TRIPLE_DIGIT)
         if "no_ascending_or_descending_sequence" in kinds and (
             _has_run(pin, len(pin), 1) or _has_run(pin, len(pin), -1)
         ):
-            raise PinRejected(
-                "code cannot be an ascending or descending sequence (no_ascending_or_descending_sequence)"
-            )
+            raise PinRejected(msgs.PIN_SEQUENCE)
         if "at_least_three_unique_digits" in kinds and len(set(pin)) < 3:
-            raise PinRejected("code needs at least three different digits (at_least_three_unique_digits)")
+            raise PinRejected(msgs.PIN_THREE_UNIQUE_DIGITS)
         if "cannot_contain_089" in kinds and any(d in pin for d in "089"):
-            raise PinRejected("code cannot contain 0, 8 or 9 on this device (cannot_contain_089)")
+            raise PinRejected(msgs.PIN_CONTAINS_089)
         if "cannot_contain_0789" in kinds and any(d in pin for d in "0789"):
-            raise PinRejected("code cannot contain 0, 7, 8 or 9 on this device (cannot_contain_0789)")
+            raise PinRejected(msgs.PIN_CONTAINS_0789)
         if "no_all_same_digits" in kinds and len(set(pin)) == 1:
-            raise PinRejected("code cannot be one digit repeated (no_all_same_digits)")
+            raise PinRejected(msgs.PIN_ALL_SAME_DIGITS)
         if "unique_first_four_digits" in kinds and any(t[:4] == pin[:4] for t in taken if t != pin):
-            raise PinRejected(
-                "code's first four digits must differ from every other code on the device "
-                "(unique_first_four_digits)"
-            )
+            raise PinRejected(msgs.PIN_FIRST_FOUR_DIGITS)
 
     def check_name(self, name: str | None, taken_names: set[str]) -> None:
         for constraint in self.code_constraints:
@@ -95,11 +92,11 @@ class CodeRules:
                 low = constraint.get("min_length")
                 high = constraint.get("max_length")
                 if low is not None and len(name) < low:
-                    raise PinRejected(f"name must be at least {int(low)} characters on this device")
+                    raise PinRejected(msgs.name_too_short(int(low)))
                 if high is not None and len(name) > high:
-                    raise PinRejected(f"name must be at most {int(high)} characters on this device")
+                    raise PinRejected(msgs.name_too_long(int(high)))
             if kind == "name_must_be_unique" and name is not None and name in taken_names:
-                raise PinRejected("name must be unique on this device (name_must_be_unique)")
+                raise PinRejected(msgs.NAME_NOT_UNIQUE)
 
     def generate(self, rng: random.Random, taken: set[str], length: int | None = None) -> str:
         """A PIN this lock accepts and that no other code on it uses."""
@@ -129,4 +126,4 @@ class CodeRules:
             except PinRejected:
                 continue
             return pin
-        raise PinRejected("no free code left that this device accepts")
+        raise PinRejected(msgs.NO_FREE_PIN)

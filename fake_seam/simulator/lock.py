@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, Protocol, get_args
 
+from fake_seam import messages as msgs
 from fake_seam.clock import Job, Timeline
 from fake_seam.simulator.code_rules import CodeRules, PinRejected
 
@@ -303,9 +304,9 @@ class SimulatedLock:
         """A code made on the lock itself: it takes a slot at once, no radio involved."""
         self.rules.check_pin(code, self.codes_on_lock())
         if code in self.codes_on_lock():
-            raise PinRejected(f"code {code} is already on this device")
+            raise PinRejected(msgs.pin_already_on_lock(code))
         if self.free_slot_count() == 0:
-            raise PinRejected("the device has no free slot for another code")
+            raise PinRejected(msgs.NO_FREE_SLOT)
         index = self.slots.index(None)
         slot = Slot(index, code, name, SlotOrigin.KEYPAD, key)
         self.slots[index] = slot

@@ -30,7 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, ClassVar, Self, TypeVar
+from types import UnionType
+from typing import Any, ClassVar, Literal, Self, TypeVar, Union, get_args, get_origin
 from urllib.parse import parse_qsl
 
 from pydantic import (
@@ -41,6 +42,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
+
+from fake_seam import messages as msgs
 
 __all__ = [
     "InvalidInput",
@@ -138,16 +141,16 @@ def _issue_summary(issue: Issue) -> str:
     path = ".".join(str(p) for p in issue.path)
     if not path:
         return issue.message
-    if issue.message == "Required":
-        return f"{path} is required"
-    return f'{issue.message} for "{path}"'
+    if issue.message == msgs.REQUIRED:
+        return msgs.param_required(path)
+    return msgs.issue_for_param(issue.message, path)
 
 
 def summarize(issues: Sequence[Issue]) -> str:
     """Seam's `error.message` for these issues."""
     if len(issues) == 1:
         return _issue_summary(issues[0])
-    return f"{len(issues)} Input Errors: " + ", ".join(_issue_summary(i) for i in issues)
+    return msgs.input_errors([_issue_summary(i) for i in issues])
 
 
 def format_issues(issues: Sequence[Issue]) -> dict[str, Any]:
@@ -197,7 +200,7 @@ def issues_from_validation_error(exc: ValidationError) -> list[Issue]:
         if error["type"] == "zod":
             issues.extend(i.under(loc) for i in error["ctx"]["issues"])
         elif error["type"] == "missing":
-            issues.append(Issue(loc, "Required"))
+            issues.append(Issue(loc, msgs.REQUIRED))
         else:  # not produced by the generated models; keep pydantic's words
             issues.append(Issue(loc, error["msg"]))
     return issues
@@ -257,7 +260,7 @@ class ZodType:
         return ZodNullable(self)
 
     def _type_error(self, value: object) -> ZodFailure:
-        return ZodFailure([Issue((), f"Expected {self.expected}, received {received(value)}")])
+        return ZodFailure([Issue((), msgs.expected_received(self.expected, received(value)))])
 
     def _validate_field(self, value: object) -> Any:
         try:
@@ -329,20 +332,18 @@ class ZodString(ZodType):
         if self.min_length is not None or self.max_length is not None:
             length = _utf16_length(value)
             if self.min_length is not None and length < self.min_length:
-                issues.append(
-                    Issue((), f"String must contain at least {self.min_length} character(s)", False)
-                )
+                issues.append(Issue((), msgs.string_too_short(self.min_length), False))
             if self.max_length is not None and length > self.max_length:
-                issues.append(Issue((), f"String must contain at most {self.max_length} character(s)", False))
+                issues.append(Issue((), msgs.string_too_long(self.max_length), False))
         if self.pattern is not None:
             if self._regex is None:
                 self._regex = _js_regex(self.pattern)
             if self._regex.search(value) is None:
-                issues.append(Issue((), "Invalid", False))
+                issues.append(Issue((), msgs.INVALID, False))
         if self.format == "email" and _EMAIL.match(value) is None:
-            issues.append(Issue((), "Invalid email", False))
+            issues.append(Issue((), msgs.INVALID_EMAIL, False))
         elif self.format == "uri" and not _is_url(value):
-            issues.append(Issue((), "Invalid url", False))
+            issues.append(Issue((), msgs.INVALID_URL, False))
         if issues:
             raise ZodFailure(issues)
         return value
@@ -376,20 +377,20 @@ class ZodNumber(ZodType):
                 value = int(value)
         issues: list[Issue] = []
         if self.integer and not isinstance(value, int):
-            issues.append(Issue((), "Expected integer, received float", False))
+            issues.append(Issue((), msgs.EXPECTED_INTEGER, False))
         if self.minimum is not None:
             if self.exclusive_minimum and not value > self.minimum:
-                message = f"Number must be greater than {_js_number(self.minimum)}"
+                message = msgs.number_greater_than(_js_number(self.minimum))
                 issues.append(Issue((), message, False))
             elif not self.exclusive_minimum and not value >= self.minimum:
-                message = f"Number must be greater than or equal to {_js_number(self.minimum)}"
+                message = msgs.number_at_least(_js_number(self.minimum))
                 issues.append(Issue((), message, False))
         if self.maximum is not None:
             if self.exclusive_maximum and not value < self.maximum:
-                message = f"Number must be less than {_js_number(self.maximum)}"
+                message = msgs.number_less_than(_js_number(self.maximum))
                 issues.append(Issue((), message, False))
             elif not self.exclusive_maximum and not value <= self.maximum:
-                message = f"Number must be less than or equal to {_js_number(self.maximum)}"
+                message = msgs.number_at_most(_js_number(self.maximum))
                 issues.append(Issue((), message, False))
         if issues:
             raise ZodFailure(issues)
@@ -415,7 +416,7 @@ class ZodEnum(ZodType):
         if not isinstance(value, str):
             raise self._type_error(value)
         if value not in self._set:
-            message = f"Invalid enum value. Expected {self.expected}, received '{value}'"
+            message = msgs.invalid_enum_value(self.expected, value)
             raise ZodFailure([Issue((), message)])
         return value
 
@@ -427,7 +428,7 @@ class ZodLiteral(ZodType):
 
     def parse(self, value: object) -> Any:
         if type(value) is not type(self.value) or value != self.value:
-            message = f"Invalid literal value, expected {self.expected}"
+            message = msgs.invalid_literal_value(self.expected)
             raise ZodFailure([Issue((), message)])
         return value
 
@@ -447,14 +448,14 @@ class ZodArray(ZodType):
         size = len(value)
         if self.min_items is not None and self.min_items == self.max_items:
             if size != self.min_items:  # as zod's `.length(n)` reports it
-                message = f"Array must contain exactly {self.min_items} element(s)"
+                message = msgs.array_exactly(self.min_items)
                 issues.append(Issue((), message, False))
         else:
             if self.min_items is not None and size < self.min_items:
-                message = f"Array must contain at least {self.min_items} element(s)"
+                message = msgs.array_at_least(self.min_items)
                 issues.append(Issue((), message, False))
             if self.max_items is not None and size > self.max_items:
-                message = f"Array must contain at most {self.max_items} element(s)"
+                message = msgs.array_at_most(self.max_items)
                 issues.append(Issue((), message, False))
         out = []
         for index, item in enumerate(value):
@@ -527,7 +528,7 @@ class ZodUnion(ZodType):
             if not failure.fatal:
                 raise failure
         union_errors = tuple(tuple(f.issues) for f in failures if f.issues)
-        raise ZodFailure([Issue((), "Invalid input", True, union_errors)])
+        raise ZodFailure([Issue((), msgs.INVALID_INPUT, True, union_errors)])
 
 
 class ZodUnknown(ZodType):
@@ -600,7 +601,15 @@ def unknown() -> ZodUnknown:
 
 
 class Params(BaseModel):
-    """Base of the generated parameter models (zod objects: unknown keys ignored)."""
+    """Base of every parameter model (zod objects: unknown keys ignored): the generated
+    ones, and hand-written ones such as the /_fake routes'.
+
+    A generated field carries its zod type as `Annotated` metadata. A hand-written field
+    may carry one too, or be a plain annotation (`str`, `int | None`, `list[str]`,
+    `Literal[...]`, `dict[str, Any]`, a nested model): the zod type is then inferred from
+    the annotation when the class is made, so query strings are read and errors worded
+    the same for both. A field with other constraints (`Field(ge=0)`) is left to pydantic.
+    """
 
     model_config = ConfigDict(
         strict=True,
@@ -608,6 +617,58 @@ class Params(BaseModel):
         defer_build=True,
         protected_namespaces=(),
     )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        inferred = False
+        for info in cls.model_fields.values():
+            if info.metadata:  # a zod type already, or constraints pydantic must apply
+                continue
+            zod = zod_type_of(info.annotation)
+            if zod is not None:
+                # Read when the (deferred) schema is built: the field validates as zod does.
+                info.metadata.append(zod)
+                inferred = True
+        if inferred and cls.__pydantic_complete__:
+            cls.model_rebuild(force=True)
+
+
+def zod_type_of(annotation: Any) -> ZodType | None:
+    """The zod type a plain annotation means (`None`: no zod equivalent; pydantic decides)."""
+    if annotation is Any or annotation is object:
+        return ZodUnknown()
+    if annotation is str:
+        return ZodString()
+    if annotation is bool:
+        return ZodBoolean()
+    if annotation is int:
+        return ZodNumber(integer=True)
+    if annotation is float:
+        return ZodNumber()
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return ZodObject(annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:
+        if all(isinstance(a, str) for a in args):
+            return ZodEnum(args)
+        literals = [ZodLiteral(a) for a in args]
+        return literals[0] if len(literals) == 1 else ZodUnion(literals)
+    if origin is list or origin is Sequence:
+        item = zod_type_of(args[0]) if args else ZodUnknown()
+        return None if item is None else ZodArray(item)
+    if origin is dict or origin is Mapping:
+        value = zod_type_of(args[1]) if len(args) == 2 else ZodUnknown()
+        return None if value is None or (args and args[0] is not str) else ZodRecord(value)
+    if origin is Union or origin is UnionType:
+        options = [a for a in args if a is not type(None)]
+        inner = [zod_type_of(a) for a in options]
+        if not inner or any(t is None for t in inner):
+            return None
+        known = [t for t in inner if t is not None]
+        zod = known[0] if len(known) == 1 else ZodUnion(known)
+        return zod.nullable() if len(options) < len(args) else zod
+    return None
 
 
 class OneOfParams(Params):
@@ -641,7 +702,7 @@ class Route:
 
     path: str
     methods: frozenset[str]
-    params: type[BaseModel]
+    params: type[Params]
 
 
 # -------------------------------------------------------------------- query strings
@@ -649,7 +710,7 @@ class Route:
 
 class _Unparseable(Exception):
     def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"Could not parse parameter: '{name}' {message}")
+        super().__init__(msgs.unparseable_parameter(name, message))
         self.name = name
 
 
@@ -740,14 +801,14 @@ class _Query:
         if not values:
             return None
         if len(values) > 1:
-            raise _Unparseable(name, "has repeated values but is not an array parameter")
+            raise _Unparseable(name, msgs.REPEATED_NOT_ARRAY)
         return values[0]
 
     def nested_value(self, name: str) -> object:
         # An object or record sent as one value: either null or unparseable.
         nested = self.has_nested(name)
         if nested is not None:
-            raise _Unparseable(name, f"conflicts with the nested parameter '{nested}'")
+            raise _Unparseable(name, msgs.conflicts_with_nested(nested))
         value = self.single(name)
         if value is None:
             return _UNSET
@@ -758,7 +819,7 @@ class _Query:
         bracket_name = name + "[]"
         bracket = self.values.get(bracket_name, [])
         if repeated and bracket:
-            raise _Unparseable(name, "mixes the repeated and bracket array formats")
+            raise _Unparseable(name, msgs.MIXED_ARRAY_FORMATS)
         if bracket:
             return self._array_values(bracket_name, bracket, kind, allow_comma=False)
         if not repeated:
@@ -766,22 +827,19 @@ class _Query:
         return self._array_values(name, repeated, kind, allow_comma=True)
 
     @staticmethod
-    def _array_values(name: str, values: list[str], kind: str, *, allow_comma: bool) -> list:
+    def _array_values(name: str, values: list[str], kind: str, *, allow_comma: bool) -> list[object]:
         if len(values) == 1 and not values[0].strip():
             return []  # `x=` is the empty array
         if any(not v.strip() for v in values):
-            raise _Unparseable(name, "mixes empty values with other values")
+            raise _Unparseable(name, msgs.MIXED_EMPTY_VALUES)
         if any("," in v for v in values):
             if not allow_comma:
-                raise _Unparseable(name, 'uses the bracket array format with a value containing a comma ","')
+                raise _Unparseable(name, msgs.COMMA_IN_BRACKET_ARRAY)
             if len(values) > 1:
-                raise _Unparseable(
-                    name,
-                    'mixes the comma and repeated array formats, or repeats a value containing a comma ","',
-                )
+                raise _Unparseable(name, msgs.COMMA_AND_REPEATED)
             parts = values[0].split(",")
             if any(not p.strip() for p in parts):
-                raise _Unparseable(name, "uses the comma array format with one or more empty values")
+                raise _Unparseable(name, msgs.EMPTY_IN_COMMA_ARRAY)
             return [_parse_leaf(p, kind) for p in parts]
         return [_parse_leaf(v, kind) for v in values]
 
@@ -796,11 +854,7 @@ class _Query:
         for key in keys:
             record_key = key[len(prefix) :]
             if "." in record_key or record_key.endswith("[]"):
-                raise _Unparseable(
-                    key,
-                    "is nested inside a record parameter, "
-                    "but a record value type may not be an object, array, or record",
-                )
+                raise _Unparseable(key, msgs.NESTED_IN_RECORD)
             value = self.single(key)
             if value is not None:
                 out[record_key] = _parse_leaf(value, kind)
@@ -864,7 +918,7 @@ def validate_params(model: type[M], query: Iterable[tuple[str, str]] | str, body
         data.update(parse_query(model, query))
     if body is not None:
         if not isinstance(body, dict):
-            raise InvalidInput.from_issues([Issue((), f"Expected object, received {received(body)}")])
+            raise InvalidInput.from_issues([Issue((), msgs.expected_received("object", received(body)))])
         data.update(body)
     try:
         return model.model_validate(data)
@@ -884,11 +938,11 @@ def parse_timestamp(value: str, param: str) -> datetime:
     """An ISO 8601 timestamp parameter as an aware UTC datetime (`Z` and offsets
     accepted; no offset means UTC). Raises `InvalidInput` (`Invalid datetime`)."""
     if not isinstance(value, str) or not value or not value[:1].isdigit():
-        raise invalid(param, "Invalid datetime")
+        raise invalid(param, msgs.INVALID_DATETIME)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise invalid(param, "Invalid datetime") from None
+        raise invalid(param, msgs.INVALID_DATETIME) from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)

@@ -1,0 +1,221 @@
+"""Every message string the fake sends or raises, in one place (as fakeredis keeps `_msgs.py`).
+
+Clients and their tests compare these words exactly: zod's for validation, Seam's for its
+errors and warnings, the hardware's for a refused PIN. Fixed strings are constants; a message
+that names a value is a small function returning the string. A leaf module: it imports
+nothing from fake_seam, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# -- zod: issue messages ---------------------------------------------------------------
+
+REQUIRED = "Required"
+INVALID = "Invalid"  # a failed regex
+INVALID_EMAIL = "Invalid email"
+INVALID_URL = "Invalid url"
+INVALID_INPUT = "Invalid input"  # a union none of whose options parsed
+INVALID_DATETIME = "Invalid datetime"
+EXPECTED_INTEGER = "Expected integer, received float"
+
+
+def expected_received(expected: str, received: str) -> str:
+    return f"Expected {expected}, received {received}"
+
+
+def string_too_short(minimum: int) -> str:
+    return f"String must contain at least {minimum} character(s)"
+
+
+def string_too_long(maximum: int) -> str:
+    return f"String must contain at most {maximum} character(s)"
+
+
+def number_greater_than(bound: str) -> str:
+    return f"Number must be greater than {bound}"
+
+
+def number_at_least(bound: str) -> str:
+    return f"Number must be greater than or equal to {bound}"
+
+
+def number_less_than(bound: str) -> str:
+    return f"Number must be less than {bound}"
+
+
+def number_at_most(bound: str) -> str:
+    return f"Number must be less than or equal to {bound}"
+
+
+def invalid_enum_value(expected: str, value: str) -> str:
+    return f"Invalid enum value. Expected {expected}, received '{value}'"
+
+
+def invalid_literal_value(expected: str) -> str:
+    return f"Invalid literal value, expected {expected}"
+
+
+def array_exactly(size: int) -> str:
+    return f"Array must contain exactly {size} element(s)"
+
+
+def array_at_least(size: int) -> str:
+    return f"Array must contain at least {size} element(s)"
+
+
+def array_at_most(size: int) -> str:
+    return f"Array must contain at most {size} element(s)"
+
+
+# -- nextlove: how Seam's server sums up zod issues in `error.message` -------------------
+
+
+def param_required(path: str) -> str:
+    return f"{path} is required"
+
+
+def issue_for_param(message: str, path: str) -> str:
+    return f'{message} for "{path}"'
+
+
+def input_errors(summaries: Sequence[str]) -> str:
+    return f"{len(summaries)} Input Errors: " + ", ".join(summaries)
+
+
+# -- Seam's query-string parser ----------------------------------------------------------
+
+
+def unparseable_parameter(name: str, reason: str) -> str:
+    return f"Could not parse parameter: '{name}' {reason}"
+
+
+REPEATED_NOT_ARRAY = "has repeated values but is not an array parameter"
+MIXED_ARRAY_FORMATS = "mixes the repeated and bracket array formats"
+MIXED_EMPTY_VALUES = "mixes empty values with other values"
+COMMA_IN_BRACKET_ARRAY = 'uses the bracket array format with a value containing a comma ","'
+COMMA_AND_REPEATED = 'mixes the comma and repeated array formats, or repeats a value containing a comma ","'
+EMPTY_IN_COMMA_ARRAY = "uses the comma array format with one or more empty values"
+NESTED_IN_RECORD = (
+    "is nested inside a record parameter, but a record value type may not be an object, array, or record"
+)
+
+
+def conflicts_with_nested(nested: str) -> str:
+    return f"conflicts with the nested parameter '{nested}'"
+
+
+# -- requests the API layer refuses before any route runs ---------------------------------
+
+INVALID_JSON_BODY = "Invalid input: the request body is not valid JSON"
+INVALID_JSON = "Invalid JSON"
+INVALID_PAGE_CURSOR = "Invalid page cursor"
+UNAUTHORIZED = "Unauthorized"
+GATEWAY_UNAVAILABLE = "Service Unavailable"  # a gateway's plain-text answer, not a Seam error body
+
+
+def route_not_found(path: str) -> str:
+    return f"Route {path} not found"
+
+
+def method_not_allowed(method: str, path: str, allowed: Sequence[str]) -> str:
+    return f"{method} is not allowed on {path}; use {' or '.join(sorted(allowed))}"
+
+
+def internal_error(path: str) -> str:
+    return f"fake-seam failed on {path}"
+
+
+# -- Seam: not found ---------------------------------------------------------------------
+
+DEVICE_NOT_FOUND = "Device not found"
+EVENT_NOT_FOUND = "Event not found"
+CONNECTED_ACCOUNT_NOT_FOUND = "Connected account not found"
+ACCESS_CODE_NOT_FOUND = "Could not find an access_code with device_id or access_code_id"
+UNMANAGED_ACCESS_CODE_NOT_FOUND = "Could not find an unmanaged access_code with that code"
+
+# -- Seam: access codes ------------------------------------------------------------------
+
+CANNOT_SHARE_CODE = "No code is accepted by every device; pass behavior_when_code_cannot_be_shared"
+CANNOT_UNMANAGE_CODE = "A managed access code cannot be made unmanaged here"
+CODE_LENGTHS_BOTH_WAYS = "Pass supported_code_lengths or min_code_length/max_code_length, not both"
+MAX_BELOW_MIN_CODE_LENGTH = "max_code_length must be at least min_code_length"
+CODE_LENGTHS_OUT_OF_RANGE = "Code lengths must be between 1 and 12"
+
+# The `message` of an access code's errors and warnings, by their `error_code`/`warning_code`.
+ERROR_MESSAGES = {
+    "failed_to_set_on_device": "Failed to set code on device.",
+    "no_space_for_access_code_on_device": "No space for access code on device.",
+    "duplicate_code_on_device": "Duplicate access code detected on device.",
+    "failed_to_remove_from_device": "Failed to remove code from device.",
+}
+WARNING_MESSAGES = {
+    "delay_in_setting_on_device": "Delay in setting code on device.",
+    "delay_in_removing_from_device": "Delay in removing code from device.",
+}
+
+
+def failed_to_set(error_code: str) -> str:
+    """An access code error whose code has no message of its own."""
+    return f"Failed to set code on device ({error_code})."
+
+
+# -- Seam: backup access code pools ------------------------------------------------------
+
+BACKUP_ONLY_TIME_BOUND = "Backup access codes are only supported for time_bound access codes"
+BACKUP_POOL_UNSUPPORTED = (
+    "This device does not support backup access code pools "
+    "(properties.supports_backup_access_code_pool is false)"
+)
+# A device's pool errors and warnings, by their code.
+DEVICE_CONDITION_MESSAGES = {
+    "empty_backup_access_code_pool": "There are no more backup codes available in the pool.",
+    "partial_backup_access_code_pool": "Seam is having trouble refilling the backup access code pool.",
+    "many_active_backup_codes": "Multiple backup codes have been pulled from the device.",
+}
+
+# -- Seam: events ------------------------------------------------------------------------
+
+SINCE_OR_BETWEEN_REQUIRED = "Either since or between is required"
+
+# -- Seam: locks -------------------------------------------------------------------------
+
+
+def no_keypad(device_id: str) -> str:
+    return f"Device {device_id} has no keypad"
+
+
+# -- the hardware: why a lock refuses a PIN or a name -------------------------------------
+
+PIN_DIGITS_ONLY = "code must contain digits only"
+PIN_NO_ZEROS = "code cannot contain 0 on this device (no_zeros)"
+PIN_STARTS_WITH_12 = "code cannot start with 12 on this device (cannot_start_with_12)"
+PIN_TRIPLE_DIGIT = "code cannot repeat a digit three times in a row (no_triple_consecutive_ints)"
+PIN_SEQUENCE = "code cannot be an ascending or descending sequence (no_ascending_or_descending_sequence)"
+PIN_THREE_UNIQUE_DIGITS = "code needs at least three different digits (at_least_three_unique_digits)"
+PIN_CONTAINS_089 = "code cannot contain 0, 8 or 9 on this device (cannot_contain_089)"
+PIN_CONTAINS_0789 = "code cannot contain 0, 7, 8 or 9 on this device (cannot_contain_0789)"
+PIN_ALL_SAME_DIGITS = "code cannot be one digit repeated (no_all_same_digits)"
+PIN_FIRST_FOUR_DIGITS = (
+    "code's first four digits must differ from every other code on the device (unique_first_four_digits)"
+)
+NAME_NOT_UNIQUE = "name must be unique on this device (name_must_be_unique)"
+NO_FREE_PIN = "no free code left that this device accepts"
+NO_FREE_SLOT = "the device has no free slot for another code"
+
+
+def pin_length(lengths: str, got: int) -> str:
+    return f"code must be {lengths} digits long on this device, got {got}"
+
+
+def name_too_short(minimum: int) -> str:
+    return f"name must be at least {minimum} characters on this device"
+
+
+def name_too_long(maximum: int) -> str:
+    return f"name must be at most {maximum} characters on this device"
+
+
+def pin_already_on_lock(code: str) -> str:
+    return f"code {code} is already on this device"
