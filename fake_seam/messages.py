@@ -143,6 +143,19 @@ CODE_LENGTHS_BOTH_WAYS = "Pass supported_code_lengths or min_code_length/max_cod
 MAX_BELOW_MIN_CODE_LENGTH = "max_code_length must be at least min_code_length"
 CODE_LENGTHS_OUT_OF_RANGE = "Code lengths must be between 1 and 12"
 
+ENDS_AT_NEEDS_STARTS_AT = "ends_at is required when starts_at is given"
+ENDS_AT_BEFORE_STARTS_AT = "ends_at must be later than starts_at"
+ENDS_AT_IN_THE_PAST = "ends_at must be in the future"
+ENDS_AT_REQUIRED_FOR_TIME_BOUND = "ends_at is required for a time_bound access code"
+CANNOT_SPECIFY_PIN = "This device does not allow choosing the code (cannot_specify_pin_code)"
+DUPLICATE_ACCESS_CODE = "An access code with this code already exists on the device"
+CODE_CANNOT_MOVE = "An access code cannot move to another device"
+
+
+def no_access_codes_on(device_id: str | None) -> str:
+    return f"Device {device_id} does not support access codes"
+
+
 # The `message` of an access code's errors and warnings, by their `error_code`/`warning_code`.
 ERROR_MESSAGES = {
     "failed_to_set_on_device": "Failed to set code on device.",
@@ -175,6 +188,78 @@ DEVICE_CONDITION_MESSAGES = {
     "many_active_backup_codes": "Multiple backup codes have been pulled from the device.",
 }
 
+PULL_FOR_A_BACKUP = "This access code is itself a backup access code; pull for the original code"
+
+
+def pool_not_enabled(device_id: str) -> str:
+    return (
+        f"The backup access code pool is not enabled for device {device_id}; "
+        "create a time_bound access code with use_backup_access_code_pool: true first"
+    )
+
+
+def no_backup_ready(device_id: str) -> str:
+    return f"No backup access code is ready in the pool of device {device_id}"
+
+
+def backup_name_on_lock(access_code_id: str) -> str:
+    """How Seam names a backup code in the lock's slot (Seam's guide)."""
+    return f"Backup {access_code_id} (Seam)"
+
+
+# -- Seam: devices, workspaces, action attempts -------------------------------------------
+
+DEVICE_OFFLINE = "Device is offline"
+ACCOUNT_DISCONNECTED = "Account Disconnected"
+WORKSPACE_NOT_FOUND = "Workspace not found"
+ACTION_ATTEMPT_NOT_FOUND = "Action attempt not found"
+ACTION_ATTEMPT_FAILED = "Action attempt failed"
+
+
+def device_exists(device_id: str) -> str:
+    return f"A device with id {device_id} already exists"
+
+
+def not_a_lock(device_id: str | None) -> str:
+    return f"Device {device_id} is not a lock"
+
+
+def metadata_value(key: str) -> str:
+    return f"custom_metadata.{key} must be a string, number or boolean"
+
+
+# -- Seam: credentials -------------------------------------------------------------------
+
+PUBLISHABLE_KEY_ALONE = "A publishable key alone cannot call this route"
+MISSING_AUTHORIZATION = "Missing or malformed Authorization header"
+MISSING_WORKSPACE_HEADER = "A personal access token needs the seam-workspace header"
+TOKEN_NOT_IN_WORKSPACE = "This personal access token has no access to that workspace"
+INVALID_TOKEN = "Invalid API key or token"
+
+
+def needs_personal_access_token(route: str) -> str:
+    return f"{route} needs a personal access token"
+
+
+# -- Seed files --------------------------------------------------------------------------
+
+
+def no_seed_file(path: str) -> str:
+    return f"{path}: no such seed file (use default, empty or a JSON file)"
+
+
+def seed_not_json(path: str, line: int, problem: str) -> str:
+    return f"{path}:{line}: not valid JSON: {problem}"
+
+
+def seed_not_an_object(path: str) -> str:
+    return f"{path}: a seed file is a JSON object with a 'workspaces' list"
+
+
+def seed_entry_missing(missing: object) -> str:
+    return f"seed: workspace entry is missing {missing}"
+
+
 # -- Seam: events ------------------------------------------------------------------------
 
 SINCE_OR_BETWEEN_REQUIRED = "Either since or between is required"
@@ -184,6 +269,18 @@ SINCE_OR_BETWEEN_REQUIRED = "Either since or between is required"
 
 def no_keypad(device_id: str) -> str:
     return f"Device {device_id} has no keypad"
+
+
+CODE_NOT_ON_LOCK = "The code entered is not on the lock"
+UNMANAGED_CODE_ID_NOT_FOUND = "Could not find an unmanaged access_code with access_code_id"
+
+
+def no_such_code_on(code: str, device_id: str) -> str:
+    return f"No code {code} is on device {device_id}"
+
+
+def code_already_on_device(code: str) -> str:
+    return f"Code {code} is already on the device"
 
 
 # -- the hardware: why a lock refuses a PIN or a name -------------------------------------

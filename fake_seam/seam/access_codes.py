@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from fake_seam import messages as msgs
 from fake_seam.clock import Timeline, ts
 from fake_seam.seam.errors import SeamError, invalid_input
 from fake_seam.seam.events import EventLog, issue_fields
@@ -13,17 +14,6 @@ from fake_seam.seam.hooks import CodeLifecycle
 from fake_seam.seam.records import NO_ISSUES, AccessCode, Device
 from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import PinRejected, SimulatedLock, SlotOrigin
-
-ERROR_MESSAGES = {
-    "failed_to_set_on_device": "Failed to set code on device.",
-    "no_space_for_access_code_on_device": "No space for access code on device.",
-    "duplicate_code_on_device": "Duplicate access code detected on device.",
-    "failed_to_remove_from_device": "Failed to remove code from device.",
-}
-WARNING_MESSAGES = {
-    "delay_in_setting_on_device": "Delay in setting code on device.",
-    "delay_in_removing_from_device": "Delay in removing code from device.",
-}
 
 
 def claims_pin(code: AccessCode, besides: str | None) -> bool:
@@ -110,19 +100,17 @@ class AccessCodes:
 
     def check_window(self, starts_at: float | None, ends_at: float | None) -> None:
         if starts_at is not None and ends_at is None:
-            raise invalid_input("ends_at", "ends_at is required when starts_at is given")
+            raise invalid_input("ends_at", msgs.ENDS_AT_NEEDS_STARTS_AT)
         if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-            raise invalid_input("ends_at", "ends_at must be later than starts_at")
+            raise invalid_input("ends_at", msgs.ENDS_AT_BEFORE_STARTS_AT)
         if ends_at is not None and ends_at <= self.now():
-            raise invalid_input("ends_at", "ends_at must be in the future")
+            raise invalid_input("ends_at", msgs.ENDS_AT_IN_THE_PAST)
 
     def check_code(self, device: Device, pin: str, *, besides: str | None = None) -> None:
         lock = device.lock
         assert lock is not None
         if not lock.rules.allows_custom_pin:
-            raise invalid_input(
-                "code", "This device does not allow choosing the code (cannot_specify_pin_code)"
-            )
+            raise invalid_input("code", msgs.CANNOT_SPECIFY_PIN)
         taken = TakenPins(self, device, besides)
         try:
             lock.rules.check_pin(pin, taken)
@@ -131,7 +119,7 @@ class AccessCodes:
         if pin in taken:
             raise SeamError(
                 "duplicate_access_code",
-                "An access code with this code already exists on the device",
+                msgs.DUPLICATE_ACCESS_CODE,
                 409,
                 data={"device_id": device.device_id},
             )
@@ -168,7 +156,7 @@ class AccessCodes:
     def access_code_device(self, caller: Caller, device_id: str | None) -> Device:
         device = self.store.device(caller, device_id)
         if device.lock is None:
-            raise invalid_input("device_id", f"Device {device_id} does not support access codes")
+            raise invalid_input("device_id", msgs.no_access_codes_on(device_id))
         return device
 
     def create(
@@ -252,14 +240,14 @@ class AccessCodes:
         record = self.store.code(caller, access_code_id)
         device = self.store.devices[record.device_id]
         if "device_id" in changes and changes["device_id"] not in (None, record.device_id):
-            raise invalid_input("device_id", "An access code cannot move to another device")
+            raise invalid_input("device_id", msgs.CODE_CANNOT_MOVE)
         new_type = changes.get("type")
         starts_at = changes.get("starts_at", record.starts_at)
         ends_at = changes.get("ends_at", record.ends_at)
         if new_type == "ongoing":
             starts_at = ends_at = None
         elif new_type == "time_bound" and ends_at is None:
-            raise invalid_input("ends_at", "ends_at is required for a time_bound access code")
+            raise invalid_input("ends_at", msgs.ENDS_AT_REQUIRED_FOR_TIME_BOUND)
         if "starts_at" in changes or "ends_at" in changes or new_type:
             if starts_at is not None or ends_at is not None:
                 if starts_at is None:
@@ -269,7 +257,7 @@ class AccessCodes:
                     ends_at,
                 )
                 if ends_at is not None and starts_at is not None and ends_at <= starts_at:
-                    raise invalid_input("ends_at", "ends_at must be later than starts_at")
+                    raise invalid_input("ends_at", msgs.ENDS_AT_BEFORE_STARTS_AT)
         if changes.get("use_backup_access_code_pool"):
             device.check_pool_allowed(ends_at is not None)
         if "name" in changes:
@@ -428,7 +416,7 @@ class AccessCodes:
             "delay_in_removing_from_device" if record.status == "removing" else "delay_in_setting_on_device"
         )
         if warning not in record.warnings:
-            record.warnings = {**record.warnings, warning: (self.now(), WARNING_MESSAGES[warning])}
+            record.warnings = {**record.warnings, warning: (self.now(), msgs.WARNING_MESSAGES[warning])}
             self.emit_code_event(record, f"access_code.{warning}", with_state=True)
 
     def mark_set(self, record: AccessCode) -> None:
@@ -504,7 +492,7 @@ class AccessCodes:
 
     def code_failed(self, record: AccessCode, error_code: str) -> None:
         record.cancel_jobs("delay")
-        message = ERROR_MESSAGES.get(error_code, f"Failed to set code on device ({error_code}).")
+        message = msgs.ERROR_MESSAGES.get(error_code, msgs.failed_to_set(error_code))
         record.errors = {error_code: (self.now(), message)}
         # The status stays what the write made it: `setting`, or `unset` for a natively
         # scheduled code whose preload failed before its start.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fake_seam import messages as msgs
 from fake_seam.seam.errors import not_found
 from fake_seam.seam.records import AccessCode, ActionAttempt, Snapshot
 from fake_seam.seam.store import Caller, Store
@@ -49,7 +50,7 @@ class ActionAttempts:
         if attempt is None or attempt.workspace_id != caller.workspace_id:
             raise not_found(
                 "action_attempt",
-                "Action attempt not found",
+                msgs.ACTION_ATTEMPT_NOT_FOUND,
                 action_attempt_id=action_attempt_id,
             )
         if poll:
@@ -66,6 +67,8 @@ class ActionAttempts:
     ) -> ActionAttempt:
         attempt = self.store.action_attempts.get(action_attempt_id)
         if attempt is None:
-            raise not_found("action_attempt", "Action attempt not found", action_attempt_id=action_attempt_id)
+            raise not_found(
+                "action_attempt", msgs.ACTION_ATTEMPT_NOT_FOUND, action_attempt_id=action_attempt_id
+            )
         attempt.steer(status, result, error)
         return attempt

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from fake_seam import messages as msgs
 from fake_seam.seam.errors import SeamError, invalid_input, unauthorized
 from fake_seam.seam.store import Caller, Store
 
@@ -27,8 +28,8 @@ class Auth:
         if not token:
             publishable = headers.get("seam-publishable-key")
             if publishable and publishable in self.store.credentials.publishable_keys:
-                raise unauthorized("A publishable key alone cannot call this route")
-            raise unauthorized("Missing or malformed Authorization header")
+                raise unauthorized(msgs.PUBLISHABLE_KEY_ALONE)
+            raise unauthorized(msgs.MISSING_AUTHORIZATION)
         creds = self.store.credentials
         if token in creds.api_keys:
             return Caller(creds.api_keys[token], "api_key")
@@ -44,28 +45,28 @@ class Auth:
             if not workspace_id:
                 raise SeamError(
                     "missing_workspace_id",
-                    "A personal access token needs the seam-workspace header",
+                    msgs.MISSING_WORKSPACE_HEADER,
                     401,
                 )
             allowed = creds.personal_access_tokens[token]
             if workspace_id not in allowed or workspace_id not in self.store.workspaces:
-                raise unauthorized("This personal access token has no access to that workspace")
+                raise unauthorized(msgs.TOKEN_NOT_IN_WORKSPACE)
             return Caller(
                 workspace_id, "personal_access_token", user_workspace_ids=frozenset(allowed), token=token
             )
         if token in creds.client_sessions:
             workspace_id, accounts = creds.client_sessions[token]
             return Caller(workspace_id, "client_session_token", connected_account_ids=accounts)
-        raise unauthorized("Invalid API key or token")
+        raise unauthorized(msgs.INVALID_TOKEN)
 
     def require_user(self, caller: Caller, route: str) -> None:
         if caller.kind != "personal_access_token":
             raise SeamError(
                 "unauthorized",
-                f"{route} needs a personal access token",
+                msgs.needs_personal_access_token(route),
                 401,
             )
 
     def check_name_given(self, name: str | None) -> None:
         if not name:
-            raise invalid_input("name", "Required")
+            raise invalid_input("name", msgs.REQUIRED)

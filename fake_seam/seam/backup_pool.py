@@ -6,6 +6,7 @@ guest of a failed code for the rest of that code's stay; Seam then refills the p
 
 from __future__ import annotations
 
+from fake_seam import messages as msgs
 from fake_seam.seam.access_codes import AccessCodes
 from fake_seam.seam.errors import (
     BACKUP_ONLY_TIME_BOUND,
@@ -16,12 +17,6 @@ from fake_seam.seam.errors import (
 from fake_seam.seam.records import AccessCode, Device
 from fake_seam.seam.store import Caller, Store
 from fake_seam.simulator import PinRejected
-
-DEVICE_CONDITION_MESSAGES = {
-    "empty_backup_access_code_pool": "There are no more backup codes available in the pool.",
-    "partial_backup_access_code_pool": "Seam is having trouble refilling the backup access code pool.",
-    "many_active_backup_codes": "Multiple backup codes have been pulled from the device.",
-}
 
 
 class BackupPools:
@@ -191,7 +186,7 @@ class BackupPools:
         if original.is_backup:
             raise SeamError(
                 "access_code_is_backup",
-                "This access code is itself a backup access code; pull for the original code",
+                msgs.PULL_FOR_A_BACKUP,
                 400,
                 data={"access_code_id": access_code_id},
             )
@@ -208,8 +203,7 @@ class BackupPools:
         if not device.pool.is_on:
             raise SeamError(
                 "backup_access_code_pool_not_enabled",
-                f"The backup access code pool is not enabled for device {device.device_id}; "
-                "create a time_bound access code with use_backup_access_code_pool: true first",
+                msgs.pool_not_enabled(device.device_id),
                 400,
                 data={"access_code_id": access_code_id, "device_id": device.device_id},
             )
@@ -217,7 +211,7 @@ class BackupPools:
         if not ready:
             raise SeamError(
                 "no_backup_access_code_available",
-                f"No backup access code is ready in the pool of device {device.device_id}",
+                msgs.no_backup_ready(device.device_id),
                 400,
                 data={"access_code_id": access_code_id, "device_id": device.device_id},
             )
@@ -283,6 +277,6 @@ class BackupPools:
     def set_condition(self, device: Device, kind: str, code: str, present: bool) -> None:
         table: dict[str, tuple[float, str]] = getattr(device, kind)
         if present and code not in table:
-            table[code] = (self.now(), DEVICE_CONDITION_MESSAGES.get(code, code))
+            table[code] = (self.now(), msgs.DEVICE_CONDITION_MESSAGES.get(code, code))
         elif not present and code in table:
             del table[code]

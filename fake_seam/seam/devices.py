@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from fake_seam import messages as msgs
 from fake_seam.clock import Timeline, iso, to_datetime
 from fake_seam.seam.backup_pool import BackupPools
 from fake_seam.seam.errors import BACKUP_POOL_UNSUPPORTED, invalid_input
 from fake_seam.seam.events import EventLog
-from fake_seam.seam.lock_reports import DEVICE_OFFLINE_MESSAGE, LockReports
+from fake_seam.seam.lock_reports import LockReports
 from fake_seam.seam.records import ConnectedAccount, Device
 from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import SimulatedLock
@@ -63,7 +64,7 @@ class Devices:
     ) -> Device:
         device_id = device_id or self.store.ids.uuid()
         if device_id in self.store.devices:
-            raise invalid_input("device_id", f"A device with id {device_id} already exists")
+            raise invalid_input("device_id", msgs.device_exists(device_id))
         if supports_backup_access_code_pool is None:
             # Every access-code lock supports the pool except Salto's (Seam's guide).
             supports_backup_access_code_pool = not manufacturer.startswith("salto")
@@ -98,7 +99,7 @@ class Devices:
         )
         self.store.add_device(device)
         if not online:
-            device.set_error("device_offline", True, DEVICE_OFFLINE_MESSAGE, self.now())
+            device.set_error("device_offline", True, msgs.DEVICE_OFFLINE, self.now())
         return device
 
     def add_other_device(
@@ -191,9 +192,7 @@ class Devices:
         if custom_metadata is not None:
             for key, value in custom_metadata.items():
                 if value is not None and not isinstance(value, str | bool | int | float):
-                    raise invalid_input(
-                        "custom_metadata", f"custom_metadata.{key} must be a string, number or boolean"
-                    )
+                    raise invalid_input("custom_metadata", msgs.metadata_value(key))
         if backup_access_code_pool_enabled and not device.supports_backup_access_code_pool:
             raise invalid_input("backup_access_code_pool_enabled", BACKUP_POOL_UNSUPPORTED)
         if name is not None:
@@ -272,7 +271,7 @@ class Devices:
     def account_error(self, account: ConnectedAccount) -> dict[str, Any]:
         return {
             "error_code": "account_disconnected",
-            "message": "Account Disconnected",
+            "message": msgs.ACCOUNT_DISCONNECTED,
             "is_connected_account_error": True,
             "is_device_error": False,
             "created_at": iso(to_datetime(account.disconnected_at or 0.0)),

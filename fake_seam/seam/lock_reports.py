@@ -3,14 +3,13 @@ erase landed, the radio went up or down (`fake_seam.simulator.LockListener`)."""
 
 from __future__ import annotations
 
+from fake_seam import messages as msgs
 from fake_seam.seam.access_codes import AccessCodes
 from fake_seam.seam.backup_pool import BackupPools
 from fake_seam.seam.events import EventLog, issue_fields
 from fake_seam.seam.records import Device
 from fake_seam.seam.store import Store
 from fake_seam.simulator import SimulatedLock, Slot
-
-DEVICE_OFFLINE_MESSAGE = "Device is offline"
 
 
 class LockReports:
@@ -56,7 +55,7 @@ class LockReports:
 
     def connectivity(self, device: Device, online: bool) -> None:
         """A device went online or offline (a lock's radio, or any other device)."""
-        device.set_error("device_offline", not online, DEVICE_OFFLINE_MESSAGE, self.store.now())
+        device.set_error("device_offline", not online, msgs.DEVICE_OFFLINE, self.store.now())
         if online:
             self.events.device_event(device, "device.connected")
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fake_seam import messages as msgs
 from fake_seam.seam.access_codes import AccessCodes
 from fake_seam.seam.attempts import ActionAttempts
 from fake_seam.seam.backup_pool import BackupPools
@@ -42,9 +43,9 @@ class Locks:
         action_type = "LOCK_DOOR" if lock else "UNLOCK_DOOR"
         online = device.lock.online if device.lock is not None else device.properties.get("online", True)
         if device.lock is None:
-            raise invalid_input("device_id", f"Device {device_id} is not a lock")
+            raise invalid_input("device_id", msgs.not_a_lock(device_id))
         if not online:
-            error = {"type": "device_offline", "message": "Device is offline"}
+            error = {"type": "device_offline", "message": msgs.DEVICE_OFFLINE}
             return self.attempts.new_attempt(device.workspace_id, action_type, sync=sync, error=error)
         attempt = self.attempts.new_attempt(device.workspace_id, action_type, sync=sync)
         device.lock.locked = lock
@@ -66,7 +67,7 @@ class Locks:
             self.events.device_event(
                 device,
                 "lock.access_denied",
-                reason={"reason_code": "unknown_code", "message": "The code entered is not on the lock"},
+                reason={"reason_code": "unknown_code", "message": msgs.CODE_NOT_ON_LOCK},
             )
             return None
         owner = self.store.access_codes.get(slot.key) or self.store.unmanaged.get(slot.key)
@@ -90,7 +91,7 @@ class Locks:
         if code in self.codes.taken_codes(device):
             raise SeamError(
                 "duplicate_access_code",
-                "An access code with this code already exists on the device",
+                msgs.DUPLICATE_ACCESS_CODE,
                 409,
                 data={"device_id": device.device_id},
             )
@@ -122,7 +123,7 @@ class Locks:
         if record is None or record.workspace_id != caller.workspace_id:
             raise not_found(
                 "access_code",
-                "Could not find an unmanaged access_code with access_code_id",
+                msgs.UNMANAGED_CODE_ID_NOT_FOUND,
                 access_code_id=access_code_id,
             )
         self.store.device(caller, record.device_id, managed=None)
@@ -178,15 +179,13 @@ class Locks:
     def edit_on_keypad(self, device: Device, code: str, new_code: str | None) -> None:
         lock = device.lock
         if lock is None:
-            raise invalid_input("device_id", f"Device {device.device_id} has no keypad")
+            raise invalid_input("device_id", msgs.no_keypad(device.device_id))
         slot = next((s for s in lock.occupied() if s.code == code), None)
         if slot is None:
-            raise not_found(
-                "slot", f"No code {code} is on device {device.device_id}", device_id=device.device_id
-            )
+            raise not_found("slot", msgs.no_such_code_on(code, device.device_id), device_id=device.device_id)
         if new_code is not None:
             if new_code in lock.codes_on_lock():
-                raise SeamError("duplicate_access_code", f"Code {new_code} is already on the device", 409)
+                raise SeamError("duplicate_access_code", msgs.code_already_on_device(new_code), 409)
             try:
                 lock.rules.check_pin(new_code)
             except PinRejected as rejected:

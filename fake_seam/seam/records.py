@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from fake_seam import messages as msgs
 from fake_seam.clock import Job, ts
 from fake_seam.seam.errors import BACKUP_ONLY_TIME_BOUND, BACKUP_POOL_UNSUPPORTED, invalid_input
 from fake_seam.simulator import SimulatedLock
@@ -189,7 +190,7 @@ class AccessCode:
     def name_on_lock(self) -> str | None:
         """The name written into the lock's slot: Seam names its backups itself."""
         if self.is_backup:
-            return f"Backup {self.access_code_id} (Seam)"
+            return msgs.backup_name_on_lock(self.access_code_id)
         return self.name
 
     def has_job(self, kind: JobKind) -> bool:
@@ -293,4 +294,4 @@ class ActionAttempt:
         if status == "success" and self.result is None:
             self.result = {}
         if status == "error" and self.error is None:
-            self.error = {"type": "unknown_error", "message": "Action attempt failed"}
+            self.error = {"type": "unknown_error", "message": msgs.ACTION_ATTEMPT_FAILED}

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from fake_seam import messages as msgs
+
 # Seam's fake's ids, which existing test suites use (seam-api/README.md), in one place.
 DEFAULT_ALIASES = {
     "seed_workspace_1": "seed_workspace_1",
@@ -244,11 +246,11 @@ def load_seed(seed: str | Path | dict[str, Any] | None) -> dict[str, Any]:
     try:
         parsed = json.loads(path.read_text())
     except FileNotFoundError:
-        raise SeedError(f"{path}: no such seed file (use default, empty or a JSON file)") from None
+        raise SeedError(msgs.no_seed_file(str(path))) from None
     except json.JSONDecodeError as problem:
-        raise SeedError(f"{path}:{problem.lineno}: not valid JSON: {problem.msg}") from None
+        raise SeedError(msgs.seed_not_json(str(path), problem.lineno, problem.msg)) from None
     if not isinstance(parsed, dict) or not isinstance(parsed.get("workspaces"), list):
-        raise SeedError(f"{path}: a seed file is a JSON object with a 'workspaces' list")
+        raise SeedError(msgs.seed_not_an_object(str(path)))
     check_seed(parsed, str(path))
     return parsed
 

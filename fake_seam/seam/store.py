@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from fake_seam import messages as msgs
 from fake_seam.clock import Timeline
 from fake_seam.seam.errors import SeamError, access_code_not_found, device_not_found, not_found
 from fake_seam.seam.ids import IdFactory
@@ -164,7 +165,7 @@ class Store:
         if device.lock is None:
             raise SeamError(
                 "device_not_lock" if device_id else "invalid_input",
-                f"Device {device_id} is not a lock",
+                msgs.not_a_lock(device_id),
                 400,
                 data={"device_id": device_id},
             )
@@ -196,7 +197,7 @@ class Store:
         ):
             raise not_found(
                 "connected_account",
-                "Connected account not found",
+                msgs.CONNECTED_ACCOUNT_NOT_FOUND,
                 connected_account_id=connected_account_id,
             )
         return account

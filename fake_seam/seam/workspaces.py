@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fake_seam import messages as msgs
 from fake_seam.seam.devices import Devices
 from fake_seam.seam.errors import not_found
 from fake_seam.seam.locks import Locks
@@ -82,7 +83,7 @@ class Workspaces:
             for device in entry.get("devices", []):
                 self.seed_device(workspace_id, device)
         except KeyError as missing:
-            raise SeedError(f"seed: workspace entry is missing {missing}") from None
+            raise SeedError(msgs.seed_entry_missing(missing)) from None
         return workspace
 
     def seed_device(self, workspace_id: str, spec: dict[str, Any]) -> None:
@@ -189,5 +190,5 @@ class Workspaces:
     def workspace(self, workspace_id: str) -> Workspace:
         workspace = self.store.workspaces.get(workspace_id)
         if workspace is None:
-            raise not_found("workspace", "Workspace not found", workspace_id=workspace_id)
+            raise not_found("workspace", msgs.WORKSPACE_NOT_FOUND, workspace_id=workspace_id)
         return workspace
