@@ -196,10 +196,8 @@ def route_methods(path: str) -> frozenset[str]:
 def parse(endpoint: Endpoint, path: str, pairs: list[tuple[str, str]], body: Any) -> Any:
     from fake_seam.wire import validation
 
-    if endpoint.params is not None:
-        from fake_seam.api.control import validate
-
-        return validate(endpoint.params, pairs, body)
+    if endpoint.params is not None:  # a /_fake control's own model, validated the same way
+        return validation.validate_params(endpoint.params, pairs, body)
     from fake_seam.wire.params import ROUTES
 
     return validation.parse_params(ROUTES[path], pairs, body)

@@ -157,16 +157,6 @@ def parse_duration(value: Any) -> float:
     return total
 
 
-def format_duration(seconds: float) -> str:
-    if seconds == int(seconds):
-        whole = int(seconds)
-        for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-            if whole and whole % size == 0:
-                return f"{whole // size}{unit}"
-        return f"{whole}s"
-    return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
-
-
 def parse_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return to_datetime(value)

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from fake_seam.clock import format_duration
 from fake_seam.scenarios.matchers import MISSING, codes, found, lookup, match, show
-from fake_seam.scenarios.model import Expectation, Step, format_duration, parse_duration, parse_time
+from fake_seam.scenarios.model import Expectation, Step, parse_duration, parse_time
 from fake_seam.scenarios.targets import Failure, Skipped, Target, failure_from, failure_of
 
 
