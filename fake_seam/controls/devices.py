@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any, ClassVar
 
+from pydantic import Field
+
 from fake_seam.clock import iso, to_datetime
 from fake_seam.controls.control import Bench, ControlParams, control
 from fake_seam.seam.errors import SeamError, device_not_found
@@ -35,7 +37,9 @@ def lock_device(fake: Bench, device_id: str) -> Device:
 class FaultPlan(ControlParams):
     fail_next: Annotated[int | None, z.number(integer=True, minimum=0)] = None
     error_code: Annotated[str | None, z.enum(WRITE_ERROR_CODES)] = None
-    failure_rate: Annotated[float | None, z.number(minimum=0, maximum=1)] = None  # a probability
+    failure_rate: Annotated[
+        float | None, z.number(minimum=0, maximum=1), Field(description="a probability from 0 to 1")
+    ] = None
     offline_for_seconds: Annotated[float | None, z.number(minimum=0, exclusive_minimum=True)] = None
 
 
