@@ -33,6 +33,17 @@ def to_seconds(value: float | int | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def format_duration(seconds: float) -> str:
+    """`10m`, `2h`, `1d`, `45s`, `2.5s`: how a report writes a span of time."""
+    if seconds == int(seconds):
+        whole = int(seconds)
+        for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+            if whole and whole % size == 0:
+                return f"{whole // size}{unit}"
+        return f"{whole}s"
+    return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
+
+
 def iso(moment: datetime | None) -> str | None:
     """Seam's timestamp format: `2026-11-26T10:00:00.000Z`."""
     if moment is None:

@@ -36,8 +36,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from fake_seam.clock import to_datetime
+from fake_seam.controls import CONTROLS
+from fake_seam.controls.keypad import free_pin
 from fake_seam.seam.errors import SeamError
-from fake_seam.simulator import PinRejected
 
 if TYPE_CHECKING:
     from fake_seam.fake import FakeSeam
@@ -300,42 +301,42 @@ class FaultSchedule:
 
 def _apply_fault(fake: FakeSeam, device_id: str, fault: Fault) -> None:
     """The job for one fault (its `Job.label` reads "_apply_fault FakeSeam <device> <fault>"). It runs inside
-    the fake's timeline, so it calls the model directly (the `FakeSeam` control methods would
-    run the timeline again)."""
-    device = fake.cloud.store.devices.get(device_id)
-    if device is None or device.removed or device.lock is None:
-        return  # the lock is gone: nothing left to break
-    lock = device.lock
-    if isinstance(fault, WritesFail):
-        lock.set_fault_plan(fail_next=lock.fault_plan.fail_next + fault.count, error_code=fault.error_code)
-    elif isinstance(fault, Offline):
-        fake.cloud.devices.set_online(device, False, float(fault.seconds))
-    else:
-        _keypad_edit(fake, device, fault)
-
-
-def _keypad_edit(fake: FakeSeam, device: Any, fault: KeypadEdit) -> None:
-    lock = device.lock
-    rng = random.Random(fault.pin_seed)
+    the fake's timeline, so it applies the controls directly (running a control would run the
+    timeline again)."""
     try:
-        pin = lock.rules.generate(rng, fake.cloud.codes.taken_codes(device))
-    except PinRejected:
-        pin = None
-    try:
-        if fault.action == "add":
-            if pin is not None:
-                fake.cloud.locks.add_unmanaged_code(device, pin, f"Keypad {fault.pin_seed}")
-            return
-        occupied = lock.occupied()
-        if not occupied:
-            return
-        slot = occupied[fault.slot % len(occupied)]
-        if fault.action == "delete":
-            fake.cloud.locks.edit_on_keypad(device, slot.code, None)
-        elif pin is not None:
-            fake.cloud.locks.edit_on_keypad(device, slot.code, pin)
+        if isinstance(fault, WritesFail):
+            plan = CONTROLS["set_fault_plan"]
+            failing = fake.device(device_id).lock.fault_plan.fail_next  # booked faults add up
+            plan.apply(
+                fake,
+                plan.params_of(
+                    device_id=device_id, fail_next=failing + fault.count, error_code=fault.error_code
+                ),
+            )
+        elif isinstance(fault, Offline):
+            offline = CONTROLS["go_offline"]
+            offline.apply(fake, offline.params_of(device_id=device_id, for_seconds=fault.seconds))
+        else:
+            _keypad_edit(fake, device_id, fault)
     except SeamError:
-        pass  # the lock refused it (full, duplicate, bad PIN): the person at the keypad gives up
+        pass  # the lock is gone (nothing left to break), or refused a keypad edit (full, duplicate PIN)
+
+
+def _keypad_edit(fake: FakeSeam, device_id: str, fault: KeypadEdit) -> None:
+    pin = free_pin(fake, device_id, random.Random(fault.pin_seed))
+    if fault.action == "add":
+        if pin is not None:
+            add = CONTROLS["add_keypad_code"]
+            add.apply(fake, add.params_of(device_id=device_id, code=pin, name=f"Keypad {fault.pin_seed}"))
+        return
+    slots = CONTROLS["slots"]
+    occupied = slots.apply(fake, slots.params_of(device_id=device_id))
+    if not occupied or (fault.action != "delete" and pin is None):
+        return
+    slot = occupied[fault.slot % len(occupied)]
+    edit = CONTROLS["edit_keypad_code"]
+    new_code = None if fault.action == "delete" else pin
+    edit.apply(fake, edit.params_of(device_id=device_id, code=slot["code"], new_code=new_code))
 
 
 def faults(

@@ -48,7 +48,7 @@ def test_library_covers_the_backup_guide_and_troubleshooting() -> None:
         "no_space_for_access_code_on_device",  # a full lock
         "go_offline",  # an offline lock
         "failure_rate",  # a flaky lock
-        "keypad_edit",  # a code edited on the keypad
+        "edit_keypad_code",  # a code edited on the keypad
         "salto_device_1",  # the lock with no pool
         "workspaces:",  # a multi-workspace fleet
     ):

@@ -193,15 +193,11 @@ def route_methods(path: str) -> frozenset[str]:
 
 
 def parse(endpoint: Endpoint, pairs: list[tuple[str, str]], body: Any) -> BaseModel:
-    """The endpoint's params, validated once by the model the handler declared."""
-    if endpoint.zod:
-        from fake_seam.wire.validation import validate_params
+    """The endpoint's params, validated once by the model the handler declared (Seam's routes
+    and the control routes alike)."""
+    from fake_seam.wire.validation import validate_params
 
-        return validate_params(endpoint.params, pairs, body)
-    # A /_fake route whose model is a plain pydantic one keeps its own lax validator.
-    from fake_seam.api.control import validate
-
-    return validate(endpoint.params, pairs, body)
+    return validate_params(endpoint.params, pairs, body)
 
 
 def header_dict(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:

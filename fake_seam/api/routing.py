@@ -59,7 +59,6 @@ class Endpoint:
     methods: frozenset[str] | None = None  # None: the methods Seam's spec lists
     ok: bool = True  # add `"ok": true` to the body (not to a flat dump like /_fake/default_seed)
     workspace_required: bool = True  # False: a personal access token needs no seam-workspace
-    zod: bool = True  # validated by the zod-worded validator (every `Params` model)
 
 
 HANDLERS: dict[str, Endpoint] = {}
@@ -84,8 +83,6 @@ def route(
     the annotation or a subclass of it."""
 
     def register(handler: Callable[[Context, P], dict[str, Any]]) -> Callable[[Context, P], dict[str, Any]]:
-        from fake_seam.wire.validation import Params
-
         model = params_model(path, handler, params)
         HANDLERS[path] = Endpoint(
             path,
@@ -95,7 +92,6 @@ def route(
             frozenset(methods) if methods else None,
             ok,
             workspace_required,
-            issubclass(model, Params),
         )
         return handler
 
@@ -118,9 +114,9 @@ def declared_params(handler: Callable[..., Any]) -> object:
 
 def params_model(path: str, handler: Callable[..., Any], given: type[BaseModel] | None) -> type[BaseModel]:
     """The model `path` is validated with, checked against what `handler` declares."""
-    from pydantic import BaseModel
 
     from fake_seam.wire.params import ROUTES
+    from fake_seam.wire.validation import Params
 
     declared = declared_params(handler)
     name = handler.__qualname__
@@ -133,8 +129,9 @@ def params_model(path: str, handler: Callable[..., Any], given: type[BaseModel] 
                 f"{name} handles {path}, whose params model is {generated.__name__}, but declares {shown}"
             )
         return generated
-    if not (isinstance(declared, type) and issubclass(declared, BaseModel)):
-        raise RouteDeclarationError(f"{name} handles {path} but declares no params model")
+    if not (isinstance(declared, type) and issubclass(declared, Params)):
+        # One validator for every route: a plain pydantic model would answer in pydantic's words.
+        raise RouteDeclarationError(f"{name} handles {path} but declares no Params model")
     if given is None:
         return declared
     if not issubclass(given, declared):

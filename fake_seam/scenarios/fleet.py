@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from fake_seam.scenarios.model import FAULT_ERRORS, Checker, LineDict, _did_you_mean, parse_duration
+from fake_seam.scenarios.model import Checker, LineDict, _did_you_mean, parse_duration
 from fake_seam.seam.seed import DEFAULT_SEED, EMPTY_SEED, FRIENDLY_LOCK_KEYS
+from fake_seam.simulator.lock import WRITE_ERROR_CODES as FAULT_ERRORS
 
 # Friendly lock keys -> seed keys; the seed's own names are accepted as well.
 LOCK_KEYS = FRIENDLY_LOCK_KEYS

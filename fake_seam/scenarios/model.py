@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -19,7 +20,7 @@ from typing import Any
 import yaml
 
 from fake_seam.clock import to_datetime
-from fake_seam.simulator.lock import WRITE_ERROR_CODES
+from fake_seam.scenarios import actions
 
 DEFAULT_START = "2026-12-01T12:00:00Z"
 
@@ -157,16 +158,6 @@ def parse_duration(value: Any) -> float:
     return total
 
 
-def format_duration(seconds: float) -> str:
-    if seconds == int(seconds):
-        whole = int(seconds)
-        for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-            if whole and whole % size == 0:
-                return f"{whole // size}{unit}"
-        return f"{whole}s"
-    return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
-
-
 def parse_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return to_datetime(value)
@@ -227,21 +218,10 @@ def has_reference(value: Any) -> bool:
 
 # -- the scenario -------------------------------------------------------------------------------
 
-ACTIONS = (
-    "call",
-    "request",
-    "go_offline",
-    "go_online",
-    "fail_next",
-    "failure_rate",
-    "keypad_entry",
-    "keypad_code",
-    "keypad_edit",
-    "configure_pool",
-    "advance",
-    "at",
-    "settle",
-)
+# `call:` and `request:`, then one action per control (fake_seam.controls), then the names
+# of earlier releases (deprecated).
+ACTIONS = ("call", "request", *actions.NAMES)
+CURRENT_ACTIONS = ("call", "request", *actions.CONTROLS)
 STEP_OPTIONS = ("note", "wait", "params", "as", "capture", "workspace", "expect")
 EXPECTATIONS = (
     "error",
@@ -257,7 +237,6 @@ EXPECTATIONS = (
     "fetch",
 )
 TOP_LEVEL = ("name", "description", "start", "rng_seed", "fleet", "workspace", "vars", "settings", "steps")
-FAULT_ERRORS = WRITE_ERROR_CODES
 MATCHER_OPS = (
     "equals",
     "not",
@@ -288,7 +267,7 @@ class Expectation:
 class Step:
     index: int  # 1-based
     line: int
-    action: str  # one of ACTIONS, or "check" for a step that only expects
+    action: str  # "call", "request", a control's name, or "check" for a step that only expects
     arg: Any = None
     params: dict[str, Any] = field(default_factory=dict)
     note: str | None = None
@@ -523,27 +502,31 @@ class _Builder:
             return None
         line = getattr(raw, "line", line)
         at = raw.line_of if isinstance(raw, LineDict) else (lambda key: line)
-        actions = [k for k in raw if k in ACTIONS]
+        named = [k for k in raw if k in ACTIONS]
         misplaced = False
         for key in raw:
+            if key in ACTIONS or key in STEP_OPTIONS:
+                continue  # `slots:` and `backup_pool:` are actions here, expectations under expect:
             if key in EXPECTATIONS:
                 misplaced = True
                 c.problem(at(key), f"step {index}: {key!r} is an expectation; put it under expect:")
-            elif key not in ACTIONS and key not in STEP_OPTIONS:
+            else:
                 c.problem(
                     at(key), f"step {index}: unknown key {key!r}{_did_you_mean(key, ACTIONS + STEP_OPTIONS)}"
                 )
-        if len(actions) > 1:
+        if len(named) > 1:
             c.problem(
                 line,
-                f"step {index} has {len(actions)} actions ({', '.join(actions)}); give each its own step",
+                f"step {index} has {len(named)} actions ({', '.join(named)}); give each its own step",
             )
-        if not actions and "expect" not in raw:
+        if not named and "expect" not in raw:
             if misplaced:
                 return None
-            c.problem(line, f"step {index} has neither an action ({', '.join(ACTIONS)}) nor `expect:`")
+            c.problem(
+                line, f"step {index} has neither an action ({', '.join(CURRENT_ACTIONS)}) nor `expect:`"
+            )
             return None
-        action = actions[0] if actions else "check"
+        action = named[0] if named else "check"
         step = Step(index=index, line=line, action=action, arg=raw.get(action))
         if "params" in raw:
             if action != "call":
@@ -628,8 +611,10 @@ class _Builder:
     # -- actions ----------------------------------------------------------------------------
 
     def action(self, step: Step, line: int) -> None:
-        check: Callable[[Step, Any, int], None] = getattr(self, f"action_{step.action}")
-        check(step, step.arg, line)
+        if step.action in ("call", "request"):
+            getattr(self, f"action_{step.action}")(step, step.arg, line)
+        else:
+            self.control_action(step, line)
 
     def fail(self, step: Step, line: int, message: str) -> None:
         self.c.problem(line, f"step {step.index} ({step.action}): {message}")
@@ -682,91 +667,25 @@ class _Builder:
         if "auth" in arg and not isinstance(arg["auth"], bool):
             self.fail(step, at("auth"), "auth must be true or false")
 
-    def device_arg(
-        self,
-        step: Step,
-        arg: Any,
-        line: int,
-        fields: dict[str, Callable[[Any], Any] | None],
-        shorthand: bool = False,
-    ) -> None:
-        """A hardware action's argument: a mapping with `device` (or a device id alone)."""
-        if shorthand and isinstance(arg, str):
-            return
-        if not isinstance(arg, dict):
-            self.fail(
-                step,
-                line,
-                f"takes {'a device id or ' if shorthand else ''}a mapping with "
-                f"{', '.join(['device', *fields])}",
+    def control_action(self, step: Step, line: int) -> None:
+        """A control's action: its argument checked by the control's params model; an earlier
+        release's name becomes the control's (with a warning)."""
+        written = step.action
+        renamed = actions.DEPRECATED.get(written)
+        if renamed is not None:
+            warnings.warn(
+                f"{self.c.file}:{line}: the scenario action {written!r} is deprecated; "
+                f"write {renamed.control!r}",
+                DeprecationWarning,
+                stacklevel=2,
             )
-            return
-        at = arg.line_of if isinstance(arg, LineDict) else (lambda key: line)
-        if not isinstance(arg.get("device"), str):
-            self.fail(step, line, "needs device: (a device id)")
-        for key, value in arg.items():
-            if key == "device":
-                continue
-            if key not in fields:
-                self.fail(step, at(key), f"unknown key {key!r}; it takes {', '.join(['device', *fields])}")
-                continue
-            parse = fields[key]
-            if parse is not None and not has_reference(value):
-                try:
-                    parse(value)
-                except (ValueError, TypeError) as problem:
-                    self.fail(step, at(key), f"{key}: {problem}")
-
-    def action_go_offline(self, step: Step, arg: Any, line: int) -> None:
-        self.device_arg(step, arg, line, {"for": parse_duration}, shorthand=True)
-
-    def action_go_online(self, step: Step, arg: Any, line: int) -> None:
-        self.device_arg(step, arg, line, {}, shorthand=True)
-
-    def action_fail_next(self, step: Step, arg: Any, line: int) -> None:
-        self.device_arg(step, arg, line, {"count": _count, "error": _fault_error})
-
-    def action_failure_rate(self, step: Step, arg: Any, line: int) -> None:
-        self.device_arg(step, arg, line, {"rate": _rate, "error": _fault_error})
-        if isinstance(arg, dict) and "rate" not in arg:
-            self.fail(step, line, "needs rate: (a probability from 0 to 1)")
-
-    def action_keypad_entry(self, step: Step, arg: Any, line: int) -> None:
-        self.device_arg(step, arg, line, {"code": _pin})
-        self.require(step, arg, line, "code")
-
-    def action_keypad_code(self, step: Step, arg: Any, line: int) -> None:
-        self.device_arg(step, arg, line, {"code": _pin, "name": _text})
-        self.require(step, arg, line, "code")
-
-    def action_keypad_edit(self, step: Step, arg: Any, line: int) -> None:
-        self.device_arg(step, arg, line, {"code": _pin, "new_code": _optional_pin})
-        self.require(step, arg, line, "code")
-
-    def action_configure_pool(self, step: Step, arg: Any, line: int) -> None:
-        self.device_arg(step, arg, line, {"size": _count, "many_active_threshold": _positive})
-
-    def action_advance(self, step: Step, arg: Any, line: int) -> None:
-        if not has_reference(arg):
-            try:
-                parse_duration(arg)
-            except ValueError as problem:
-                self.fail(step, line, str(problem))
-
-    def action_at(self, step: Step, arg: Any, line: int) -> None:
-        if not has_reference(arg):
-            try:
-                parse_time(arg)
-            except ValueError as problem:
-                self.fail(step, line, str(problem))
-
-    def action_settle(self, step: Step, arg: Any, line: int) -> None:
-        if arg is not True:
-            self.fail(step, line, "write `settle: true` (let every write in flight land or fail)")
-
-    def require(self, step: Step, arg: Any, line: int, key: str) -> None:
-        if isinstance(arg, dict) and key not in arg:
-            self.fail(step, line, f"needs {key}:")
+        arg = step.arg
+        read = actions.arguments(written, arg)
+        for key, problem in read.problems:
+            where = arg.line_of(key) if key is not None and isinstance(arg, LineDict) else line
+            self.fail(step, where, problem)
+        step.action = actions.control_of(written)[0].name
+        step.arg = read.values
 
     def check_pins(self, step: Step, params: dict, line: int) -> None:
         for key in ("code", "new_code"):
@@ -816,19 +735,8 @@ class _Builder:
         return out
 
     def expect_error(self, step: Step, spec: Any, line: int) -> None:
-        if step.action not in (
-            "call",
-            "request",
-            "keypad_code",
-            "keypad_edit",
-            "configure_pool",
-            "go_offline",
-            "go_online",
-            "fail_next",
-            "failure_rate",
-            "keypad_entry",
-        ):
-            self.fail(step, line, "expect error: needs an action that can fail (call:, request:, hardware)")
+        if step.action == "check":
+            self.fail(step, line, "expect error: needs an action that can fail (call:, request:, a control)")
         if isinstance(spec, str):
             return
         if not isinstance(spec, dict):
@@ -1027,46 +935,6 @@ class _Builder:
 
 
 _LISTABLE = {"access_code", "device", "access_codes", "slots", "pin", "backup_pool", "fetch"}
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError("must be a whole number, 0 or more")
-    return value
-
-
-def _positive(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError("must be a whole number, 1 or more")
-    return value
-
-
-def _rate(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ValueError("must be a probability from 0 to 1")
-    return float(value)
-
-
-def _fault_error(value: Any) -> str:
-    if value not in FAULT_ERRORS:
-        raise ValueError(f"must be one of {', '.join(FAULT_ERRORS)}")
-    return value
-
-
-def _pin(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError('a PIN is text such as "1234" (quote PINs with a leading zero)')
-    return str(value)
-
-
-def _optional_pin(value: Any) -> str | None:
-    return None if value is None else _pin(value)
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be text")
-    return value
 
 
 # -- the SDK surface, for checking `call:` names and parameters --------------------------------

@@ -28,8 +28,7 @@ from typing import Any
 
 import yaml
 
-from fake_seam.clock import iso
-from fake_seam.scenarios.model import format_duration
+from fake_seam.clock import format_duration, iso
 
 # Reads of the fake's own state, and the freeze switch (a replay runs frozen): not replayed.
 SKIPPED_ROUTES = {"/_fake/database", "/_fake/default_seed", "/_fake/clock", "/_fake/clock/freeze"}

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from fake_seam.controls import CONTROLS
+from fake_seam.scenarios.actions import arguments
 from fake_seam.scenarios.matchers import MISSING, codes, found, lookup, match, show
-from fake_seam.scenarios.model import Expectation, Step, format_duration, parse_duration, parse_time
+from fake_seam.scenarios.model import Expectation, Step
 from fake_seam.scenarios.targets import Failure, Skipped, Target, failure_from, failure_of
+from fake_seam.wire.validation import InvalidInput
 
 
 @dataclass
@@ -137,7 +140,7 @@ def execute(step: Step, target: Target, arg: Any, params: dict[str, Any], worksp
             failure = failure_of(status, body) if status >= 400 else None
             summary = f"{method} {path} {brief(request_params)} -> {status} {describe(body)}"
             return Outcome(body, summary, status, failure)
-        return _hardware(action, target, arg)
+        return _control(action, target, arg)
     except Skipped:
         raise
     except Exception as problem:  # noqa: BLE001
@@ -147,91 +150,19 @@ def execute(step: Step, target: Target, arg: Any, params: dict[str, Any], worksp
         return Outcome({"error": failure.as_dict()}, f"{action} failed: {failure}", failure.status, failure)
 
 
-def _device_and(arg: Any) -> tuple[str, dict[str, Any]]:
-    if isinstance(arg, str):
-        return arg, {}
-    return str(arg["device"]), {k: v for k, v in arg.items() if k != "device"}
-
-
-def _hardware(action: str, target: Target, arg: Any) -> Outcome:
-    if action == "advance":
-        seconds = parse_duration(arg)
-        before = target.now()
-        target.advance(seconds)
-        return Outcome(
-            {"now": _iso(target.now())},
-            f"clock {_clock(before)} -> {_clock(target.now())} (+{format_duration(seconds)})",
-        )
-    if action == "at":
-        moment = parse_time(arg)
-        before = target.now()
-        if moment < before:
-            raise Failure(
-                "clock_goes_back", None, f"at: {_iso(moment)} is before the scenario's clock ({_iso(before)})"
-            )
-        target.set_time(moment)
-        return Outcome({"now": _iso(target.now())}, f"clock {_clock(before)} -> {_clock(target.now())}")
-    if action == "settle":
-        before = target.now()
-        target.settle()
-        return Outcome(
-            {"now": _iso(target.now())}, f"settled: clock {_clock(before)} -> {_clock(target.now())}"
-        )
-    device, options = _device_and(arg)
-    if action == "go_offline":
-        seconds = parse_duration(options["for"]) if options.get("for") is not None else None
-        note = target.go_offline(device, seconds)
-        span = f" for {format_duration(seconds)}" if seconds else ""
-        return Outcome({"device_id": device, "online": False}, f"{device} went offline{span}{note}")
-    if action == "go_online":
-        target.go_online(device)
-        return Outcome({"device_id": device, "online": True}, f"{device} came back online")
-    if action == "fail_next":
-        count = int(options.get("count", 1))
-        error = options.get("error")
-        target.set_faults(device, fail_next=count, error_code=error)
-        return Outcome(
-            {"device_id": device, "fail_next": count},
-            f"{device} will fail its next {count} write(s)" + (f" with {error}" if error else ""),
-        )
-    if action == "failure_rate":
-        rate = float(options["rate"])
-        error = options.get("error")
-        target.set_faults(device, failure_rate=rate, error_code=error)
-        return Outcome(
-            {"device_id": device, "failure_rate": rate},
-            f"{device} now fails {rate:.0%} of writes (seeded)" + (f" with {error}" if error else ""),
-        )
-    if action == "keypad_entry":
-        code = str(options["code"])
-        opened = target.keypad_entry(device, code)
-        said = {
-            True: "opened the door",
-            False: "was refused",
-            None: "was typed (the server did not say whether it opened)",
-        }
-        return Outcome(
-            {"device_id": device, "code": code, "opened": opened}, f"PIN {code} on {device} {said[opened]}"
-        )
-    if action == "keypad_code":
-        code = str(options["code"])
-        made = target.keypad_code(device, code, options.get("name"))
-        return Outcome(made, f"code {code} made on {device}'s keypad -> unmanaged {describe(made)}")
-    if action == "keypad_edit":
-        code = str(options["code"])
-        new_code = options.get("new_code")
-        result = target.keypad_edit(device, code, None if new_code is None else str(new_code))
-        change = f"changed to {new_code}" if new_code is not None else "deleted"
-        return Outcome(result, f"PIN {code} {change} at {device}'s keypad, behind Seam's back")
-    if action == "configure_pool":
-        size = options.get("size")
-        threshold = options.get("many_active_threshold")
-        result = target.configure_pool(device, size, threshold)
-        parts = ([f"size {size}"] if size is not None else []) + (
-            [f"many_active threshold {threshold}"] if threshold is not None else []
-        )
-        return Outcome(result, f"{device}'s backup pool: {', '.join(parts) or 'unchanged'}")
-    raise ValueError(f"unknown action {action}")  # pragma: no cover - the model rejects these
+def _control(action: str, target: Target, arg: Any) -> Outcome:
+    """A control's action: its (resolved) argument as the control's params, run on the target."""
+    declared = CONTROLS[action]
+    read = arguments(action, arg)
+    if read.problems:
+        message = "; ".join(problem for _, problem in read.problems)
+        raise Failure("invalid_input", 400, message)
+    try:
+        params = declared.parse((), read.values)
+    except InvalidInput as problem:
+        raise Failure("invalid_input", 400, problem.message, None, problem.validation_errors) from None
+    answer, note = target.control(declared, params)
+    return Outcome(answer, declared.describe(params, answer) + note)
 
 
 def _iso(moment: Any) -> str:

@@ -1,21 +1,23 @@
 """Where a scenario runs: a fresh in-process fake (the default), or a server given by URL.
 
 An in-process target drives the fake directly: SDK calls through `FakeSeam.client()`, raw
-requests through the in-process transport, hardware through the fake's Python methods.
+requests through the in-process transport, controls (`fake_seam.controls`) run on the fake.
 A remote target sends everything over HTTP. When the server is a fake-seam (it answers
-`/_fake/clock`), hardware and clock steps use the `/_fake/*` routes; against Seam itself they
-use the sandbox's simulate routes where one exists and are skipped where none does.
+`/_fake/clock`), each control goes to its `/_fake` route; against Seam itself a control
+uses the sandbox's simulate route where one exists (`SANDBOX`) and is skipped where none does.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from fake_seam.clock import iso, to_datetime
+from fake_seam.controls import CONTROLS, Control
 
 EVENTS_SINCE = "2000-01-01T00:00:00.000Z"
 SDK_POLLING = {"polling_interval": 0.05, "timeout": 10.0}
@@ -198,6 +200,20 @@ class Target:
     def prepare(self) -> None:
         """Ready for a scenario run (a fresh fake, or a reset server)."""
 
+    def control(self, declared: Control[Any, Any], params: Any) -> tuple[dict[str, Any], str]:
+        """Run a control: its answer (the route's JSON) and a note for the report."""
+        raise NotImplementedError
+
+    def run(self, name: str, **values: Any) -> dict[str, Any]:
+        declared = CONTROLS[name]
+        return self.control(declared, declared.params_of(**values))[0]
+
+    def advance(self, seconds: float) -> None:
+        self.run("advance", seconds=seconds)
+
+    def backup_pool(self, device: str) -> dict[str, Any]:
+        return self.run("backup_pool", device_id=device)
+
 
 def failure_of(status: int, body: Any) -> Failure:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
@@ -255,50 +271,15 @@ class InProcessTarget(Target):
                 if e.seq > marker and (workspace is None or e.workspace_id == workspace)
             ]
 
-    # -- hardware ---------------------------------------------------------------------------
+    # -- controls ---------------------------------------------------------------------------
 
-    def go_offline(self, device: str, seconds: float | None) -> str:
-        self.fake.go_offline(device, for_seconds=seconds)
-        return ""
-
-    def go_online(self, device: str) -> str:
-        self.fake.go_online(device)
-        return ""
-
-    def set_faults(self, device: str, **plan: Any) -> str:
-        self.fake.set_fault_plan(device, **plan)
-        return ""
-
-    def keypad_entry(self, device: str, code: str) -> bool | None:
-        return self.fake.keypad_entry(device, code)
-
-    def keypad_code(self, device: str, code: str, name: str | None) -> dict[str, Any]:
-        return self.fake.add_keypad_code(device, code, name)
-
-    def keypad_edit(self, device: str, code: str, new_code: str | None) -> dict[str, Any]:
-        self.fake.edit_keypad_code(device, code, new_code)
-        return {"slots": self.fake.slots(device)}
-
-    def configure_pool(self, device: str, size: int | None, threshold: int | None) -> dict[str, Any]:
-        self.fake.set_backup_pool(device, pool_size=size, many_active_backup_codes_threshold=threshold)
-        return self.fake.backup_pool(device)
-
-    def advance(self, seconds: float) -> None:
-        self.fake.advance(seconds)
-
-    def set_time(self, moment: datetime) -> None:
-        self.fake.set_time(moment)
-
-    def settle(self) -> None:
-        self.fake.settle()
+    def control(self, declared: Control[Any, Any], params: Any) -> tuple[dict[str, Any], str]:
+        return declared.respond(self.fake, params), ""
 
     # -- inspection -------------------------------------------------------------------------
 
     def slots(self, device: str) -> tuple[list[dict[str, Any]], int]:
-        return self.fake.slots(device), self.fake.lock_of(device).capacity
-
-    def backup_pool(self, device: str) -> dict[str, Any]:
-        return self.fake.backup_pool(device)
+        return self.run("slots", device_id=device)["slots"], self.fake.lock_of(device).capacity
 
     def pin_opens(self, device: str, code: str) -> bool | None:
         """Would this PIN open the door now? Asked of the lock without typing it (no event, no unlock)."""
@@ -345,102 +326,83 @@ class RemoteTarget(Target):
 
         return Seam(api_key=api_key, endpoint=self.url, wait_for_action_attempt=SDK_POLLING)
 
-    def control(self, path: str, **params: Any) -> Any:
+    def control(self, declared: Control[Any, Any], params: Any) -> tuple[dict[str, Any], str]:
         if not self.is_fake:
-            raise Skipped(f"{path} exists only on a fake-seam server; Seam's sandbox has no such route")
-        return self.api("POST", path, {k: v for k, v in params.items() if v is not None}, auth=False)
+            sandbox = SANDBOX.get(declared.name)
+            if sandbox is None:
+                raise Skipped(
+                    f"{declared.path} exists only on a fake-seam server; Seam's sandbox has no such route"
+                )
+            return sandbox(self, params)
+        body = self.api("POST", declared.path, params.model_dump(mode="json", exclude_unset=True), auth=False)
+        if isinstance(body, dict) and declared.ok:
+            body.pop("ok", None)
+        return body, ""
 
     def prepare(self) -> None:
         if self.is_fake and self.reset:
             # Freeze first, so the scenario starts exactly at its start time; then the seed again.
-            self.control("/_fake/clock/freeze", frozen=True)
-            self.control("/_fake/clock/set", now=iso(self.start))
-            self.control("/_fake/reset")
+            self.run("freeze", frozen=True)
+            self.run("set_time", now=iso(self.start))
+            self.run("reset")
 
     def now(self) -> datetime:
         if self.is_fake:
-            body = self.api("GET", "/_fake/clock", auth=False)
-            return to_datetime(body["now"])
+            return to_datetime(self.run("now")["now"])
         return datetime.now(UTC)
 
-    # -- hardware ---------------------------------------------------------------------------
+    # -- Seam's sandbox: its simulate routes, where it has one for a control ---------------
 
-    def go_offline(self, device: str, seconds: float | None) -> str:
-        if self.is_fake:
-            self.control("/_fake/devices/go_offline", device_id=device, for_seconds=seconds)
-            return ""
-        self.api("POST", "/devices/simulate/disconnect", {"device_id": device})
-        return " (Seam's sandbox cannot schedule the reconnection: it stays offline)" if seconds else ""
+    def sandbox_connectivity(self, params: Any, online: bool) -> tuple[dict[str, Any], str]:
+        route = "connect" if online else "disconnect"
+        self.api("POST", f"/devices/simulate/{route}", {"device_id": params.device_id})
+        stays = getattr(params, "for_seconds", None)
+        note = " (Seam's sandbox cannot schedule the reconnection: it stays offline)" if stays else ""
+        return {"device_id": params.device_id, "online": online}, note
 
-    def go_online(self, device: str) -> str:
-        if self.is_fake:
-            self.control("/_fake/devices/go_online", device_id=device)
-        else:
-            self.api("POST", "/devices/simulate/connect", {"device_id": device})
-        return ""
-
-    def set_faults(self, device: str, **plan: Any) -> str:
-        self.control("/_fake/devices/set_fault_plan", device_id=device, **plan)
-        return ""
-
-    def keypad_entry(self, device: str, code: str) -> bool | None:
+    def sandbox_keypad_entry(self, params: Any) -> tuple[dict[str, Any], str]:
+        device, code = params.device_id, params.code
         marker = {e["event_id"] for e in self._device_events(device)}
         self.api("POST", "/locks/simulate/keypad_code_entry", {"device_id": device, "code": code})
+        opened = None  # the server did not say (yet)
         for event in self._device_events(device):
             if event["event_id"] in marker:
                 continue
             if event.get("event_type") == "lock.unlocked":
-                return True
+                opened = True
+                break
             if event.get("event_type") == "lock.access_denied":
-                return False
-        return None  # the server did not say (yet)
+                opened = False
+                break
+        return {"device_id": device, "code": code, "opened": opened}, ""
 
     def _device_events(self, device: str) -> list[dict[str, Any]]:
         body = self.api("GET", "/events/list", {"since": EVENTS_SINCE, "device_id": device, "limit": 10000})
         return body.get("events", []) if isinstance(body, dict) else []
 
-    def keypad_code(self, device: str, code: str, name: str | None) -> dict[str, Any]:
+    def sandbox_keypad_code(self, params: Any) -> tuple[dict[str, Any], str]:
         body = self.api(
             "POST",
             "/access_codes/simulate/create_unmanaged_access_code",
-            {"device_id": device, "code": code, "name": name or "Keypad code"},
+            {"device_id": params.device_id, "code": params.code, "name": params.name or "Keypad code"},
         )
-        return body.get("access_code", body)
+        return body.get("access_code", body), ""
 
-    def keypad_edit(self, device: str, code: str, new_code: str | None) -> dict[str, Any]:
-        return self.control("/_fake/devices/edit_keypad_code", device_id=device, code=code, new_code=new_code)
-
-    def configure_pool(self, device: str, size: int | None, threshold: int | None) -> dict[str, Any]:
-        return self.control(
-            "/_fake/devices/set_backup_pool",
-            device_id=device,
-            pool_size=size,
-            many_active_backup_codes_threshold=threshold,
-        )
-
-    def advance(self, seconds: float) -> None:
-        self.control("/_fake/clock/advance", seconds=seconds)
-
-    def set_time(self, moment: datetime) -> None:
-        self.control("/_fake/clock/set", now=iso(moment))
-
-    def settle(self) -> None:
-        self.control("/_fake/settle")
+    def keypad_entry(self, device: str, code: str) -> bool | None:
+        """Type a PIN: through /_fake on a fake-seam, through the sandbox's simulate route on Seam."""
+        return self.run("keypad_entry", device_id=device, code=code)["opened"]
 
     # -- inspection -------------------------------------------------------------------------
 
     def slots(self, device: str) -> tuple[list[dict[str, Any]], int]:
-        body = self.control("/_fake/devices/slots", device_id=device)
+        slots = self.run("slots", device_id=device)["slots"]
         status, answer = self.request("GET", "/devices/get", {"device_id": device})
         if status == 404:  # an unmanaged device is only found among the unmanaged
             status, answer = self.request("GET", "/devices/unmanaged/get", {"device_id": device})
         if status >= 400:
             raise failure_of(status, answer)
         capacity = answer["device"]["properties"].get("max_active_codes_supported", 0)
-        return body["slots"], int(capacity)
-
-    def backup_pool(self, device: str) -> dict[str, Any]:
-        return self.control("/_fake/devices/backup_pool", device_id=device)
+        return slots, int(capacity)
 
     def pin_opens(self, device: str, code: str) -> bool | None:
         # A server cannot be asked without typing the PIN: this leaves an event (and unlocks).
@@ -452,6 +414,15 @@ class RemoteTarget(Target):
         # Seam no longer manages the device, so its keypad cannot be simulated: read the slots.
         slots, _ = self.slots(device)
         return any(slot.get("code") == code for slot in slots)
+
+
+# Controls Seam's sandbox can do too, through its own simulate routes.
+SANDBOX: dict[str, Callable[[RemoteTarget, Any], tuple[dict[str, Any], str]]] = {
+    "go_offline": lambda target, params: target.sandbox_connectivity(params, online=False),
+    "go_online": lambda target, params: target.sandbox_connectivity(params, online=True),
+    "keypad_entry": RemoteTarget.sandbox_keypad_entry,
+    "add_keypad_code": RemoteTarget.sandbox_keypad_code,
+}
 
 
 def dumps(value: Any) -> str:

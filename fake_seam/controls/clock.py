@@ -1,0 +1,118 @@
+"""The fake's clock: read it, move it forward, set it, freeze it, and settle writes in flight."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any, ClassVar
+
+from fake_seam.clock import format_duration, iso, to_datetime
+from fake_seam.controls.control import Bench, ControlParams, control
+from fake_seam.seam.errors import invalid_input
+from fake_seam.wire import validation as z
+
+
+def clock_answer(bench: Bench, params: Any, result: Any) -> dict[str, Any]:
+    """`{now, frozen}`: what every clock route answers, the new time included."""
+    return {"now": iso(bench.clock.now()), "frozen": bench.clock.frozen}
+
+
+def _clock(moment: Any) -> str:
+    return str(moment or "")[:19].replace("T", " ")
+
+
+class NoParams(ControlParams):
+    pass
+
+
+@control(
+    "/_fake/clock", NoParams, answer=clock_answer, describe=lambda p, a: f"clock reads {_clock(a['now'])}"
+)
+def now(fake: Bench, p: NoParams) -> datetime:
+    """The fake's time now."""
+    return fake.clock.now()
+
+
+class Advance(ControlParams):
+    seconds: Annotated[float, z.number(minimum=0)]
+    python_types: ClassVar[dict[str, Any]] = {"seconds": float | timedelta}
+
+
+def _describe_advance(p: Advance, answer: dict[str, Any]) -> str:
+    after = to_datetime(answer["now"])
+    before = iso(datetime.fromtimestamp(after.timestamp() - p.seconds, after.tzinfo))
+    return f"clock {_clock(before)} -> {_clock(answer['now'])} (+{format_duration(p.seconds)})"
+
+
+@control("/_fake/clock/advance", Advance, answer=clock_answer, describe=_describe_advance)
+def advance(fake: Bench, p: Advance) -> datetime:
+    """Move the clock forward, running everything that falls due on the way, each at its own time."""
+    timeline, clock = fake.timeline, fake.clock
+    target = clock.timestamp() + p.seconds
+    # Run the jobs first, at their own times, then land the clock on the target.
+    timeline.run_until(target)
+    clock.advance(max(0.0, target - clock.timestamp()))
+    timeline.run_until()
+    return clock.now()
+
+
+class SetTime(ControlParams):
+    now: Annotated[str, z.string()]  # ISO 8601
+    python_types: ClassVar[dict[str, Any]] = {"now": datetime | str}
+
+
+@control(
+    "/_fake/clock/set", SetTime, answer=clock_answer, describe=lambda p, a: f"clock set to {_clock(a['now'])}"
+)
+def set_time(fake: Bench, p: SetTime) -> datetime:
+    """Set the clock: forward runs what falls due on the way; backward just moves it."""
+    try:
+        target = to_datetime(p.now)
+    except ValueError:
+        raise invalid_input("now", "Invalid datetime") from None
+    if target.timestamp() > fake.clock.timestamp():
+        return advance.apply(fake, Advance(seconds=target.timestamp() - fake.clock.timestamp()))
+    fake.clock.set(target)
+    return fake.clock.now()
+
+
+class Freeze(ControlParams):
+    frozen: Annotated[bool, z.boolean()] = True
+    shorthand: ClassVar[str | None] = "frozen"
+
+
+@control(
+    "/_fake/clock/freeze",
+    Freeze,
+    answer=clock_answer,
+    describe=lambda p, a: "clock frozen" if p.frozen else "clock follows wall time",
+)
+def freeze(fake: Bench, p: Freeze) -> None:
+    """Stop the clock where it is (or, with `frozen=False`, let it follow wall time again)."""
+    fake.clock.freeze(p.frozen)
+
+
+class Settle(ControlParams):
+    max_rounds: Annotated[int, z.number(integer=True, minimum=1)] = 1000
+
+
+@control(
+    "/_fake/settle", Settle, answer=clock_answer, describe=lambda p, a: f"settled: clock {_clock(a['now'])}"
+)
+def settle(fake: Bench, p: Settle) -> datetime:
+    """Move the clock just far enough that no write is in flight (each landed or failed).
+
+    Writes held by an offline lock stay held; later starts and ends are not reached unless
+    a write lands after them.
+    """
+    for _ in range(p.max_rounds):
+        dues = [
+            write.job.due
+            for device in fake.cloud.store.locks_by_id.values()
+            if device.lock is not None
+            for write in device.lock.pending.values()
+            if write.job is not None and not write.held and not write.job.cancelled
+        ]
+        if not dues:
+            break
+        advance.apply(fake, Advance(seconds=max(0.0, min(dues) - fake.clock.timestamp())))
+    return fake.clock.now()

@@ -1,0 +1,52 @@
+"""The fake's whole state: back to the seed, the seed's names, and everything as Seam's fake dumps it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fake_seam.controls.control import Bench, ControlParams, control
+from fake_seam.wire import shapes
+
+
+class NoParams(ControlParams):
+    pass
+
+
+@control("/_fake/reset", NoParams, describe=lambda p, a: "back to the seed")
+def reset(fake: Bench, p: NoParams) -> None:
+    """Back to the seed: every workspace, device and code as first seeded (the clock stays)."""
+    fake.restore_seed()
+
+
+# A flat map from seed name to value, as Seam's fake sends it: no `ok` among the names.
+@control("/_fake/default_seed", NoParams, ok=False, describe=lambda p, a: f"the seed names {len(a)} things")
+def default_seed(fake: Bench, p: NoParams) -> dict[str, str]:
+    """The seed's names and their values (Seam's fake's `/_fake/default_seed`)."""
+    return dict(fake.cloud.store.seed_aliases)
+
+
+def _describe_database(p: NoParams, answer: dict[str, Any]) -> str:
+    return ", ".join(f"{len(v)} {k}" for k, v in answer.items() if isinstance(v, list))
+
+
+@control("/_fake/database", NoParams, describe=_describe_database)
+def database(fake: Bench, p: NoParams) -> dict[str, Any]:
+    """Everything the fake holds, as flat lists of Seam objects (Seam's fake's `/_fake/database`)."""
+    cloud = fake.cloud
+    return {
+        "workspaces": [shapes.workspace(w) for w in cloud.store.workspaces.values()],
+        "connected_accounts": [
+            shapes.connected_account(cloud, a) for a in cloud.store.connected_accounts.values()
+        ],
+        "devices": [shapes.device(cloud, d) for d in cloud.store.devices.values()],
+        "access_codes": [
+            shapes.access_code(cloud, c) for c in cloud.store.access_codes.values() if not c.deleted
+        ],
+        "unmanaged_access_codes": [shapes.unmanaged_access_code(u) for u in cloud.store.unmanaged.values()],
+        "events": [shapes.event(e) for e in cloud.store.events.values()],
+        "action_attempts": [shapes.action_attempt(a) for a in cloud.store.action_attempts.values()],
+        "api_keys": [
+            {"api_key_id": k, "token": k, "workspace_id": w}
+            for k, w in cloud.store.credentials.api_keys.items()
+        ],
+    }

@@ -1,0 +1,189 @@
+"""Locks: make one, break its writes, take it off the network and back, read its slots."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any, ClassVar
+
+from pydantic import Field
+
+from fake_seam.clock import iso, to_datetime
+from fake_seam.controls.control import Bench, ControlParams, control
+from fake_seam.seam.errors import SeamError, device_not_found
+from fake_seam.seam.records import ConnectedAccount, Device
+from fake_seam.simulator.lock import WRITE_ERROR_CODES
+from fake_seam.wire import shapes
+from fake_seam.wire import validation as z
+
+
+def device_of(fake: Bench, device_id: str) -> Device:
+    """A device Seam knows (404 otherwise)."""
+    device = fake.cloud.store.devices.get(device_id)
+    if device is None or device.removed:
+        raise device_not_found(device_id)
+    return device
+
+
+def lock_device(fake: Bench, device_id: str) -> Device:
+    """A device that is a simulated lock (404 if unknown, 400 if it is, say, a thermostat)."""
+    device = device_of(fake, device_id)
+    if device.lock is None:
+        raise SeamError(
+            "device_not_lock", f"Device {device_id} is not a lock", 400, data={"device_id": device_id}
+        )
+    return device
+
+
+class FaultPlan(ControlParams):
+    fail_next: Annotated[int | None, z.number(integer=True, minimum=0)] = None
+    error_code: Annotated[str | None, z.enum(WRITE_ERROR_CODES)] = None
+    failure_rate: Annotated[
+        float | None, z.number(minimum=0, maximum=1), Field(description="a probability from 0 to 1")
+    ] = None
+    offline_for_seconds: Annotated[float | None, z.number(minimum=0, exclusive_minimum=True)] = None
+
+
+class DeviceFaultPlan(FaultPlan):
+    device_id: Annotated[str, z.string()]
+
+
+def _describe_faults(p: DeviceFaultPlan, answer: dict[str, Any]) -> str:
+    parts = []
+    if p.fail_next is not None:
+        parts.append(f"fails its next {p.fail_next} write(s)")
+    if p.failure_rate is not None:
+        parts.append(f"fails {p.failure_rate:.0%} of writes (seeded)")
+    if p.offline_for_seconds is not None:
+        parts.append(f"is offline until {answer.get('fault_plan', {}).get('offline_until')}")
+    with_error = f" with {p.error_code}" if p.error_code else ""
+    return f"{p.device_id} {', '.join(parts) or 'keeps its fault plan'}{with_error}"
+
+
+@control(
+    "/_fake/devices/set_fault_plan",
+    DeviceFaultPlan,
+    answer=lambda fake, p, plan: {"fault_plan": plan},
+    describe=_describe_faults,
+)
+def set_fault_plan(fake: Bench, p: DeviceFaultPlan) -> dict[str, Any]:
+    """Make the lock's writes fail: the next `fail_next` of them, or each with probability
+    `failure_rate` (from the fake's seeded RNG), with `error_code`; or take it offline for
+    `offline_for_seconds`. Answers the plan now in force."""
+    lock = lock_device(fake, p.device_id).lock
+    assert lock is not None
+    lock.set_fault_plan(
+        fail_next=p.fail_next,
+        error_code=p.error_code,
+        failure_rate=p.failure_rate,
+        offline_for=p.offline_for_seconds,
+    )
+    plan = lock.fault_plan.as_json()
+    plan["offline_until"] = iso(to_datetime(plan["offline_until"])) if plan["offline_until"] else None
+    return plan
+
+
+class CreateLock(ControlParams):
+    workspace_id: Annotated[str, z.string()] = "seed_workspace_1"
+    connected_account_id: Annotated[str | None, z.string()] = None
+    device_id: Annotated[str | None, z.string()] = None
+    manufacturer: Annotated[str, z.string()] = "august"
+    display_name: Annotated[str, z.string()] = "Lock"
+    device_type: Annotated[str | None, z.string()] = None
+    max_active_codes_supported: Annotated[int, z.number(integer=True, minimum=0, maximum=10_000)] = 10
+    supported_code_lengths: Annotated[list[int] | None, z.array(z.number(integer=True, minimum=1))] = None
+    code_constraints: Annotated[list[dict[str, Any]] | None, z.array(z.record(z.unknown()))] = None
+    supports_backup_access_code_pool: Annotated[bool | None, z.boolean()] = None
+    programming_delay_seconds: Annotated[float, z.number(minimum=0)] = 5.0
+    native_scheduling: Annotated[bool, z.boolean()] = False
+    online: Annotated[bool, z.boolean()] = True
+    locked: Annotated[bool, z.boolean()] = True
+    pool_size: Annotated[int | None, z.number(integer=True, minimum=0)] = None
+    many_active_backup_codes_threshold: Annotated[int | None, z.number(integer=True, minimum=1)] = None
+    properties: Annotated[dict[str, Any] | None, z.record(z.unknown())] = None
+    fault_plan: Annotated[FaultPlan | None, z.obj(FaultPlan)] = None
+
+
+@control(
+    "/_fake/devices/create",
+    CreateLock,
+    answer=lambda fake, p, device: {"device": shapes.device(fake.cloud, device)},
+    describe=lambda p, a: f"lock {a['device']['device_id']} ({p.manufacturer}) added to {p.workspace_id}",
+)
+def create_lock(fake: Bench, p: CreateLock) -> Device:
+    """A new simulated lock in a workspace (with the workspace's first connected account,
+    or a new one), with the seed file's lock fields; answers the device."""
+    cloud = fake.cloud
+    cloud.workspaces.workspace(p.workspace_id)  # 404 for a workspace that is not there
+    account_id = p.connected_account_id or next(
+        (
+            a.connected_account_id
+            for a in cloud.store.connected_accounts.values()
+            if a.workspace_id == p.workspace_id
+        ),
+        None,
+    )
+    if account_id is None:
+        account_id = cloud.store.ids.uuid()
+        cloud.store.connected_accounts[account_id] = ConnectedAccount(
+            account_id, p.workspace_id, p.manufacturer, fake.clock.timestamp()
+        )
+    spec = p.model_dump(exclude_none=True, exclude={"workspace_id", "connected_account_id", "fault_plan"})
+    device = cloud.devices.add_lock(workspace_id=p.workspace_id, connected_account_id=account_id, **spec)
+    if p.fault_plan is not None:
+        set_fault_plan.apply(
+            fake, DeviceFaultPlan(device_id=device.device_id, **p.fault_plan.model_dump(exclude_none=True))
+        )
+    cloud.events.device_event(device, "device.added")
+    return device
+
+
+class Offline(ControlParams):
+    device_id: Annotated[str, z.string()]
+    for_seconds: Annotated[float | None, z.number(minimum=0, exclusive_minimum=True)] = None
+    python_types: ClassVar[dict[str, Any]] = {"for_seconds": float | timedelta | None}
+
+
+def _describe_offline(p: Offline, answer: dict[str, Any]) -> str:
+    from fake_seam.clock import format_duration
+
+    span = f" for {format_duration(p.for_seconds)}" if p.for_seconds else ""
+    return f"{p.device_id} went offline{span}"
+
+
+@control(
+    "/_fake/devices/go_offline",
+    Offline,
+    answer=lambda fake, p, r: {"device_id": p.device_id, "online": False},
+    describe=_describe_offline,
+)
+def go_offline(fake: Bench, p: Offline) -> None:
+    """The lock loses its connection (for `for_seconds`, or until `go_online`); writes wait for it."""
+    fake.cloud.devices.set_online(lock_device(fake, p.device_id), False, p.for_seconds)
+
+
+class DeviceParams(ControlParams):
+    device_id: Annotated[str, z.string()]
+
+
+@control(
+    "/_fake/devices/go_online",
+    DeviceParams,
+    answer=lambda fake, p, r: {"device_id": p.device_id, "online": True},
+    describe=lambda p, a: f"{p.device_id} came back online",
+)
+def go_online(fake: Bench, p: DeviceParams) -> None:
+    """The lock reconnects; the writes it held are sent."""
+    fake.cloud.devices.set_online(lock_device(fake, p.device_id), True)
+
+
+@control(
+    "/_fake/devices/slots",
+    DeviceParams,
+    answer=lambda fake, p, slots: {"slots": slots},
+    describe=lambda p, a: f"{p.device_id} holds {len(a['slots'])} code(s)",
+)
+def slots(fake: Bench, p: DeviceParams) -> list[dict[str, Any]]:
+    """The lock's slot table: `{slot, code, name, origin}`, origin `managed`, `backup` or `keypad`."""
+    lock = lock_device(fake, p.device_id).lock
+    assert lock is not None
+    return [slot.as_json() for slot in lock.occupied()]
