@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fake_seam.clock import Clock, Timeline
-from fake_seam.controls import CONTROLS, method
+from fake_seam.control_methods import ControlMethods
 from fake_seam.controls.devices import device_of
 from fake_seam.seam import SeamCloud, Settings
 from fake_seam.seam.errors import device_not_found
@@ -22,7 +22,10 @@ DEFAULT_ENDPOINT = "http://fake-seam.local"
 FAST_POLLING = {"polling_interval": 0.001, "timeout": 5.0}
 
 
-class FakeSeam:
+class FakeSeam(ControlMethods):
+    """A fake Seam: its clock, its simulated hardware, its API, and every control as a method
+    (`fake.advance(...)`, `fake.go_offline(...)`: see `ControlMethods`)."""
+
     def __init__(
         self,
         seed: str | dict[str, Any] | None = "default",
@@ -144,14 +147,3 @@ class FakeSeam:
         if device.lock is None:
             raise device_not_found(device_id)
         return device.lock
-
-    if TYPE_CHECKING:
-        # The control methods below are made from the registry at import time; a type
-        # checker sees them only as this.
-        def __getattr__(self, name: str) -> Any: ...
-
-
-# Every control is a method of the same name: fake.advance(...), fake.go_offline(...), ...
-for _declared in CONTROLS.values():
-    setattr(FakeSeam, _declared.name, method(_declared))
-del _declared

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import inspect
 import json
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +18,7 @@ from moments import T0
 
 from fake_seam.api.handler import load_routes
 from fake_seam.controls import CONTROLS, Control, InvalidControlInput
+from fake_seam.controls.methods import signature
 from fake_seam.fake import DEFAULT_ENDPOINT, FakeSeam
 from fake_seam.scenarios.actions import DEPRECATED, arguments
 from fake_seam.scenarios.model import ACTIONS, parse_scenario
@@ -100,10 +104,11 @@ def test_every_control_has_a_route_a_method_and_an_action_of_its_name(name: str)
     assert endpoint.params is declared.params and endpoint.auth is False
 
     made = getattr(FakeSeam, name)
-    assert made.__wrapped_control__ is declared
     parameters = list(inspect.signature(made).parameters)
-    assert parameters[0] == "self" and set(parameters[1:]) == set(declared.params.model_fields)
+    assert parameters == list(signature(declared).parameters)  # required first, as declared
+    assert set(parameters[1:]) == set(declared.params.model_fields)
     assert declared.doc.splitlines()[0] in (made.__doc__ or "")
+    assert f'CONTROLS["{name}"]' in inspect.getsource(made)  # it runs this control, no other
 
     assert name in ACTIONS
     step = parse_scenario(f"steps:\n  - {name}: {json.dumps(example(name, new_fake()))}\n").steps[0]
@@ -272,3 +277,18 @@ def test_a_scenario_names_the_key_it_wrote() -> None:
     ]
     read = arguments("set_backup_pool", {"device": "d", "pool_size": -1})
     assert read.problems == [("pool_size", "pool_size: Number must be greater than or equal to 0")]
+
+
+def test_the_fake_seam_methods_module_is_generated_from_the_registry() -> None:
+    """`fake_seam/control_methods.py` is what tools/gen_control_methods.py makes of the registry
+    today: a control added or changed without regenerating fails here."""
+    root = Path(__file__).resolve().parents[1]
+    while not (root / "tools" / "gen_control_methods.py").exists():
+        root = root.parent
+    done = subprocess.run(
+        [sys.executable, str(root / "tools" / "gen_control_methods.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

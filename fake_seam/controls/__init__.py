@@ -16,7 +16,6 @@ from fake_seam.controls.control import (
     control,
     wire_value,
 )
-from fake_seam.controls.methods import method
 
 CONTROLS = REGISTRY
 
@@ -33,7 +32,6 @@ __all__ = [
     "database",
     "devices",
     "keypad",
-    "method",
     "wire_value",
     "workspaces",
 ]

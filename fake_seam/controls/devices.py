@@ -101,6 +101,8 @@ class CreateLock(ControlParams):
     many_active_backup_codes_threshold: Annotated[int | None, z.number(integer=True, minimum=1)] = None
     properties: Annotated[dict[str, Any] | None, z.record(z.unknown())] = None
     fault_plan: Annotated[FaultPlan | None, z.obj(FaultPlan)] = None
+    # From Python, the fault plan is a dict of `set_fault_plan`'s fields (or the model).
+    python_types: ClassVar[dict[str, Any]] = {"fault_plan": dict[str, Any] | FaultPlan | None}
 
 
 @control(
