@@ -26,7 +26,7 @@ from fake_seam.wire.validation import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = ROOT.parent / "shared" / "seam-api" / "openapi-subset.json"
+SPEC = ROOT / "spec" / "seam-openapi.json"
 
 
 def parse(path: str, query: list[tuple[str, str]] | str = (), body: object = None) -> Any:
