@@ -37,6 +37,7 @@ def cache_dir() -> Path:
 def log_dir() -> Path:
     return cache_dir() / "logs"
 
+
 LOOPBACK = "127.0.0.1"
 
 
