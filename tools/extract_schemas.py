@@ -1,4 +1,4 @@
-"""Cut Seam's OpenAPI document down to what tests/test_openapi_shapes.py validates against.
+"""Cut Seam's OpenAPI document down to what tests/api/test_openapi_shapes.py validates against.
 
 Keeps the object schemas the fake returns and each route's 200 response schema, drops
 descriptions and `x-` annotations, and writes tests/data/seam-schemas.json, so the test
