@@ -25,8 +25,19 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-CACHE_DIR = BENCH_DIR / ".cache"
-LOG_DIR = CACHE_DIR / "logs"
+# Where runs keep npm installs, bytecode, logs and bodies: benchmarks/.cache (gitignored), or
+# FAKE_SEAM_BENCH_CACHE (run.py --cache-dir sets it), so a test run can keep the tree clean.
+CACHE_ENV = "FAKE_SEAM_BENCH_CACHE"
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_ENV) or BENCH_DIR / ".cache")
+
+
+def log_dir() -> Path:
+    return cache_dir() / "logs"
+
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -96,8 +107,8 @@ class Processes:
         cwd: Path | None = None,
     ) -> Server:
         """Start argv in its own process group; env entries set to None are removed."""
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log_path = LOG_DIR / f"{name}.log"
+        log_path = log_dir() / f"{name}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
         full_env = dict(os.environ)
         for key, value in (env or {}).items():
             if value is None:

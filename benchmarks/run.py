@@ -29,7 +29,7 @@ from typing import Any
 import harness
 import http_bench
 import seam_fake
-from harness import BENCH_DIR, CACHE_DIR, REPO_DIR, Processes, Server, Stats
+from harness import BENCH_DIR, REPO_DIR, Processes, Server, Stats
 
 FAKE_SEAM_HEALTH = "/health"
 ALL_SECTIONS = ("startup", "http", "inprocess", "scale", "concurrency", "stateful")
@@ -80,12 +80,20 @@ def parse_args(argv: list[str] | None = None) -> Config:
     )
     parser.add_argument("--json", type=Path, dest="json_path", help="also write every figure to this file")
     parser.add_argument("--fail-on-miss", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        help=f"npm install, bytecode, logs (default benchmarks/.cache, or ${harness.CACHE_ENV})",
+    )
     parser.add_argument("--requests", type=int, help="timed requests per route (default 3000, smoke 20)")
     parser.add_argument("--scale-codes", type=int, help="codes in the big workspace (default 100000)")
     parser.add_argument(
         "--concurrency-seconds", type=float, help="length of the concurrency run (default 10)"
     )
     args = parser.parse_args(argv)
+    if args.cache_dir is not None:
+        # Through the environment, so the workers this run spawns use it too.
+        os.environ[harness.CACHE_ENV] = str(args.cache_dir.resolve())
     sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
     unknown = set(sections) - set(ALL_SECTIONS)
     if unknown:
@@ -211,19 +219,16 @@ def get(data: dict[str, Any], *path: str) -> Any:
 # ------------------------------------------------------------------------- servers
 
 
-PYCACHE_DIR = CACHE_DIR / "pycache"
-
-
 def python_env(bytecode_cache: bool = True) -> dict[str, str | None]:
     """Environment of a spawned Python server.
 
-    With bytecode_cache, .pyc files are written to and read from benchmarks/.cache/pycache
+    With bytecode_cache, .pyc files are written to and read from the cache's pycache/
     (PYTHONPYCACHEPREFIX), also where PYTHONDONTWRITEBYTECODE=1 is set (as on this
     project's machines), so start-up is timed as a user's machine sees it after the
     first run, without writing into the source tree.
     """
     if bytecode_cache:
-        return {"PYTHONPYCACHEPREFIX": str(PYCACHE_DIR), "PYTHONDONTWRITEBYTECODE": None}
+        return {"PYTHONPYCACHEPREFIX": str(harness.cache_dir() / "pycache"), "PYTHONDONTWRITEBYTECODE": None}
     # As a fresh clone under PYTHONDONTWRITEBYTECODE=1: installed packages have their
     # __pycache__, fake_seam's own modules are compiled at every start.
     return {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": None}
@@ -412,7 +417,7 @@ def section_http(cfg: Config, report: Report, procs: Processes) -> dict[str, Any
     """Sequential keep-alive throughput; returns what the ceiling needs (body, options)."""
     fake = start_fake_seam(procs)
     body = http_bench.body_of(fake.url, "/devices/list")
-    body_file = CACHE_DIR / "devices_list_body.json"
+    body_file = harness.cache_dir() / "devices_list_body.json"
     body_file.parent.mkdir(parents=True, exist_ok=True)
     body_file.write_bytes(body)
     options, how = uvicorn_options_of_fake_seam()

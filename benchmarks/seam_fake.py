@@ -1,4 +1,5 @@
-"""Seam's own fake (npm ``@seamapi/fake-seam-connect``), installed into benchmarks/.cache.
+"""Seam's own fake (npm ``@seamapi/fake-seam-connect``), installed into the benchmarks' cache
+(``harness.cache_dir()``).
 
 It listens on every interface by itself; ``node --require loopback.cjs`` keeps it on
 127.0.0.1 (see loopback.cjs and shared/seam-api/README.md).
@@ -11,12 +12,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from harness import BENCH_DIR, CACHE_DIR
+from harness import BENCH_DIR, cache_dir
 
 PACKAGE = "@seamapi/fake-seam-connect"
 VERSION = "1.86.0"
-NPM_DIR = CACHE_DIR / "npm"
 HEALTH_PATH = "/health"  # GET /health -> 200 {"ok": true, "msg": "I’m one with the Force..."}
+
+
+def npm_dir() -> Path:
+    return cache_dir() / "npm"
 
 
 class SeamFakeUnavailable(RuntimeError):
@@ -24,11 +28,11 @@ class SeamFakeUnavailable(RuntimeError):
 
 
 def server_js() -> Path:
-    return NPM_DIR / "node_modules" / PACKAGE / "dist" / "server.js"
+    return npm_dir() / "node_modules" / PACKAGE / "dist" / "server.js"
 
 
 def installed_version() -> str | None:
-    manifest = NPM_DIR / "node_modules" / PACKAGE / "package.json"
+    manifest = npm_dir() / "node_modules" / PACKAGE / "package.json"
     try:
         return str(json.loads(manifest.read_text())["version"])
     except (OSError, ValueError, KeyError):
@@ -44,12 +48,13 @@ def ensure_installed(quiet: bool = False) -> Path:
     npm = shutil.which("npm")
     if npm is None:
         raise SeamFakeUnavailable("npm is not on PATH")
-    NPM_DIR.mkdir(parents=True, exist_ok=True)
-    manifest = NPM_DIR / "package.json"
+    npm_root = npm_dir()
+    npm_root.mkdir(parents=True, exist_ok=True)
+    manifest = npm_root / "package.json"
     if not manifest.exists():
         manifest.write_text(json.dumps({"name": "fake-seam-bench-cache", "private": True}, indent=2) + "\n")
     if not quiet:
-        print(f"installing {PACKAGE}@{VERSION} with npm into {NPM_DIR} ...", flush=True)
+        print(f"installing {PACKAGE}@{VERSION} with npm into {npm_root} ...", flush=True)
     result = subprocess.run(
         [
             npm,
@@ -60,7 +65,7 @@ def ensure_installed(quiet: bool = False) -> Path:
             "--loglevel=error",
             f"{PACKAGE}@{VERSION}",
         ],
-        cwd=NPM_DIR,
+        cwd=npm_root,
         capture_output=True,
         text=True,
         timeout=600,
@@ -79,8 +84,8 @@ def command(port: int) -> tuple[list[str], dict[str, str | None], Path]:
         node,
         "--require",
         str(BENCH_DIR / "loopback.cjs"),
-        str(server_js().relative_to(NPM_DIR)),
+        str(server_js().relative_to(npm_dir())),
         "--seed",
     ]
     env: dict[str, str | None] = {"PORT": str(port), "NODE_ENV": "production"}
-    return argv, env, NPM_DIR
+    return argv, env, npm_dir()

@@ -1,6 +1,6 @@
 """HOOK for issue 7: steps per second of the stateful property test.
 
-If ``tests/test_stateful.py`` exists, this imports it, picks its Hypothesis
+If ``tests/behaviour/test_stateful.py`` exists, this imports it, picks its Hypothesis
 ``RuleBasedStateMachine`` (the module attribute ``BENCHMARK_MACHINE`` if it sets one,
 else every RuleBasedStateMachine subclass defined in the module), runs it for a fixed
 number of examples x steps with a fixed seed, and reports steps per second. If the file
@@ -30,7 +30,7 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-STATEFUL_TEST = REPO_DIR / "tests" / "test_stateful.py"
+STATEFUL_TEST = REPO_DIR / "tests" / "behaviour" / "test_stateful.py"
 
 
 def _machines(module: Any) -> list[type]:
@@ -88,7 +88,7 @@ def measure(examples: int, steps: int, test_file: Path = STATEFUL_TEST) -> dict[
 
     machines = _machines(module)
     if not machines:
-        return {"status": "n/a", "reason": "no RuleBasedStateMachine in tests/test_stateful.py"}
+        return {"status": "n/a", "reason": "no RuleBasedStateMachine in tests/behaviour/test_stateful.py"}
     results = []
     total_steps = 0
     total_s = 0.0

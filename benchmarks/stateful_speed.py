@@ -1,4 +1,4 @@
-"""Steps per second of the stateful model test (tests/test_stateful.py), in-process.
+"""Steps per second of the stateful model test (tests/behaviour/test_stateful.py), in-process.
 
     python benchmarks/stateful_speed.py --steps 2000 --seed 0
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-STATEFUL_TEST = REPO_DIR / "tests" / "test_stateful.py"
+STATEFUL_TEST = REPO_DIR / "tests" / "behaviour" / "test_stateful.py"
 STEPS_PER_EXAMPLE = 50
 
 

@@ -3,7 +3,7 @@ fails, and the codes revoked at check-out.
 
 It is the kind of code a rental platform runs against Seam, written against the official `seam`
 SDK only (nothing here knows about fake-seam), so the same class runs against Seam's real API.
-tests/test_integration_property.py drives it through arbitrary fleets, fault schedules and
+tests/strategies/test_integration_property.py drives it through arbitrary fleets, fault schedules and
 stays on a fake and checks what its guests and hosts rely on.
 
     access = GuestAccess(Seam(api_key=...))

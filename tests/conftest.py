@@ -3,6 +3,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
+# Tests write nothing into the tree (tests/README.md). First, before importing anything of it:
+# no bytecode, here or in the processes tests start (pytest-xdist's workers too).
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+
+from repo import user_cache
+
+# Hypothesis keeps a cache of the constants in the code under test; it goes with ours.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(user_cache() / "hypothesis"))
+
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +24,8 @@ import pytest
 
 from fake_seam import strategies  # noqa: F401 - registers the ci/long/dev Hypothesis profiles
 from fake_seam.fake import DEFAULT_API_KEY, DEFAULT_ENDPOINT, FakeSeam
+
+pytest_plugins = ["clean_tree"]
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-"""Cut Seam's OpenAPI document down to what tests/test_openapi_shapes.py validates against.
+"""Cut Seam's OpenAPI document down to what tests/api/test_openapi_shapes.py validates against.
 
 Keeps the object schemas the fake returns and each route's 200 response schema, drops
 descriptions and `x-` annotations, and writes tests/data/seam-schemas.json, so the test
 needs neither the spec nor network. Re-run after updating the spec:
 
-    python tools/extract_schemas.py [/work/shared/seam-api/openapi-subset.json]
+    python tools/extract_schemas.py [spec/seam-openapi.json]
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SPEC = Path("/work/shared/seam-api/openapi-subset.json")
-OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "seam-schemas.json"
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "spec" / "seam-openapi.json"
+OUT = ROOT / "tests" / "data" / "seam-schemas.json"
 OBJECTS = (
     "access_code",
     "action_attempt",

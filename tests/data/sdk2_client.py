@@ -1,6 +1,6 @@
 """Drives a fake-seam server with the official `seam` SDK 2.x (which POSTs every route).
 
-Run by tests/test_sdk2.py inside a virtualenv holding only `seam>=2,<3`, against a server
+Run by tests/api/test_sdk2.py inside a virtualenv holding only `seam>=2,<3`, against a server
 the test serves; SEAM_ENDPOINT and SEAM_API_KEY point at it. Prints one JSON object with what
 it saw, for the test to check. Needs nothing from fake-seam itself.
 """

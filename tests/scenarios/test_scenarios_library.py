@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from repo import SCENARIOS
 
 from fake_seam.cli import main
 from fake_seam.scenarios import load_scenario, run_scenario
 from fake_seam.scenarios.collect import ScenarioFailed, run_scenario_file
 
-LIBRARY = Path(__file__).resolve().parent.parent / "scenarios"
+LIBRARY = SCENARIOS
 FILES = sorted(LIBRARY.glob("*.yaml"))
 
 

@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from repo import ROOT as REPO
 
-REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "test_guest_checkin.py"
 
 PYPROJECT = """\

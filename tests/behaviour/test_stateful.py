@@ -7,7 +7,7 @@ device management and calls from a second workspace, moving the clock in between
 step the invariants below are checked against the simulator's slot tables, the Seam layer's
 records and what the SDK reads back. A failure shrinks to a short program of named steps.
 
-Runs under the `ci` profile by default; `HYPOTHESIS_PROFILE=long pytest tests/test_stateful.py`
+Runs under the `ci` profile by default; `HYPOTHESIS_PROFILE=long pytest tests/behaviour/test_stateful.py`
 runs it much longer (see fake_seam/strategies.py for the profiles).
 """
 

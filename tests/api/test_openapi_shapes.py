@@ -11,16 +11,16 @@ every object in `/_fake/database` against its component schema.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator
+from repo import DATA
 
 from fake_seam.fake import FakeSeam
 
-SCHEMAS = json.loads((Path(__file__).parent / "data" / "seam-schemas.json").read_text())
+SCHEMAS = json.loads((DATA / "seam-schemas.json").read_text())
 # Ids are Seam's fake's fixed seed ids (`august_device_1`), not UUIDs, so the `uuid` format
 # is not checked; timestamps are.
 FORMATS = FormatChecker(formats=["date-time"])

@@ -12,15 +12,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-RUN = REPO / "benchmarks" / "run.py"
+from repo import BENCHMARKS, ROOT
+
+RUN = BENCHMARKS / "run.py"
 
 
 def test_benchmark_smoke_run(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, str(RUN), "--smoke", "--no-seam-fake", "--json", str(out)],
-        cwd=REPO,
+        # Its npm install, bytecode and logs go to tmp_path: tests write nothing into the tree.
+        [
+            sys.executable,
+            str(RUN),
+            "--smoke",
+            "--no-seam-fake",
+            "--json",
+            str(out),
+            "--cache-dir",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=240,

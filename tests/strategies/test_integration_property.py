@@ -21,11 +21,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
+from repo import EXAMPLES
 
 from fake_seam.fake import FakeSeam
 from fake_seam.strategies import (
@@ -41,7 +41,7 @@ from fake_seam.strategies import (
     scenarios,
 )
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+sys.path.insert(0, str(EXAMPLES))
 from reference_integration import Booking, GuestAccess  # noqa: E402
 
 ORIGIN = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

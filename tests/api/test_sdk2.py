@@ -2,7 +2,8 @@
 fake served over loopback HTTP.
 
 SDK 2.x and 3.x cannot share one environment, so 2.x lives in its own virtualenv, made once
-under `.cache/sdk2-venv` at the repository root (gitignored; delete it to rebuild). It holds
+under `sdk2-venv` in fake-seam's user cache ($XDG_CACHE_HOME/fake-seam, else ~/.cache/fake-seam;
+delete it to rebuild), never in the tree. It holds
 only `seam>=2,<3`: the fake runs here, in this test's process (`ThreadedServer`), and
 tests/data/sdk2_client.py drives it from the other interpreter. Making the virtualenv needs
 PyPI once; without it the test is skipped, saying why.
@@ -18,14 +19,14 @@ import venv
 from pathlib import Path
 
 import pytest
+from repo import DATA, user_cache
 
 from fake_seam.fake import FakeSeam
 from fake_seam.server import ThreadedServer
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".cache" / "sdk2-venv"
+VENV = user_cache() / "sdk2-venv"
 REQUIREMENT = "seam>=2,<3"
-CLIENT = Path(__file__).parent / "data" / "sdk2_client.py"
+CLIENT = DATA / "sdk2_client.py"
 
 
 def sdk2_python() -> Path:

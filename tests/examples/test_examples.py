@@ -5,9 +5,8 @@ from __future__ import annotations
 import runpy
 import subprocess
 import sys
-from pathlib import Path
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from repo import EXAMPLES
 
 
 def test_backup_pool_walkthrough_runs_and_checks_every_step() -> None:

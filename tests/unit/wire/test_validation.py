@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo import ROOT, SPEC
 from seam.url_search_params_serializer import serialize_url_search_params
 
 from fake_seam.wire import params
@@ -24,9 +25,6 @@ from fake_seam.wire.validation import (
     parse_query,
     parse_timestamp,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-SPEC = ROOT.parent / "shared" / "seam-api" / "openapi-subset.json"
 
 
 def parse(path: str, query: list[tuple[str, str]] | str = (), body: object = None) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from repo import SCENARIOS
 
 from fake_seam.cli import main
 from fake_seam.fake import FakeSeam
@@ -21,7 +22,7 @@ from fake_seam.scenarios.model import parse_duration
 from fake_seam.scenarios.recorder import Recorder
 from fake_seam.server import ThreadedServer
 
-LIBRARY = Path(__file__).resolve().parent.parent / "scenarios"
+LIBRARY = SCENARIOS
 
 
 def write(tmp_path: Path, text: str, name: str = "story.yaml") -> Path:
