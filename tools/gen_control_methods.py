@@ -124,13 +124,14 @@ def generate() -> str:
 
 
 def format_source(source: str) -> str:
-    ruff = shutil.which("ruff")
-    if ruff is None:
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
         return source
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "control_methods.py"
         path.write_text(source)
-        config = ["--config", str(ROOT / "pyproject.toml")]
+        # --no-cache: the freshness test runs this, and tests write nothing into the tree.
+        config = ["--no-cache", "--config", str(ROOT / "pyproject.toml")]
         subprocess.run([ruff, "check", "--fix", "--quiet", *config, str(path)], check=False)
         subprocess.run([ruff, "format", "--quiet", *config, str(path)], check=True)
         return path.read_text()

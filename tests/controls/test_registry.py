@@ -9,12 +9,12 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from moments import T0
+from repo import ROOT
 
 from fake_seam.api.handler import load_routes
 from fake_seam.controls import CONTROLS, Control, InvalidControlInput
@@ -282,11 +282,8 @@ def test_a_scenario_names_the_key_it_wrote() -> None:
 def test_the_fake_seam_methods_module_is_generated_from_the_registry() -> None:
     """`fake_seam/control_methods.py` is what tools/gen_control_methods.py makes of the registry
     today: a control added or changed without regenerating fails here."""
-    root = Path(__file__).resolve().parents[1]
-    while not (root / "tools" / "gen_control_methods.py").exists():
-        root = root.parent
     done = subprocess.run(
-        [sys.executable, str(root / "tools" / "gen_control_methods.py"), "--check"],
+        [sys.executable, str(ROOT / "tools" / "gen_control_methods.py"), "--check"],
         capture_output=True,
         text=True,
         check=False,
