@@ -136,7 +136,7 @@ class ReplayedAnswers:
     def __init__(self, fake: Any) -> None:
         import httpx
 
-        from fake_seam.transport import InProcessTransport
+        from fake_seam.api.transport import InProcessTransport
 
         self._inner = InProcessTransport(fake.api)
         self._response = httpx.Response

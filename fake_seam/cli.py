@@ -8,6 +8,15 @@ from collections.abc import Sequence
 from fake_seam.serve import serve
 
 
+def serve_command(args: argparse.Namespace) -> int:
+    if not args.record:
+        return serve(args)
+    # The recorder brings YAML: loaded only when recording, so `serve` starts without it.
+    from fake_seam.scenarios.recorder import Recorder
+
+    return serve(args, recording=lambda fake: Recorder(fake, args.record))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fake-seam", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -18,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument("--seed", default="default", help="default, empty, or a seed JSON file")
     serve_cmd.add_argument("--rng-seed", default="0", help="seed of the fake's RNG (PINs, faults, ids)")
     serve_cmd.add_argument("--record", metavar="FILE", help="record API calls to a scenario file")
-    serve_cmd.set_defaults(run=serve)
+    serve_cmd.set_defaults(run=serve_command)
 
     from fake_seam.scenarios import cli as scenario_cli
 

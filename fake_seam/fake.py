@@ -66,16 +66,16 @@ class FakeSeam(ControlMethods):
         if self._app is None:
             from fake_seam.api.app import build_app
 
-            self._app = build_app(self)
+            self._app = build_app(self.api)
         return self._app
 
     def transport(self) -> Any:
-        from fake_seam.transport import InProcessTransport
+        from fake_seam.api.transport import InProcessTransport
 
         return InProcessTransport(self.api)
 
     def async_transport(self) -> Any:
-        from fake_seam.transport import AsyncInProcessTransport
+        from fake_seam.api.transport import AsyncInProcessTransport
 
         return AsyncInProcessTransport(self.api)
 

@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from fake_seam.fake import DEFAULT_API_KEY
 
@@ -24,7 +25,19 @@ def fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-def serve(args: argparse.Namespace) -> int:
+class Recording(Protocol):
+    """What `--record` keeps of a session (`fake_seam.scenarios.recorder.Recorder`)."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def count(self) -> int: ...
+
+    def save(self) -> object: ...
+
+
+def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] | None = None) -> int:
+    """Serve until Ctrl-C; with `recording`, what it records of the session is saved at the end."""
     from fake_seam.fake import FakeSeam
     from fake_seam.seam.seed import SeedError
     from fake_seam.server import FakeSeamServer, PortInUse, bind
@@ -54,11 +67,7 @@ def serve(args: argparse.Namespace) -> int:
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
     endpoint = f"http://{host}:{port}"
-    recorder = None
-    if getattr(args, "record", None):
-        from fake_seam.scenarios.recorder import Recorder
-
-        recorder = Recorder(fake, args.record)
+    recorder = recording(fake) if recording is not None else None
     print(f"fake-seam {_version()} serving Seam on {endpoint} (seed: {args.seed})")
     print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}", flush=True)
     server = FakeSeamServer(fake, own_process=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -11,13 +11,10 @@ from starlette.types import Receive, Scope, Send
 
 from fake_seam.api.handler import Api, header_dict
 
-if TYPE_CHECKING:
-    from fake_seam.fake import FakeSeam
 
-
-def build_app(fake: FakeSeam) -> Starlette:
+def build_app(api: Api) -> Starlette:
     """Starlette routes every path to one ASGI endpoint that hands the request to `Api`."""
-    return Starlette(routes=[Route("/{path:path}", SeamEndpoint(fake.api), methods=None)])
+    return Starlette(routes=[Route("/{path:path}", SeamEndpoint(api), methods=None)])
 
 
 class SeamEndpoint:

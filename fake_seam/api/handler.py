@@ -24,7 +24,7 @@ from fake_seam.seam.errors import SeamError
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from fake_seam.fake import FakeSeam
+    from fake_seam.controls import Bench
 
 log = logging.getLogger("fake_seam")
 JSON = b"application/json"
@@ -73,7 +73,7 @@ _loading = threading.Lock()
 class Api:
     """One fake's request handling, independent of the transport that carries it."""
 
-    def __init__(self, fake: FakeSeam) -> None:
+    def __init__(self, fake: Bench) -> None:
         self.fake = fake
         self.requests = 0
         # Called after each request with (method, path, params, status, body): the recorder.

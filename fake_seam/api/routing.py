@@ -24,13 +24,13 @@ from fake_seam.seam.store import Caller
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from fake_seam.fake import FakeSeam
+    from fake_seam.controls import Bench
     from fake_seam.seam.cloud import SeamCloud
 
 
 @dataclass
 class Context:
-    fake: FakeSeam
+    fake: Bench  # the fake serving the request (a `FakeSeam`)
     caller: Caller | None
     path: str
     base_url: str

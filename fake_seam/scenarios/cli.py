@@ -148,8 +148,8 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def record(args: argparse.Namespace) -> int:
+    from fake_seam.scenarios.recorder import Recorder
     from fake_seam.serve import serve
 
     args.host = "127.0.0.1"
-    args.record = args.out
-    return serve(args)
+    return serve(args, recording=lambda fake: Recorder(fake, args.out))

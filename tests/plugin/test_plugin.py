@@ -23,8 +23,8 @@ from seam.exceptions import SeamHttpApiError
 import fake_seam.pytest_plugin as plugin
 import fake_seam.server  # noqa: F401 - imported once here, not again in each inner session
 from fake_seam import FakeSeam
+from fake_seam.api.transport import AsyncInProcessTransport, InProcessTransport
 from fake_seam.fleet import BRANDS, lock_spec
-from fake_seam.transport import AsyncInProcessTransport, InProcessTransport
 
 pytest_plugins = ["pytester"]
 
