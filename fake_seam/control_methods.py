@@ -24,14 +24,18 @@ class ControlMethods:
 
         The same as `/_fake/devices/add_keypad_code`.
         """
-        return CONTROLS["add_keypad_code"].call(cast(Bench, self), device_id=device_id, code=code, name=name)
+        returned: dict[str, Any] = CONTROLS["add_keypad_code"].call(
+            cast(Bench, self), device_id=device_id, code=code, name=name
+        )
+        return returned
 
     def advance(self, seconds: float | timedelta) -> datetime:
         """Move the clock forward, running everything that falls due on the way, each at its own time.
 
         The same as `/_fake/clock/advance`.
         """
-        return CONTROLS["advance"].call(cast(Bench, self), seconds=seconds)
+        returned: datetime = CONTROLS["advance"].call(cast(Bench, self), seconds=seconds)
+        return returned
 
     def backup_pool(self, device_id: str) -> dict[str, Any]:
         """The pool as it stands: target size, and ready, pulled and in-flight backups (access code
@@ -39,7 +43,8 @@ class ControlMethods:
 
         The same as `/_fake/devices/backup_pool`.
         """
-        return CONTROLS["backup_pool"].call(cast(Bench, self), device_id=device_id)
+        returned: dict[str, Any] = CONTROLS["backup_pool"].call(cast(Bench, self), device_id=device_id)
+        return returned
 
     def create_lock(
         self,
@@ -67,7 +72,7 @@ class ControlMethods:
 
         The same as `/_fake/devices/create`.
         """
-        return CONTROLS["create_lock"].call(
+        returned: Device = CONTROLS["create_lock"].call(
             cast(Bench, self),
             workspace_id=workspace_id,
             connected_account_id=connected_account_id,
@@ -88,6 +93,7 @@ class ControlMethods:
             properties=properties,
             fault_plan=fault_plan,
         )
+        return returned
 
     def create_workspace(
         self, name: str = "Test Workspace", seed: str = "empty", fleet: bool = False
@@ -97,21 +103,26 @@ class ControlMethods:
 
         The same as `/_fake/workspaces/create`.
         """
-        return CONTROLS["create_workspace"].call(cast(Bench, self), name=name, seed=seed, fleet=fleet)
+        returned: tuple[Workspace, str] = CONTROLS["create_workspace"].call(
+            cast(Bench, self), name=name, seed=seed, fleet=fleet
+        )
+        return returned
 
     def database(self) -> dict[str, Any]:
         """Everything the fake holds, as flat lists of Seam objects (Seam's fake's `/_fake/database`).
 
         The same as `/_fake/database`.
         """
-        return CONTROLS["database"].call(cast(Bench, self))
+        returned: dict[str, Any] = CONTROLS["database"].call(cast(Bench, self))
+        return returned
 
     def default_seed(self) -> dict[str, str]:
         """The seed's names and their values (Seam's fake's `/_fake/default_seed`).
 
         The same as `/_fake/default_seed`.
         """
-        return CONTROLS["default_seed"].call(cast(Bench, self))
+        returned: dict[str, str] = CONTROLS["default_seed"].call(cast(Bench, self))
+        return returned
 
     def edit_keypad_code(
         self, device_id: str, code: str, new_code: str | None = None
@@ -121,9 +132,10 @@ class ControlMethods:
 
         The same as `/_fake/devices/edit_keypad_code`.
         """
-        return CONTROLS["edit_keypad_code"].call(
+        returned: list[dict[str, Any]] = CONTROLS["edit_keypad_code"].call(
             cast(Bench, self), device_id=device_id, code=code, new_code=new_code
         )
+        return returned
 
     def freeze(self, frozen: bool = True) -> None:
         """Stop the clock where it is (or, with `frozen=False`, let it follow wall time again).
@@ -152,14 +164,16 @@ class ControlMethods:
 
         The same as `/_fake/devices/keypad_entry`.
         """
-        return CONTROLS["keypad_entry"].call(cast(Bench, self), device_id=device_id, code=code)
+        returned: bool = CONTROLS["keypad_entry"].call(cast(Bench, self), device_id=device_id, code=code)
+        return returned
 
     def now(self) -> datetime:
         """The fake's time now.
 
         The same as `/_fake/clock`.
         """
-        return CONTROLS["now"].call(cast(Bench, self))
+        returned: datetime = CONTROLS["now"].call(cast(Bench, self))
+        return returned
 
     def reset(self) -> None:
         """Back to the seed: every workspace, device and code as first seeded (the clock stays).
@@ -179,12 +193,13 @@ class ControlMethods:
 
         The same as `/_fake/devices/set_backup_pool`.
         """
-        return CONTROLS["set_backup_pool"].call(
+        returned: dict[str, Any] = CONTROLS["set_backup_pool"].call(
             cast(Bench, self),
             device_id=device_id,
             pool_size=pool_size,
             many_active_backup_codes_threshold=many_active_backup_codes_threshold,
         )
+        return returned
 
     def set_fault_plan(
         self,
@@ -200,7 +215,7 @@ class ControlMethods:
 
         The same as `/_fake/devices/set_fault_plan`.
         """
-        return CONTROLS["set_fault_plan"].call(
+        returned: dict[str, Any] = CONTROLS["set_fault_plan"].call(
             cast(Bench, self),
             device_id=device_id,
             fail_next=fail_next,
@@ -208,13 +223,15 @@ class ControlMethods:
             failure_rate=failure_rate,
             offline_for_seconds=offline_for_seconds,
         )
+        return returned
 
     def set_time(self, now: datetime | str) -> datetime:
         """Set the clock: forward runs what falls due on the way; backward just moves it.
 
         The same as `/_fake/clock/set`.
         """
-        return CONTROLS["set_time"].call(cast(Bench, self), now=now)
+        returned: datetime = CONTROLS["set_time"].call(cast(Bench, self), now=now)
+        return returned
 
     def settle(self, max_rounds: int = 1000) -> datetime:
         """Move the clock just far enough that no write is in flight (each landed or failed).
@@ -224,7 +241,8 @@ class ControlMethods:
 
         The same as `/_fake/settle`.
         """
-        return CONTROLS["settle"].call(cast(Bench, self), max_rounds=max_rounds)
+        returned: datetime = CONTROLS["settle"].call(cast(Bench, self), max_rounds=max_rounds)
+        return returned
 
     def simulate_workspace_outage(self, workspace_id: str, routes: list[str] | None = None) -> None:
         """Make these routes of a workspace answer 503 with a plain-text body, as a gateway in front
@@ -241,7 +259,8 @@ class ControlMethods:
 
         The same as `/_fake/devices/slots`.
         """
-        return CONTROLS["slots"].call(cast(Bench, self), device_id=device_id)
+        returned: list[dict[str, Any]] = CONTROLS["slots"].call(cast(Bench, self), device_id=device_id)
+        return returned
 
     def update_action_attempt(
         self,
@@ -254,6 +273,7 @@ class ControlMethods:
 
         The same as `/_fake/update_action_attempt`.
         """
-        return CONTROLS["update_action_attempt"].call(
+        returned: ActionAttempt = CONTROLS["update_action_attempt"].call(
             cast(Bench, self), action_attempt_id=action_attempt_id, status=status, result=result, error=error
         )
+        return returned

@@ -306,7 +306,7 @@ def _apply_fault(fake: FakeSeam, device_id: str, fault: Fault) -> None:
     try:
         if isinstance(fault, WritesFail):
             plan = CONTROLS["set_fault_plan"]
-            failing = fake.device(device_id).lock.fault_plan.fail_next  # booked faults add up
+            failing = fake.lock_of(device_id).fault_plan.fail_next  # booked faults add up
             plan.apply(
                 fake,
                 plan.params_of(

@@ -105,9 +105,10 @@ def render_method(declared: Control[Any, Any], render: Renderer) -> str:
     doc_lines = "\n".join(("        " + line) if line else "" for line in doc.splitlines())
     args = ", ".join(["self", *parameters])
     call = ", ".join(["cast(Bench, self)", *forwarded])
-    body = f'return CONTROLS["{declared.name}"].call({call})'
     if returns == "None":
         body = f'CONTROLS["{declared.name}"].call({call})'
+    else:  # typed here: the registry holds controls of every result type
+        body = f'returned: {returns} = CONTROLS["{declared.name}"].call({call})\n        return returned'
     render.need("typing", "cast")
     return f'    def {declared.name}({args}) -> {returns}:\n        """{doc_lines.lstrip()}\n        """\n        {body}\n'
 

@@ -953,7 +953,7 @@ def sdk_method(name: str) -> tuple[Any, str | None]:
         target: Any = _sdk_client()
     except ImportError:  # pragma: no cover - the SDK is an optional dependency
         return None, "the official `seam` SDK is not installed (pip install seam); use request: instead"
-    walked = []
+    walked: list[str] = []
     for part in name.split("."):
         if part.startswith("_") or not hasattr(target, part):
             options = [a for a in dir(target) if not a.startswith("_")]

@@ -213,12 +213,13 @@ class Runner:
                     )
             outcome = execute(step, target, arg, params, workspace)
         except Skipped as skipped:
-            checks = [Check(e.kind, e.line, e.kind, None, "the step was skipped") for e in step.expectations]
             return StepResult(
                 step,
                 "skipped",
                 summary=f"{step.action}: skipped: {skipped}",
-                checks=checks,
+                checks=[
+                    Check(e.kind, e.line, e.kind, None, "the step was skipped") for e in step.expectations
+                ],
                 clock=self.clock(),
             )
         except Exception as problem:  # noqa: BLE001 - reported, and the scenario stops here

@@ -150,7 +150,8 @@ class Target:
         headers = {"authorization": f"Bearer {self.api_key(workspace)}"} if auth else {}
         method = method.upper()
         if method in ("GET", "DELETE"):
-            response = self.http.request(method, path, params=query_params(params or {}), headers=headers)
+            query: list[tuple[str, str | int | float | bool | None]] = list(query_params(params or {}))
+            response = self.http.request(method, path, params=query, headers=headers)
         else:
             response = self.http.request(method, path, json=params or {}, headers=headers)
         return response.status_code, _body(response)
@@ -214,6 +215,14 @@ class Target:
     def backup_pool(self, device: str) -> dict[str, Any]:
         return self.run("backup_pool", device_id=device)
 
+    def slots(self, device: str) -> tuple[list[dict[str, Any]], int]:
+        """The lock's occupied slots and its capacity (targets that can look inside a lock)."""
+        raise NotImplementedError
+
+    def pin_opens(self, device: str, code: str) -> bool | None:
+        """Whether a PIN opens the lock (None: this target cannot tell)."""
+        raise NotImplementedError
+
 
 def failure_of(status: int, body: Any) -> Failure:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
@@ -239,7 +248,7 @@ class InProcessTarget(Target):
         *,
         start: datetime,
         rng_seed: int | str,
-        settings: dict[str, float],
+        settings: dict[str, Any],
         api_keys: dict[str, str],
         default_workspace: str,
     ) -> None:
