@@ -9,11 +9,20 @@ its Python result.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from fake_seam.controls import CONTROLS, Bench
-from fake_seam.controls.devices import FaultPlan
-from fake_seam.seam.records import ActionAttempt, Device, Workspace
+if TYPE_CHECKING:
+    from fake_seam.controls import Bench, Control
+    from fake_seam.controls.devices import FaultPlan
+    from fake_seam.seam.records import ActionAttempt, Device, Workspace
+
+
+def control(name: str) -> Control[Any, Any]:
+    # The registry's params models bring pydantic (about 100 ms of imports), which
+    # `fake-seam serve` loads only after it listens: the controls load on the first call.
+    from fake_seam.controls import CONTROLS
+
+    return CONTROLS[name]
 
 
 class ControlMethods:
@@ -24,8 +33,8 @@ class ControlMethods:
 
         The same as `/_fake/devices/add_keypad_code`.
         """
-        returned: dict[str, Any] = CONTROLS["add_keypad_code"].call(
-            cast(Bench, self), device_id=device_id, code=code, name=name
+        returned: dict[str, Any] = control("add_keypad_code").call(
+            cast("Bench", self), device_id=device_id, code=code, name=name
         )
         return returned
 
@@ -34,7 +43,7 @@ class ControlMethods:
 
         The same as `/_fake/clock/advance`.
         """
-        returned: datetime = CONTROLS["advance"].call(cast(Bench, self), seconds=seconds)
+        returned: datetime = control("advance").call(cast("Bench", self), seconds=seconds)
         return returned
 
     def backup_pool(self, device_id: str) -> dict[str, Any]:
@@ -43,7 +52,7 @@ class ControlMethods:
 
         The same as `/_fake/devices/backup_pool`.
         """
-        returned: dict[str, Any] = CONTROLS["backup_pool"].call(cast(Bench, self), device_id=device_id)
+        returned: dict[str, Any] = control("backup_pool").call(cast("Bench", self), device_id=device_id)
         return returned
 
     def create_lock(
@@ -72,8 +81,8 @@ class ControlMethods:
 
         The same as `/_fake/devices/create`.
         """
-        returned: Device = CONTROLS["create_lock"].call(
-            cast(Bench, self),
+        returned: Device = control("create_lock").call(
+            cast("Bench", self),
             workspace_id=workspace_id,
             connected_account_id=connected_account_id,
             device_id=device_id,
@@ -103,8 +112,8 @@ class ControlMethods:
 
         The same as `/_fake/workspaces/create`.
         """
-        returned: tuple[Workspace, str] = CONTROLS["create_workspace"].call(
-            cast(Bench, self), name=name, seed=seed, fleet=fleet
+        returned: tuple[Workspace, str] = control("create_workspace").call(
+            cast("Bench", self), name=name, seed=seed, fleet=fleet
         )
         return returned
 
@@ -113,7 +122,7 @@ class ControlMethods:
 
         The same as `/_fake/database`.
         """
-        returned: dict[str, Any] = CONTROLS["database"].call(cast(Bench, self))
+        returned: dict[str, Any] = control("database").call(cast("Bench", self))
         return returned
 
     def default_seed(self) -> dict[str, str]:
@@ -121,7 +130,7 @@ class ControlMethods:
 
         The same as `/_fake/default_seed`.
         """
-        returned: dict[str, str] = CONTROLS["default_seed"].call(cast(Bench, self))
+        returned: dict[str, str] = control("default_seed").call(cast("Bench", self))
         return returned
 
     def edit_keypad_code(
@@ -132,8 +141,8 @@ class ControlMethods:
 
         The same as `/_fake/devices/edit_keypad_code`.
         """
-        returned: list[dict[str, Any]] = CONTROLS["edit_keypad_code"].call(
-            cast(Bench, self), device_id=device_id, code=code, new_code=new_code
+        returned: list[dict[str, Any]] = control("edit_keypad_code").call(
+            cast("Bench", self), device_id=device_id, code=code, new_code=new_code
         )
         return returned
 
@@ -142,21 +151,21 @@ class ControlMethods:
 
         The same as `/_fake/clock/freeze`.
         """
-        CONTROLS["freeze"].call(cast(Bench, self), frozen=frozen)
+        control("freeze").call(cast("Bench", self), frozen=frozen)
 
     def go_offline(self, device_id: str, for_seconds: float | timedelta | None = None) -> None:
         """The lock loses its connection (for `for_seconds`, or until `go_online`); writes wait for it.
 
         The same as `/_fake/devices/go_offline`.
         """
-        CONTROLS["go_offline"].call(cast(Bench, self), device_id=device_id, for_seconds=for_seconds)
+        control("go_offline").call(cast("Bench", self), device_id=device_id, for_seconds=for_seconds)
 
     def go_online(self, device_id: str) -> None:
         """The lock reconnects; the writes it held are sent.
 
         The same as `/_fake/devices/go_online`.
         """
-        CONTROLS["go_online"].call(cast(Bench, self), device_id=device_id)
+        control("go_online").call(cast("Bench", self), device_id=device_id)
 
     def keypad_entry(self, device_id: str, code: str) -> bool:
         """Type a PIN on the lock's keypad: True if it opened (event `lock.unlocked`, else
@@ -164,7 +173,7 @@ class ControlMethods:
 
         The same as `/_fake/devices/keypad_entry`.
         """
-        returned: bool = CONTROLS["keypad_entry"].call(cast(Bench, self), device_id=device_id, code=code)
+        returned: bool = control("keypad_entry").call(cast("Bench", self), device_id=device_id, code=code)
         return returned
 
     def now(self) -> datetime:
@@ -172,7 +181,7 @@ class ControlMethods:
 
         The same as `/_fake/clock`.
         """
-        returned: datetime = CONTROLS["now"].call(cast(Bench, self))
+        returned: datetime = control("now").call(cast("Bench", self))
         return returned
 
     def reset(self) -> None:
@@ -180,7 +189,7 @@ class ControlMethods:
 
         The same as `/_fake/reset`.
         """
-        CONTROLS["reset"].call(cast(Bench, self))
+        control("reset").call(cast("Bench", self))
 
     def set_backup_pool(
         self,
@@ -193,8 +202,8 @@ class ControlMethods:
 
         The same as `/_fake/devices/set_backup_pool`.
         """
-        returned: dict[str, Any] = CONTROLS["set_backup_pool"].call(
-            cast(Bench, self),
+        returned: dict[str, Any] = control("set_backup_pool").call(
+            cast("Bench", self),
             device_id=device_id,
             pool_size=pool_size,
             many_active_backup_codes_threshold=many_active_backup_codes_threshold,
@@ -215,8 +224,8 @@ class ControlMethods:
 
         The same as `/_fake/devices/set_fault_plan`.
         """
-        returned: dict[str, Any] = CONTROLS["set_fault_plan"].call(
-            cast(Bench, self),
+        returned: dict[str, Any] = control("set_fault_plan").call(
+            cast("Bench", self),
             device_id=device_id,
             fail_next=fail_next,
             error_code=error_code,
@@ -230,7 +239,7 @@ class ControlMethods:
 
         The same as `/_fake/clock/set`.
         """
-        returned: datetime = CONTROLS["set_time"].call(cast(Bench, self), now=now)
+        returned: datetime = control("set_time").call(cast("Bench", self), now=now)
         return returned
 
     def settle(self, max_rounds: int = 1000) -> datetime:
@@ -241,7 +250,7 @@ class ControlMethods:
 
         The same as `/_fake/settle`.
         """
-        returned: datetime = CONTROLS["settle"].call(cast(Bench, self), max_rounds=max_rounds)
+        returned: datetime = control("settle").call(cast("Bench", self), max_rounds=max_rounds)
         return returned
 
     def simulate_workspace_outage(self, workspace_id: str, routes: list[str] | None = None) -> None:
@@ -250,8 +259,8 @@ class ControlMethods:
 
         The same as `/_fake/simulate_workspace_outage`.
         """
-        CONTROLS["simulate_workspace_outage"].call(
-            cast(Bench, self), workspace_id=workspace_id, routes=routes
+        control("simulate_workspace_outage").call(
+            cast("Bench", self), workspace_id=workspace_id, routes=routes
         )
 
     def slots(self, device_id: str) -> list[dict[str, Any]]:
@@ -259,7 +268,7 @@ class ControlMethods:
 
         The same as `/_fake/devices/slots`.
         """
-        returned: list[dict[str, Any]] = CONTROLS["slots"].call(cast(Bench, self), device_id=device_id)
+        returned: list[dict[str, Any]] = control("slots").call(cast("Bench", self), device_id=device_id)
         return returned
 
     def update_action_attempt(
@@ -273,7 +282,11 @@ class ControlMethods:
 
         The same as `/_fake/update_action_attempt`.
         """
-        returned: ActionAttempt = CONTROLS["update_action_attempt"].call(
-            cast(Bench, self), action_attempt_id=action_attempt_id, status=status, result=result, error=error
+        returned: ActionAttempt = control("update_action_attempt").call(
+            cast("Bench", self),
+            action_attempt_id=action_attempt_id,
+            status=status,
+            result=result,
+            error=error,
         )
         return returned

@@ -10,7 +10,6 @@ from typing import Any
 
 from fake_seam.clock import Clock, Timeline
 from fake_seam.control_methods import ControlMethods
-from fake_seam.controls.devices import device_of
 from fake_seam.seam import SeamCloud, Settings
 from fake_seam.seam.errors import device_not_found
 from fake_seam.seam.records import Device
@@ -140,10 +139,10 @@ class FakeSeam(ControlMethods):
             self._build()
 
     def device(self, device_id: str) -> Device:
-        return device_of(self, device_id)
+        return self.cloud.store.known_device(device_id)
 
     def lock_of(self, device_id: str) -> SimulatedLock:
-        device = device_of(self, device_id)
+        device = self.cloud.store.known_device(device_id)
         if device.lock is None:
             raise device_not_found(device_id)
         return device.lock

@@ -43,7 +43,16 @@ from __future__ import annotations
 
 {imports}
 
-from fake_seam.controls import CONTROLS, Bench
+if TYPE_CHECKING:
+{checking}
+
+
+def control(name: str) -> Control[Any, Any]:
+    # The registry's params models bring pydantic (about 100 ms of imports), which
+    # `fake-seam serve` loads only after it listens: the controls load on the first call.
+    from fake_seam.controls import CONTROLS
+
+    return CONTROLS[name]
 
 
 class ControlMethods:
@@ -104,23 +113,29 @@ def render_method(declared: Control[Any, Any], render: Renderer) -> str:
     doc = f"{inspect.cleandoc(declared.apply.__doc__ or declared.name)}\n\nThe same as `{declared.path}`."
     doc_lines = "\n".join(("        " + line) if line else "" for line in doc.splitlines())
     args = ", ".join(["self", *parameters])
-    call = ", ".join(["cast(Bench, self)", *forwarded])
+    call = ", ".join(['cast("Bench", self)', *forwarded])
     if returns == "None":
-        body = f'CONTROLS["{declared.name}"].call({call})'
+        body = f'control("{declared.name}").call({call})'
     else:  # typed here: the registry holds controls of every result type
-        body = f'returned: {returns} = CONTROLS["{declared.name}"].call({call})\n        return returned'
+        body = f'returned: {returns} = control("{declared.name}").call({call})\n        return returned'
     render.need("typing", "cast")
+    render.need("typing", "TYPE_CHECKING")
+    render.need("typing", "Any")
     return f'    def {declared.name}({args}) -> {returns}:\n        """{doc_lines.lstrip()}\n        """\n        {body}\n'
 
 
 def generate() -> str:
     render = Renderer()
     methods = [render_method(c, render) for c in sorted(CONTROLS.values(), key=lambda c: c.name)]
-    imports = []
+    imports, checking = [], ["    from fake_seam.controls import Bench, Control"]
     for module in sorted(render.imports):
         names = ", ".join(sorted(render.imports[module]))
-        imports.append(f"from {module} import {names}")
-    source = HEADER.format(imports="\n".join(imports)) + "\n".join(methods)
+        # Types from the package are for annotations only: importing them would load the registry.
+        if module.startswith("fake_seam."):
+            checking.append(f"    from {module} import {names}")
+        else:
+            imports.append(f"from {module} import {names}")
+    source = HEADER.format(imports="\n".join(imports), checking="\n".join(checking)) + "\n".join(methods)
     return format_source(source)
 
 

@@ -9,24 +9,16 @@ from pydantic import Field
 
 from fake_seam.clock import iso, to_datetime
 from fake_seam.controls.control import Bench, ControlParams, control
-from fake_seam.seam.errors import SeamError, device_not_found
+from fake_seam.seam.errors import SeamError
 from fake_seam.seam.records import ConnectedAccount, Device
 from fake_seam.simulator.lock import WRITE_ERROR_CODES
 from fake_seam.wire import shapes
 from fake_seam.wire import validation as z
 
 
-def device_of(fake: Bench, device_id: str) -> Device:
-    """A device Seam knows (404 otherwise)."""
-    device = fake.cloud.store.devices.get(device_id)
-    if device is None or device.removed:
-        raise device_not_found(device_id)
-    return device
-
-
 def lock_device(fake: Bench, device_id: str) -> Device:
     """A device that is a simulated lock (404 if unknown, 400 if it is, say, a thermostat)."""
-    device = device_of(fake, device_id)
+    device = fake.cloud.store.known_device(device_id)
     if device.lock is None:
         raise SeamError(
             "device_not_lock", f"Device {device_id} is not a lock", 400, data={"device_id": device_id}

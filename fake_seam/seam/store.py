@@ -145,6 +145,14 @@ class Store:
         if holders:
             holders[:] = [c for c in holders if c is not code]
 
+    def known_device(self, device_id: str) -> Device:
+        """A device in any workspace (the controls' view: they act on the hardware); 404 when
+        it is unknown or was removed."""
+        device = self.devices.get(device_id)
+        if device is None or device.removed:
+            raise device_not_found(device_id)
+        return device
+
     # -- scoped lookups: another workspace's objects do not exist -----------------------
 
     def device(self, caller: Caller, device_id: str | None, *, managed: bool | None = True) -> Device:

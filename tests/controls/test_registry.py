@@ -108,7 +108,7 @@ def test_every_control_has_a_route_a_method_and_an_action_of_its_name(name: str)
     assert parameters == list(signature(declared).parameters)  # required first, as declared
     assert set(parameters[1:]) == set(declared.params.model_fields)
     assert declared.doc.splitlines()[0] in (made.__doc__ or "")
-    assert f'CONTROLS["{name}"]' in inspect.getsource(made)  # it runs this control, no other
+    assert f'control("{name}")' in inspect.getsource(made)  # it runs this control, no other
 
     assert name in ACTIONS
     step = parse_scenario(f"steps:\n  - {name}: {json.dumps(example(name, new_fake()))}\n").steps[0]
