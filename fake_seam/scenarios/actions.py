@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from fake_seam.controls import CONTROLS, Control
+from fake_seam.scenarios.reading import parse_duration
 from fake_seam.wire.validation import (
     ZodEnum,
     ZodNullable,
@@ -95,7 +96,6 @@ class Arguments:
 def arguments(action: str, arg: Any) -> Arguments:
     """Read an action's argument; values holding `${...}` are kept as written (checked once
     resolved, when the step runs)."""
-    from fake_seam.scenarios.model import parse_duration
 
     declared, renamed = control_of(action)
     fields = declared.params.model_fields

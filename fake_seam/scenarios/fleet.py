@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from fake_seam.scenarios.model import Checker, LineDict, _did_you_mean, parse_duration
+from fake_seam.scenarios.reading import Checker, LineDict, did_you_mean, parse_duration
 from fake_seam.seam.seed import DEFAULT_SEED, EMPTY_SEED, FRIENDLY_LOCK_KEYS
 from fake_seam.simulator.lock import WRITE_ERROR_CODES as FAULT_ERRORS
 
@@ -105,7 +105,7 @@ def _build(spec: Any, c: Checker, line: int) -> dict[str, Any]:
         if key not in allowed:
             c.problem(
                 at(key),
-                f"fleet: unknown key {key!r}{_did_you_mean(key, allowed)}; it takes {', '.join(allowed)}",
+                f"fleet: unknown key {key!r}{did_you_mean(key, allowed)}; it takes {', '.join(allowed)}",
             )
     if "seed" in spec:
         raw = spec["seed"]
@@ -142,7 +142,7 @@ def _build(spec: Any, c: Checker, line: int) -> dict[str, Any]:
                 c.problem(
                     oline,
                     f"fleet overrides: the base has no device {device_id!r}"
-                    f"{_did_you_mean(device_id, list(devices))}",
+                    f"{did_you_mean(device_id, list(devices))}",
                 )
                 continue
             if not isinstance(changes, dict):
@@ -196,7 +196,7 @@ def _workspace(entry: Any, c: Checker, line: int) -> dict[str, Any] | None:
         if key not in WORKSPACE_KEYS:
             c.problem(
                 at(key),
-                f"workspace: unknown key {key!r}{_did_you_mean(key, WORKSPACE_KEYS)}; "
+                f"workspace: unknown key {key!r}{did_you_mean(key, WORKSPACE_KEYS)}; "
                 f"it takes {', '.join(WORKSPACE_KEYS)}",
             )
     workspace_id = entry.get("id", entry.get("workspace_id"))
@@ -253,7 +253,7 @@ def _lock(entry: dict, c: Checker, line: int, *, need_id: bool) -> dict[str, Any
             choices = tuple(LOCK_KEYS) + SEED_LOCK_KEYS
             c.problem(
                 at(key),
-                f"lock: unknown key {key!r}{_did_you_mean(key, choices)}; "
+                f"lock: unknown key {key!r}{did_you_mean(key, choices)}; "
                 f"it takes {', '.join(LOCK_KEYS)}, {', '.join(k for k in SEED_LOCK_KEYS if k not in LOCK_KEYS.values())}",
             )
             continue

@@ -2,7 +2,7 @@
 
 A malformed file raises `ScenarioError` listing every problem as `file:line: problem`; a good
 one becomes a `Scenario` (steps, each with expectations) that `runner.run_scenario` replays.
-The reference of every key is in README "Scenarios" (and `/tmp/readme-parts/scenarios.md`).
+The reference of every key is in README "Scenarios".
 """
 
 from __future__ import annotations
@@ -19,33 +19,21 @@ from typing import Any
 
 import yaml
 
-from fake_seam.clock import to_datetime
 from fake_seam.scenarios import actions
+from fake_seam.scenarios.reading import (
+    Checker,
+    LineDict,
+    LineList,
+    Problem,
+    ScenarioError,
+    did_you_mean,
+    parse_duration,
+    parse_time,
+)
 
 DEFAULT_START = "2026-12-01T12:00:00Z"
 
 # -- YAML with line numbers -----------------------------------------------------------------
-
-
-class LineDict(dict):
-    """A mapping that remembers the line of itself and of each key (1-based)."""
-
-    line: int = 0
-    key_lines: dict[Any, int]
-
-    def line_of(self, key: Any) -> int:
-        return getattr(self, "key_lines", {}).get(key, self.line)
-
-
-class LineList(list):
-    """A sequence that remembers the line of itself and of each item (1-based)."""
-
-    line: int = 0
-    item_lines: list[int]
-
-    def line_of(self, index: int) -> int:
-        lines = getattr(self, "item_lines", [])
-        return lines[index] if index < len(lines) else self.line
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -97,75 +85,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 # -- problems ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Problem:
-    file: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
-
-
-class ScenarioError(ValueError):
-    """A scenario file that cannot run: every problem found in it, each with its line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class Checker:
-    """Collects problems while a file is checked, so one run reports all of them."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def problem(self, line: int | None, message: str) -> None:
-        self.problems.append(Problem(self.file, line, message))
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            self.problems.sort(key=lambda p: p.line or 0)
-            raise ScenarioError(self.problems)
-
-
 # -- durations, times, references ---------------------------------------------------------------
-
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
-
-
-def parse_duration(value: Any) -> float:
-    """Seconds from `10m`, `1h30m`, `2.5s`, `500ms`, `1d`, or a plain number of seconds."""
-    if isinstance(value, bool):
-        raise ValueError("a duration is a number of seconds or text like 10m, 1h30m, 2.5s")
-    if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError("a duration cannot be negative")
-        return float(value)
-    text = str(value).strip().replace(" ", "")
-    pos, total = 0, 0.0
-    for match in _DURATION_PART.finditer(text):
-        if match.start() != pos:
-            break
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-        pos = match.end()
-    if pos != len(text) or not text:
-        raise ValueError(f"{value!r} is not a duration (write e.g. 10m, 1h30m, 2.5s, 500ms, 1d)")
-    return total
-
-
-def parse_time(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return to_datetime(value)
-    try:
-        return to_datetime(str(value))
-    except ValueError:
-        raise ValueError(f"{value!r} is not an ISO 8601 time (write e.g. 2026-12-01T15:00:00Z)") from None
-
 
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
 _CLOCK_EXPR = re.compile(r"^(now|start)\s*(?:([+-])\s*(.+))?$")
@@ -357,13 +277,6 @@ def _summary(text: str) -> list[str]:
     return lines
 
 
-def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(str(word), list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 class _Builder:
     def __init__(
         self, checker: Checker, data: LineDict, path: Path | None, text: str, variables: dict[str, Any]
@@ -382,7 +295,7 @@ class _Builder:
             if key not in TOP_LEVEL:
                 c.problem(
                     data.line_of(key),
-                    f"unknown key {key!r}{_did_you_mean(key, TOP_LEVEL)}; "
+                    f"unknown key {key!r}{did_you_mean(key, TOP_LEVEL)}; "
                     f"a scenario has {', '.join(TOP_LEVEL)}",
                 )
         name = data.get("name")
@@ -453,7 +366,7 @@ class _Builder:
             if key not in names:
                 self.c.problem(
                     line,
-                    f"unknown setting {key!r}{_did_you_mean(key, names)}; settings are {', '.join(names)}",
+                    f"unknown setting {key!r}{did_you_mean(key, names)}; settings are {', '.join(names)}",
                 )
                 continue
             try:
@@ -512,7 +425,7 @@ class _Builder:
                 c.problem(at(key), f"step {index}: {key!r} is an expectation; put it under expect:")
             else:
                 c.problem(
-                    at(key), f"step {index}: unknown key {key!r}{_did_you_mean(key, ACTIONS + STEP_OPTIONS)}"
+                    at(key), f"step {index}: unknown key {key!r}{did_you_mean(key, ACTIONS + STEP_OPTIONS)}"
                 )
         if len(named) > 1:
             c.problem(
@@ -638,7 +551,7 @@ class _Builder:
                 self.fail(
                     step,
                     pline,
-                    f"{arg} takes no parameter {key!r}{_did_you_mean(key, sorted(parameters))}; "
+                    f"{arg} takes no parameter {key!r}{did_you_mean(key, sorted(parameters))}; "
                     f"it takes {', '.join(sorted(parameters)) or 'none'}",
                 )
         self.check_pins(step, step.params, line)
@@ -723,7 +636,7 @@ class _Builder:
                     self.fail(
                         step,
                         kline,
-                        f"unknown expectation {kind!r}{_did_you_mean(kind, EXPECTATIONS)}; "
+                        f"unknown expectation {kind!r}{did_you_mean(kind, EXPECTATIONS)}; "
                         f"expectations are {', '.join(EXPECTATIONS)}",
                     )
                     continue
@@ -858,8 +771,7 @@ class _Builder:
                 self.fail(
                     step,
                     kline,
-                    f"{what}: unknown key {key!r}{_did_you_mean(key, allowed)}; "
-                    f"it takes {', '.join(allowed)}",
+                    f"{what}: unknown key {key!r}{did_you_mean(key, allowed)}; it takes {', '.join(allowed)}",
                 )
 
     def object_spec(
@@ -958,7 +870,7 @@ def sdk_method(name: str) -> tuple[Any, str | None]:
         if part.startswith("_") or not hasattr(target, part):
             options = [a for a in dir(target) if not a.startswith("_")]
             where = ".".join(walked) or "the SDK client"
-            return None, f"{name}: {where} has no {part!r}{_did_you_mean(part, options)}"
+            return None, f"{name}: {where} has no {part!r}{did_you_mean(part, options)}"
         target = getattr(target, part)
         walked.append(part)
     if not callable(target) or inspect.isclass(target):

@@ -10,7 +10,8 @@ from typing import Any
 
 from fake_seam.clock import format_duration, iso
 from fake_seam.scenarios.matchers import MISSING, lookup
-from fake_seam.scenarios.model import _CLOCK_EXPR, REFERENCE, Scenario, Step, parse_duration
+from fake_seam.scenarios.model import _CLOCK_EXPR, REFERENCE, Scenario, Step
+from fake_seam.scenarios.reading import parse_duration
 from fake_seam.scenarios.steps import Check, Checks, Outcome, execute
 from fake_seam.scenarios.targets import Failure, InProcessTarget, RemoteTarget, Skipped, Target
 

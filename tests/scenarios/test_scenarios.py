@@ -18,7 +18,7 @@ from fake_seam.fake import FakeSeam
 from fake_seam.scenarios import ScenarioError, load_scenario, parse_scenario, run_scenario
 from fake_seam.scenarios import report as reports
 from fake_seam.scenarios.matchers import MISSING, lookup, match
-from fake_seam.scenarios.model import parse_duration
+from fake_seam.scenarios.reading import parse_duration
 from fake_seam.scenarios.recorder import Recorder
 from fake_seam.server import ThreadedServer
 
