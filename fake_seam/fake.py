@@ -8,6 +8,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from fake_seam.api.handler import Api
 from fake_seam.clock import Clock, Timeline
 from fake_seam.control_methods import ControlMethods
 from fake_seam.seam import SeamCloud, Settings
@@ -54,8 +55,6 @@ class FakeSeam(ControlMethods):
     @property
     def api(self) -> Any:
         if self._api is None:
-            from fake_seam.api.handler import Api
-
             self._api = Api(self)
         return self._api
 
@@ -63,18 +62,18 @@ class FakeSeam(ControlMethods):
     def app(self) -> Any:
         """The ASGI app (Starlette) serving this fake."""
         if self._app is None:
-            from fake_seam.api.app import build_app
+            from fake_seam.api.app import build_app  # Starlette: ~55 ms, for ASGI servers only
 
             self._app = build_app(self.api)
         return self._app
 
     def transport(self) -> Any:
-        from fake_seam.api.transport import InProcessTransport
+        from fake_seam.api.transport import InProcessTransport  # httpx: ~80 ms, for clients only
 
         return InProcessTransport(self.api)
 
     def async_transport(self) -> Any:
-        from fake_seam.api.transport import AsyncInProcessTransport
+        from fake_seam.api.transport import AsyncInProcessTransport  # httpx: ~80 ms
 
         return AsyncInProcessTransport(self.api)
 
@@ -88,7 +87,7 @@ class FakeSeam(ControlMethods):
         **options: Any,
     ) -> Any:
         """An official `seam.Seam` client wired to this fake in-process."""
-        from seam import Seam
+        from seam import Seam  # the optional `sdk` extra (and ~680 ms of imports)
 
         if personal_access_token is not None:
             api_key = None
@@ -112,7 +111,7 @@ class FakeSeam(ControlMethods):
         **options: Any,
     ) -> Any:
         """An official `seam.AsyncSeam` client wired to this fake in-process."""
-        from seam import AsyncSeam
+        from seam import AsyncSeam  # the optional `sdk` extra
 
         if personal_access_token is not None:
             api_key = None

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
 from fake_seam.seam.seed import DEFAULT_SEED, FRIENDLY_LOCK_KEYS
 
 if TYPE_CHECKING:
-    from fake_seam.fake import FakeSeam
     from fake_seam.seam.records import Device
 
 DEFAULT_WORKSPACE = "seed_workspace_1"
@@ -69,7 +69,6 @@ def lock_spec(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any
 
 def api_key(fake: FakeSeam) -> str:
     """The key clients get by default: workspace 1's of the default seed, or a custom seed's first."""
-    from fake_seam.fake import DEFAULT_API_KEY
 
     keys = fake.cloud.store.credentials.api_keys
     return DEFAULT_API_KEY if DEFAULT_API_KEY in keys or not keys else next(iter(keys))

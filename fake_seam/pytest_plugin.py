@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from fake_seam import fleet
+from fake_seam.clock import Clock
 from fake_seam.fake import FAST_POLLING, FakeSeam
+from fake_seam.scenarios.collect import add_ini, collect_file
 from fake_seam.seam.seed import load_seed
 from fake_seam.seam.store import Settings
 
@@ -105,15 +107,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=False,
     )
-    from fake_seam.scenarios.collect import add_ini
-
     add_ini(parser)  # fake_seam_scenario_dirs: scenario files collected as tests
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
     """Scenario files (*.yaml) in the directories named by the ini option `fake_seam_scenario_dirs`."""
-    from fake_seam.scenarios.collect import collect_file
-
     return collect_file(parent, file_path)
 
 
@@ -272,8 +270,6 @@ class ServedFake:
 
     def reset(self, options: FakeOptions) -> None:
         """The fake as a fresh one would start: seed, clock, settings, fleet, outages."""
-        from fake_seam.clock import Clock
-
         fake = self.fake
         with fake.lock:
             fake.seed = options.seed
@@ -286,7 +282,7 @@ class ServedFake:
 
     def client(self, api_key: str | None = None, **options: Any) -> Any:
         """An official `seam.Seam` over real HTTP to this server (closed after the test)."""
-        from seam import Seam
+        from seam import Seam  # the optional `sdk` extra
 
         options.setdefault("wait_for_action_attempt", FAST_POLLING)
         client = Seam(api_key=api_key or self.api_key, endpoint=self.endpoint, **options)
@@ -310,7 +306,7 @@ class ServedFake:
 def fake_seam_session_server(pytestconfig: pytest.Config) -> Iterator[ThreadedServer]:
     """A fake Seam on a free loopback port, started on first use, one per session (or per
     xdist worker). Its state carries over between tests; `fake_seam_server` resets it."""
-    from fake_seam.server import ThreadedServer
+    from fake_seam.server import ThreadedServer  # uvicorn: ~60 ms, for tests that serve HTTP
 
     server = ThreadedServer(pytestconfig.stash[_DEFAULTS].build()).start()
     yield server

@@ -7,12 +7,11 @@ import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from fake_seam.fake import DEFAULT_API_KEY
-
-if TYPE_CHECKING:
-    from fake_seam.fake import FakeSeam
+from fake_seam import __version__
+from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
+from fake_seam.seam.seed import SeedError
 
 
 def fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -38,9 +37,7 @@ class Recording(Protocol):
 
 def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] | None = None) -> int:
     """Serve until Ctrl-C; with `recording`, what it records of the session is saved at the end."""
-    from fake_seam.fake import FakeSeam
-    from fake_seam.seam.seed import SeedError
-    from fake_seam.server import FakeSeamServer, PortInUse, bind
+    from fake_seam.server import FakeSeamServer, PortInUse, bind  # uvicorn: ~35 ms, not for replay
 
     try:
         fake = FakeSeam(args.seed, rng_seed=args.rng_seed)
@@ -92,6 +89,4 @@ def api_key_of(fake: FakeSeam) -> str:
 
 
 def _version() -> str:
-    from fake_seam import __version__
-
     return __version__

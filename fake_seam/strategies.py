@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-from fake_seam.clock import to_datetime
+from fake_seam.clock import iso, to_datetime
 from fake_seam.controls import CONTROLS
 from fake_seam.controls.keypad import free_pin
 from fake_seam.seam.errors import SeamError
@@ -442,8 +442,6 @@ class Stays:
         """Create each stay's time-bound access code through the official SDK (`seam`, by
         default `fake.client()`); the pool is asked for only on locks that support it.
         Returns the SDK's `AccessCode` objects, one per stay, in order."""
-        from fake_seam.clock import iso
-
         client = seam if seam is not None else fake.client()
         start = fake.now() if origin is None else to_datetime(origin)
         codes = []

@@ -115,6 +115,7 @@ def declared_params(handler: Callable[..., Any]) -> object:
 def params_model(path: str, handler: Callable[..., Any], given: type[BaseModel] | None) -> type[BaseModel]:
     """The model `path` is validated with, checked against what `handler` declares."""
 
+    # Registration runs in load_routes, after a server listens: these bring pydantic (~110 ms).
     from fake_seam.wire.params import ROUTES
     from fake_seam.wire.validation import Params
 

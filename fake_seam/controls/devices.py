@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from fake_seam.clock import iso, to_datetime
+from fake_seam.clock import format_duration, iso, to_datetime
 from fake_seam.controls.control import Bench, ControlParams, control
 from fake_seam.seam.errors import SeamError
 from fake_seam.seam.records import ConnectedAccount, Device
@@ -138,7 +138,6 @@ class Offline(ControlParams):
 
 
 def _describe_offline(p: Offline, answer: dict[str, Any]) -> str:
-    from fake_seam.clock import format_duration
 
     span = f" for {format_duration(p.for_seconds)}" if p.for_seconds else ""
     return f"{p.device_id} went offline{span}"

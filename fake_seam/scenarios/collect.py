@@ -77,6 +77,8 @@ class ScenarioItem(pytest.Item):
 
 def run_scenario_file(path: str | Path, **options: Any) -> None:
     """Replay one file; raise `ScenarioFailed` (with the report) unless it is green."""
+    # Loaded when a scenario file is collected: ~220 ms of imports (YAML, pydantic, httpx) that
+    # a pytest session without scenario files never pays.
     from fake_seam.scenarios import report
     from fake_seam.scenarios.model import ScenarioError, load_scenario
     from fake_seam.scenarios.runner import run_scenario

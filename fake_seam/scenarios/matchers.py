@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from fake_seam.clock import to_datetime
 from fake_seam.scenarios.model import MATCHER_OPS
 
 
@@ -235,8 +236,6 @@ def _comparable(value: Any) -> Any:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        from fake_seam.clock import to_datetime
-
         try:
             return to_datetime(value)
         except ValueError:

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from fake_seam.scenarios import actions
+from fake_seam.scenarios.fleet import build_fleet
 from fake_seam.scenarios.reading import (
     Checker,
     LineDict,
@@ -30,6 +31,7 @@ from fake_seam.scenarios.reading import (
     parse_duration,
     parse_time,
 )
+from fake_seam.seam.store import Settings
 
 DEFAULT_START = "2026-12-01T12:00:00Z"
 
@@ -288,8 +290,6 @@ class _Builder:
         self.variables = variables
 
     def build(self) -> Scenario:
-        from fake_seam.scenarios.fleet import build_fleet
-
         c, data = self.c, self.data
         for key in data:
             if key not in TOP_LEVEL:
@@ -352,8 +352,6 @@ class _Builder:
     # -- top level ------------------------------------------------------------------------
 
     def settings(self, raw: Any) -> dict[str, float]:
-        from fake_seam.seam.store import Settings
-
         if raw is None:
             return {}
         names = tuple(Settings.__dataclass_fields__)
@@ -854,7 +852,7 @@ _LISTABLE = {"access_code", "device", "access_codes", "slots", "pin", "backup_po
 
 @lru_cache(maxsize=1)
 def _sdk_client() -> Any:
-    from seam import Seam
+    from seam import Seam  # the optional `sdk` extra
 
     # Never used to send anything: only to look routes and their signatures up.
     return Seam(api_key="seam_scenario_checker", endpoint="http://127.0.0.1:9")

@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from fake_seam.clock import format_duration, iso
+from fake_seam.seam.seed import load_seed
 
 # Reads of the fake's own state, and the freeze switch (a replay runs frozen): not replayed.
 SKIPPED_ROUTES = {"/_fake/database", "/_fake/default_seed", "/_fake/clock", "/_fake/clock/freeze"}
@@ -161,8 +162,6 @@ class Recorder:
     # -- writing the scenario --------------------------------------------------------------
 
     def scenario_text(self) -> str:
-        from fake_seam.seam.seed import load_seed
-
         seed = self.fake.seed
         if seed in (None, "default", "empty"):
             fleet: Any = seed or "default"

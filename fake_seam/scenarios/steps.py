@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from fake_seam.clock import iso
 from fake_seam.controls import CONTROLS
 from fake_seam.scenarios.actions import arguments
-from fake_seam.scenarios.matchers import MISSING, codes, found, lookup, match, show
+from fake_seam.scenarios.matchers import MISSING, codes, found, is_operator, lookup, match, show
 from fake_seam.scenarios.model import Expectation, Step
 from fake_seam.scenarios.targets import Failure, Skipped, Target, failure_from, failure_of
 from fake_seam.wire.validation import InvalidInput
@@ -166,8 +167,6 @@ def _control(action: str, target: Target, arg: Any) -> Outcome:
 
 
 def _iso(moment: Any) -> str:
-    from fake_seam.clock import iso
-
     return iso(moment) or ""
 
 
@@ -456,8 +455,6 @@ def _label(kind: str, raw: Any) -> str:
 
 def _want(want: Any) -> str:
     if isinstance(want, dict) and want and all(isinstance(k, str) for k in want):
-        from fake_seam.scenarios.matchers import is_operator
-
         if is_operator(want):
             return " ".join(f"{op} {show(arg, 80)}" for op, arg in want.items())
     return f"= {show(want, 80)}"

@@ -18,6 +18,10 @@ import httpx
 
 from fake_seam.clock import iso, to_datetime
 from fake_seam.controls import CONTROLS, Control
+from fake_seam.fake import DEFAULT_ENDPOINT, FakeSeam
+from fake_seam.seam import Settings
+from fake_seam.seam.errors import SeamError
+from fake_seam.wire import shapes
 
 EVENTS_SINCE = "2000-01-01T00:00:00.000Z"
 SDK_POLLING = {"polling_interval": 0.05, "timeout": 10.0}
@@ -55,8 +59,6 @@ class Skipped(Exception):
 
 def failure_from(problem: BaseException) -> Failure | None:
     """The SDK's (or the fake's) exception as a `Failure`, or None if it is not an API answer."""
-    from fake_seam.seam.errors import SeamError
-
     if isinstance(problem, Failure):
         return problem
     if isinstance(problem, SeamError):
@@ -64,7 +66,7 @@ def failure_from(problem: BaseException) -> Failure | None:
     if isinstance(problem, httpx.HTTPStatusError):
         return Failure("http_error", problem.response.status_code, str(problem))
     try:
-        from seam.exceptions import SeamActionAttemptError, SeamHttpApiError
+        from seam.exceptions import SeamActionAttemptError, SeamHttpApiError  # the optional `sdk` extra
     except ImportError:  # pragma: no cover
         return None
     if isinstance(problem, SeamHttpApiError):
@@ -252,9 +254,6 @@ class InProcessTarget(Target):
         api_keys: dict[str, str],
         default_workspace: str,
     ) -> None:
-        from fake_seam.fake import DEFAULT_ENDPOINT, FakeSeam
-        from fake_seam.seam import Settings
-
         super().__init__(api_keys, default_workspace)
         self.fake = FakeSeam(seed, rng_seed=rng_seed, now=start, frozen=True, settings=Settings(**settings))
         self.http = httpx.Client(transport=self.fake.transport(), base_url=DEFAULT_ENDPOINT)
@@ -270,8 +269,6 @@ class InProcessTarget(Target):
         return self.fake.cloud.store.event_seq
 
     def events_since(self, marker: Any, workspace: str | None = None) -> list[dict[str, Any]]:
-        from fake_seam.wire import shapes
-
         with self.fake.lock:
             self.fake.run_due()
             return [
@@ -331,7 +328,7 @@ class RemoteTarget(Target):
         return isinstance(body, dict) and "now" in body
 
     def make_client(self, api_key: str) -> Any:
-        from seam import Seam
+        from seam import Seam  # the optional `sdk` extra
 
         return Seam(api_key=api_key, endpoint=self.url, wait_for_action_attempt=SDK_POLLING)
 

@@ -243,3 +243,22 @@ def test_threaded_server_serves_the_sdk_over_http() -> None:
         assert httpx.get(f"{server.endpoint}/health").status_code == 200
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{server.endpoint}/health")
+
+
+@pytest.mark.parametrize("module", ["fake_seam.cli", "fake_seam.fake", "fake_seam.pytest_plugin"])
+def test_starting_up_loads_none_of_the_heavy_libraries(module: str) -> None:
+    """`fake-seam serve` answers /health before pydantic and the route models load, and a pytest
+    session or a `FakeSeam()` pays for YAML, httpx, Starlette and the SDK only when it uses them."""
+    heavy = ("pydantic", "yaml", "httpx", "starlette", "uvicorn", "seam")
+    probe = f"import sys, {module}; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    loaded = set(done.stdout.split())
+    if module == "fake_seam.pytest_plugin":
+        loaded -= {"pytest"}
+    assert loaded == set(), f"importing {module} loads {sorted(loaded)}"
