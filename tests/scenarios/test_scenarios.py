@@ -406,12 +406,12 @@ def test_against_seam_uses_sandbox_routes_and_skips_the_rest(
           - advance: 10m
             expect:
               device: {id: august_device_2, properties.online: false}
-          - fail_next: {device: august_device_2, count: 1}
+          - set_fault_plan: {device: august_device_2, fail_next: 1}
           - go_online: august_device_2
             expect:
               device: {id: august_device_2, properties.online: true}
               slots: {device: august_device_2, count: 0}
-          - keypad_code: {device: august_device_2, code: "4321", name: Gardener}
+          - add_keypad_code: {device: august_device_2, code: "4321", name: Gardener}
             expect:
               pin: {device: august_device_2, code: "4321", opens: true}
     """,
