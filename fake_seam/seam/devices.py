@@ -10,7 +10,7 @@ from fake_seam.seam.backup_pool import BackupPools
 from fake_seam.seam.errors import BACKUP_POOL_UNSUPPORTED, invalid_input
 from fake_seam.seam.events import EventLog
 from fake_seam.seam.lock_reports import LockReports
-from fake_seam.seam.records import ConnectedAccount, Device
+from fake_seam.seam.records import BATTERY_LOW_BELOW, ConnectedAccount, Device
 from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import SimulatedLock
 from fake_seam.simulator.lock import LockSpec
@@ -247,6 +247,23 @@ class Devices:
         if device.properties.get("online", True) != online:
             device.properties["online"] = online
             self.reports.connectivity(device, online)
+
+    def set_battery_level(self, device: Device, level: float) -> None:
+        """The device reports a new battery level (0 to 1). Emits `device.battery_status_changed`
+        when the status it maps to changes, and `device.low_battery` when the level crosses
+        below the low threshold (once per crossing, not on every lower reading)."""
+        before = device.battery_status
+        was_low = device.battery_level < BATTERY_LOW_BELOW
+        device.battery_level = level
+        if device.battery_status != before:
+            self.events.device_event(
+                device,
+                "device.battery_status_changed",
+                battery_status=device.battery_status,
+                battery_level=level,
+            )
+        if level < BATTERY_LOW_BELOW and not was_low:
+            self.events.device_event(device, "device.low_battery", battery_level=level)
 
     def disconnect_account(self, caller: Caller, connected_account_id: str) -> ConnectedAccount:
         account = self.store.connected_account(caller, connected_account_id)
