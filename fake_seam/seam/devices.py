@@ -10,10 +10,19 @@ from fake_seam.seam.backup_pool import BackupPools
 from fake_seam.seam.errors import BACKUP_POOL_UNSUPPORTED, invalid_input
 from fake_seam.seam.events import EventLog
 from fake_seam.seam.lock_reports import LockReports
-from fake_seam.seam.records import BATTERY_LOW_BELOW, ConnectedAccount, Device
+from fake_seam.seam.records import BATTERY_LOW_BELOW, DEFAULT_BATTERY_LEVEL, ConnectedAccount, Device
 from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import SimulatedLock
 from fake_seam.simulator.lock import LockSpec
+
+
+def battery_level_of(properties: dict[str, Any] | None) -> float:
+    """The level a seed or `create_lock` gives in `properties` (`battery_level`, or
+    `battery.level`), else the default: the record holds it so `set_battery_level` can move it."""
+    given = properties or {}
+    battery = given.get("battery")
+    level = given.get("battery_level", battery.get("level") if isinstance(battery, dict) else None)
+    return float(level) if isinstance(level, int | float) else DEFAULT_BATTERY_LEVEL
 
 
 class Devices:
@@ -88,6 +97,7 @@ class Devices:
             display_name=display_name,
             created_at=self.now(),
             properties=dict(properties or {}),
+            battery_level=battery_level_of(properties),
             lock=lock,
             supports_backup_access_code_pool=supports_backup_access_code_pool,
         )
@@ -122,6 +132,7 @@ class Devices:
             display_name=display_name,
             created_at=self.now(),
             properties={"online": True, **(properties or {})},
+            battery_level=battery_level_of(properties),
         )
         self.store.add_device(device)
         return device

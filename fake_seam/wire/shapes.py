@@ -73,7 +73,8 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
     model = extra.pop("model", None)
     if isinstance(model, dict):
         properties["model"] = {**properties["model"], **model}
-    properties.update({k: v for k, v in extra.items() if k != "online"})
+    # The record holds the battery (from these properties when the device was made).
+    properties.update({k: v for k, v in extra.items() if k not in ("online", "battery_level", "battery")})
     capabilities: list[str] = []
     flags = {
         "can_remotely_lock": False,

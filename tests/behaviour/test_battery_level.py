@@ -75,3 +75,10 @@ def test_reset_restores_the_seeded_level(fake: FakeSeam, sdk: Any) -> None:
     fake.set_battery_level("august_device_1", 0.1)
     fake.reset()
     assert battery(sdk, "august_device_1") == (0.86, "good")
+
+
+def test_a_level_given_when_a_lock_is_made_is_the_one_the_control_moves(fake: FakeSeam, sdk: Any) -> None:
+    lock = fake.create_lock(display_name="Shed", properties={"battery_level": 0.2})
+    assert battery(sdk, lock.device_id) == (0.2, "low")
+    fake.set_battery_level(lock.device_id, 0.6)
+    assert battery(sdk, lock.device_id) == (0.6, "good")

@@ -81,3 +81,15 @@ def test_dropping_below_low_emits_the_status_change_and_low_battery_once() -> No
         "device.battery_status_changed",
         "device.low_battery",
     ]
+
+
+@pytest.mark.parametrize(
+    ("properties", "level"),
+    [({"battery_level": 0.2}, 0.2), ({"battery": {"level": 1}}, 1.0), ({"battery": "?"}, 0.86), (None, 0.86)],
+)
+def test_a_level_given_when_the_device_is_made_is_the_records(
+    properties: dict[str, object] | None, level: float
+) -> None:
+    service, _ = devices_alone()
+    lock = service.add_lock(workspace_id="ws", connected_account_id="account_1", properties=properties)
+    assert lock.battery_level == level
