@@ -210,6 +210,19 @@ class ControlMethods:
         )
         return returned
 
+    def set_battery_level(self, device_id: str, level: float) -> dict[str, Any]:
+        """Set a device's battery level (0 to 1; any device: lock, thermostat or sensor). Its
+        `battery.status` follows: `critical` below 0.1, `low` below 0.25, `full` from 0.95,
+        `good` between. A change of status emits `device.battery_status_changed`; falling below
+        0.25 emits `device.low_battery`. Answers the device.
+
+        The same as `/_fake/devices/set_battery_level`.
+        """
+        returned: dict[str, Any] = control("set_battery_level").call(
+            cast("Bench", self), device_id=device_id, level=level
+        )
+        return returned
+
     def set_fault_plan(
         self,
         device_id: str,

@@ -169,6 +169,26 @@ def go_online(fake: Bench, p: DeviceParams) -> None:
     fake.cloud.devices.set_online(lock_device(fake, p.device_id), True)
 
 
+class BatteryLevel(ControlParams):
+    device_id: Annotated[str, z.string()]
+    level: Annotated[float, z.number(minimum=0, maximum=1), Field(description="from 0 (empty) to 1 (full)")]
+
+
+@control(
+    "/_fake/devices/set_battery_level",
+    BatteryLevel,
+    describe=lambda p, answer: f"{p.device_id}'s battery at {p.level:.0%}",
+)
+def set_battery_level(fake: Bench, p: BatteryLevel) -> dict[str, Any]:
+    """Set a device's battery level (0 to 1; any device: lock, thermostat or sensor). Its
+    `battery.status` follows: `critical` below 0.1, `low` below 0.25, `full` from 0.95,
+    `good` between. A change of status emits `device.battery_status_changed`; falling below
+    0.25 emits `device.low_battery`. Answers the device."""
+    device = fake.cloud.store.known_device(p.device_id)
+    fake.cloud.devices.set_battery_level(device, p.level)
+    return {"device": shapes.device(fake.cloud, device)}
+
+
 @control(
     "/_fake/devices/slots",
     DeviceParams,

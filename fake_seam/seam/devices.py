@@ -10,10 +10,19 @@ from fake_seam.seam.backup_pool import BackupPools
 from fake_seam.seam.errors import BACKUP_POOL_UNSUPPORTED, invalid_input
 from fake_seam.seam.events import EventLog
 from fake_seam.seam.lock_reports import LockReports
-from fake_seam.seam.records import ConnectedAccount, Device
+from fake_seam.seam.records import BATTERY_LOW_BELOW, DEFAULT_BATTERY_LEVEL, ConnectedAccount, Device
 from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import SimulatedLock
 from fake_seam.simulator.lock import LockSpec
+
+
+def battery_level_of(properties: dict[str, Any] | None) -> float:
+    """The level a seed or `create_lock` gives in `properties` (`battery_level`, or
+    `battery.level`), else the default: the record holds it so `set_battery_level` can move it."""
+    given = properties or {}
+    battery = given.get("battery")
+    level = given.get("battery_level", battery.get("level") if isinstance(battery, dict) else None)
+    return float(level) if isinstance(level, int | float) else DEFAULT_BATTERY_LEVEL
 
 
 class Devices:
@@ -88,6 +97,7 @@ class Devices:
             display_name=display_name,
             created_at=self.now(),
             properties=dict(properties or {}),
+            battery_level=battery_level_of(properties),
             lock=lock,
             supports_backup_access_code_pool=supports_backup_access_code_pool,
         )
@@ -122,6 +132,7 @@ class Devices:
             display_name=display_name,
             created_at=self.now(),
             properties={"online": True, **(properties or {})},
+            battery_level=battery_level_of(properties),
         )
         self.store.add_device(device)
         return device
@@ -247,6 +258,23 @@ class Devices:
         if device.properties.get("online", True) != online:
             device.properties["online"] = online
             self.reports.connectivity(device, online)
+
+    def set_battery_level(self, device: Device, level: float) -> None:
+        """The device reports a new battery level (0 to 1). Emits `device.battery_status_changed`
+        when the status it maps to changes, and `device.low_battery` when the level crosses
+        below the low threshold (once per crossing, not on every lower reading)."""
+        before = device.battery_status
+        was_low = device.battery_level < BATTERY_LOW_BELOW
+        device.battery_level = level
+        if device.battery_status != before:
+            self.events.device_event(
+                device,
+                "device.battery_status_changed",
+                battery_status=device.battery_status,
+                battery_level=level,
+            )
+        if level < BATTERY_LOW_BELOW and not was_low:
+            self.events.device_event(device, "device.low_battery", battery_level=level)
 
     def disconnect_account(self, caller: Caller, connected_account_id: str) -> ConnectedAccount:
         account = self.store.connected_account(caller, connected_account_id)

@@ -100,6 +100,25 @@ class BackupPool:
         return self.active and self.enabled
 
 
+# Seam names a battery's status from its level (`critical`, `low`, `good`, `full`) without
+# publishing the cut-offs; these are the fake's, one place for the shape and the events.
+BatteryStatus = Literal["critical", "low", "good", "full"]
+BATTERY_CRITICAL_BELOW = 0.1
+BATTERY_LOW_BELOW = 0.25
+BATTERY_FULL_FROM = 0.95
+DEFAULT_BATTERY_LEVEL = 0.86  # what every device reported before batteries could change
+
+
+def battery_status(level: float) -> BatteryStatus:
+    if level < BATTERY_CRITICAL_BELOW:
+        return "critical"
+    if level < BATTERY_LOW_BELOW:
+        return "low"
+    if level >= BATTERY_FULL_FROM:
+        return "full"
+    return "good"
+
+
 @dataclass
 class Device:
     device_id: str
@@ -120,6 +139,11 @@ class Device:
     errors: dict[str, tuple[float, str]] = field(default_factory=dict)
     warnings: dict[str, tuple[float, str]] = field(default_factory=dict)
     removed: bool = False
+    battery_level: float = DEFAULT_BATTERY_LEVEL  # 0 to 1, as the device reports it
+
+    @property
+    def battery_status(self) -> BatteryStatus:
+        return battery_status(self.battery_level)
 
     @property
     def is_lock(self) -> bool:

@@ -65,15 +65,16 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
         "model": {"display_name": provider, "manufacturer_display_name": provider},
         "image_url": f"https://connect.getseam.com/assets/images/devices/{d.manufacturer}.png",
         "image_alt_text": f"{provider} device",
-        "battery_level": 0.86,
-        "battery": {"level": 0.86, "status": "good"},
+        "battery_level": d.battery_level,
+        "battery": {"level": d.battery_level, "status": d.battery_status},
         "has_direct_power": False,
     }
     extra = dict(d.properties)
     model = extra.pop("model", None)
     if isinstance(model, dict):
         properties["model"] = {**properties["model"], **model}
-    properties.update({k: v for k, v in extra.items() if k != "online"})
+    # The record holds the battery (from these properties when the device was made).
+    properties.update({k: v for k, v in extra.items() if k not in ("online", "battery_level", "battery")})
     capabilities: list[str] = []
     flags = {
         "can_remotely_lock": False,

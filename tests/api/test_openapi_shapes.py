@@ -109,6 +109,11 @@ def world() -> tuple[FakeSeam, list[tuple[str, str, int, Any]], dict[str, Any]]:
     seam.devices.unmanaged.update(device_id="kwikset_device_1", custom_metadata={"x": "y"})
     seam.devices.list_device_providers()
     seam.devices.list_device_providers(provider_category="stable")
+    # Batteries: every status, and the events a drop emits.
+    fake.set_battery_level("ecobee_device_1", 0.05)
+    fake.set_battery_level("minut_device_1", 0.2)
+    fake.set_battery_level("august_device_1", 1.0)
+    seam.devices.get(device_id="minut_device_1")
     # Locks and action attempts, pending, success and error.
     seam.locks.list()
     seam.locks.get(device_id="august_device_1")
