@@ -241,6 +241,10 @@ def needs_personal_access_token(route: str) -> str:
     return f"{route} needs a personal access token"
 
 
+def needs_workspace_credential(route: str) -> str:
+    return f"{route} needs an API key or a personal access token, not a client session token"
+
+
 # -- Seed files --------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ OUT = ROOT / "tests" / "data" / "seam-schemas.json"
 OBJECTS = (
     "access_code",
     "action_attempt",
+    "client_session",
     "connected_account",
     "device",
     "device_provider",

@@ -45,7 +45,16 @@ def loads(body: bytes) -> Any:
         return json.loads(body)
 
 
-ROUTE_MODULES = ("access_codes", "connected_accounts", "control", "devices", "events", "locks", "workspaces")
+ROUTE_MODULES = (
+    "access_codes",
+    "client_sessions",
+    "connected_accounts",
+    "control",
+    "devices",
+    "events",
+    "locks",
+    "workspaces",
+)
 
 
 def load_routes() -> dict[str, Endpoint]:

@@ -45,6 +45,7 @@ def database(fake: Bench, p: NoParams) -> dict[str, Any]:
         "unmanaged_access_codes": [shapes.unmanaged_access_code(u) for u in cloud.store.unmanaged.values()],
         "events": [shapes.event(e) for e in cloud.store.events.values()],
         "action_attempts": [shapes.action_attempt(a) for a in cloud.store.action_attempts.values()],
+        "client_sessions": [shapes.client_session(cloud, s) for s in cloud.store.client_sessions.values()],
         "api_keys": [
             {"api_key_id": k, "token": k, "workspace_id": w}
             for k, w in cloud.store.credentials.api_keys.items()

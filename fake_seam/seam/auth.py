@@ -54,9 +54,14 @@ class Auth:
             return Caller(
                 workspace_id, "personal_access_token", user_workspace_ids=frozenset(allowed), token=token
             )
-        if token in creds.client_sessions:
-            workspace_id, accounts = creds.client_sessions[token]
-            return Caller(workspace_id, "client_session_token", connected_account_ids=accounts)
+        session = self.store.client_sessions_by_token.get(token)
+        if session is not None:
+            return Caller(
+                session.workspace_id,
+                "client_session_token",
+                connected_account_ids=frozenset(session.connected_account_ids),
+                token=token,
+            )
         raise unauthorized(msgs.INVALID_TOKEN)
 
     def require_user(self, caller: Caller, route: str) -> None:
@@ -66,6 +71,11 @@ class Auth:
                 msgs.needs_personal_access_token(route),
                 401,
             )
+
+    def refuse_client_session(self, caller: Caller, route: str) -> None:
+        """For routes whose `security` in Seam's spec names no client-session scheme."""
+        if caller.kind == "client_session_token":
+            raise unauthorized(msgs.needs_workspace_credential(route))
 
     def check_name_given(self, name: str | None) -> None:
         if not name:

@@ -11,6 +11,7 @@ from fake_seam.seam.access_codes import AccessCodes
 from fake_seam.seam.attempts import ActionAttempts
 from fake_seam.seam.auth import Auth
 from fake_seam.seam.backup_pool import BackupPools
+from fake_seam.seam.client_sessions import ClientSessions
 from fake_seam.seam.devices import Devices
 from fake_seam.seam.events import EventLog
 from fake_seam.seam.lock_reports import LockReports
@@ -39,7 +40,8 @@ class SeamCloud:
         self.devices = Devices(self.store, self.events, self.pools, self.reports, timeline, self.settings)
         self.attempts = ActionAttempts(self.store)
         self.locks = Locks(self.store, self.events, self.codes, self.pools, self.attempts)
-        self.workspaces = Workspaces(self.store, self.devices, self.locks)
+        self.client_sessions = ClientSessions(self.store)
+        self.workspaces = Workspaces(self.store, self.devices, self.locks, self.client_sessions)
         self.auth = Auth(self.store)
         self.seed_spec = load_seed(seed)
         self.workspaces.apply_seed(self.seed_spec)

@@ -84,6 +84,22 @@ class ConnectedAccount:
 
 
 @dataclass
+class ClientSession:
+    """A client session: a token for a user's app that sees only some connected accounts of
+    its workspace (what `Caller.connected_account_ids` scopes a request to)."""
+
+    client_session_id: str
+    workspace_id: str
+    token: str
+    created_at: float
+    expires_at: float
+    user_identifier_key: str | None = None
+    connected_account_ids: list[str] = field(default_factory=list)
+    connect_webview_ids: list[str] = field(default_factory=list)
+    user_identity_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
 class BackupPool:
     """A device's backup access code pool (see seam-api/backup-access-codes.txt)."""
 

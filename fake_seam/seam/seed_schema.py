@@ -68,6 +68,7 @@ class ConnectedAccountSeed(Strict):
 class ClientSessionSeed(Strict):
     token: str
     connected_account_ids: list[str] = Field(default_factory=list)
+    user_identifier_key: str | None = None
 
 
 class WorkspaceSeed(Strict):

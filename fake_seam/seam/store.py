@@ -13,6 +13,7 @@ from fake_seam.seam.ids import IdFactory
 from fake_seam.seam.records import (
     AccessCode,
     ActionAttempt,
+    ClientSession,
     ConnectedAccount,
     Device,
     Event,
@@ -47,7 +48,6 @@ class Caller:
 class Credentials:
     api_keys: dict[str, str] = field(default_factory=dict)  # token -> workspace_id
     personal_access_tokens: dict[str, set[str]] = field(default_factory=dict)  # token -> ws ids
-    client_sessions: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     publishable_keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -80,6 +80,10 @@ class Store:
         self.action_attempts: dict[str, ActionAttempt] = {}
         self.attempts_by_workspace: dict[str, dict[str, ActionAttempt]] = {}
         self.locks_by_id: dict[str, Device] = {}
+        self.client_sessions: dict[str, ClientSession] = {}
+        self.client_sessions_by_workspace: dict[str, dict[str, ClientSession]] = {}
+        # A client session's token is its credential: auth finds the session by it.
+        self.client_sessions_by_token: dict[str, ClientSession] = {}
         self.seed_aliases: dict[str, str] = {}
         self.event_seq = 0
 
@@ -95,6 +99,7 @@ class Store:
         self.devices_by_workspace.setdefault(workspace.workspace_id, {})
         self.events_by_workspace.setdefault(workspace.workspace_id, [])
         self.attempts_by_workspace.setdefault(workspace.workspace_id, {})
+        self.client_sessions_by_workspace.setdefault(workspace.workspace_id, {})
 
     def add_device(self, device: Device) -> None:
         self.devices[device.device_id] = device
@@ -117,6 +122,16 @@ class Store:
             for key in list(device.lock.pending):
                 device.lock.cancel(key)
             self.locks_by_id.pop(device.lock.lock_id, None)
+
+    def add_client_session(self, session: ClientSession) -> None:
+        self.client_sessions[session.client_session_id] = session
+        self.client_sessions_by_workspace[session.workspace_id][session.client_session_id] = session
+        self.client_sessions_by_token[session.token] = session
+
+    def drop_client_sessions(self, workspace_id: str) -> None:
+        for session in self.client_sessions_by_workspace.pop(workspace_id, {}).values():
+            self.client_sessions.pop(session.client_session_id, None)
+            self.client_sessions_by_token.pop(session.token, None)
 
     def add_code(self, code: AccessCode) -> None:
         self.access_codes[code.access_code_id] = code

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fake_seam import messages as msgs
+from fake_seam.seam.client_sessions import ClientSessions
 from fake_seam.seam.devices import Devices
 from fake_seam.seam.errors import not_found
 from fake_seam.seam.locks import Locks
@@ -30,10 +31,11 @@ LOCK_FIELDS = (
 
 
 class Workspaces:
-    def __init__(self, store: Store, devices: Devices, locks: Locks) -> None:
+    def __init__(self, store: Store, devices: Devices, locks: Locks, client_sessions: ClientSessions) -> None:
         self.store = store
         self.devices = devices
         self.locks = locks
+        self.client_sessions = client_sessions
 
     def now(self) -> float:
         return self.store.now()
@@ -67,9 +69,11 @@ class Workspaces:
             for key in entry.get("publishable_keys", []):
                 self.store.credentials.publishable_keys[key] = workspace_id
             for cst in entry.get("client_session_tokens", []):
-                self.store.credentials.client_sessions[cst["token"]] = (
+                self.client_sessions.create(
                     workspace_id,
-                    frozenset(cst.get("connected_account_ids", [])),
+                    cst["token"],
+                    connected_account_ids=cst.get("connected_account_ids", []),
+                    user_identifier_key=cst.get("user_identifier_key"),
                 )
             for account in entry.get("connected_accounts", []):
                 self.store.connected_accounts[account["connected_account_id"]] = ConnectedAccount(
@@ -151,9 +155,7 @@ class Workspaces:
         for attempt_id in self.store.attempts_by_workspace.get(workspace_id, {}):
             self.store.action_attempts.pop(attempt_id, None)
         self.store.attempts_by_workspace[workspace_id] = {}
-        self.store.credentials.client_sessions = {
-            k: v for k, v in self.store.credentials.client_sessions.items() if v[0] != workspace_id
-        }
+        self.store.drop_client_sessions(workspace_id)
         del self.store.workspaces[workspace_id]
         self.seed_workspace(workspace.seed)
 

@@ -1041,6 +1041,16 @@ class ActionAttemptsListParams(z.Params):
     page_cursor: Annotated[str | None, z.string().nullable()] = None
 
 
+class ClientSessionsListParams(z.Params):
+    """`/client_sessions/list`: List Client Sessions."""
+
+    client_session_id: Annotated[str | None, z.string()] = None
+    connect_webview_id: Annotated[str | None, z.string()] = None
+    user_identifier_key: Annotated[str | None, z.string()] = None
+    user_identity_id: Annotated[str | None, z.string()] = None
+    without_user_identifier_key: Annotated[bool | None, z.boolean()] = None
+
+
 class ConnectedAccountsDeleteParams(z.Params):
     """`/connected_accounts/delete`: Delete a Connected Account."""
 
@@ -1667,6 +1677,9 @@ ROUTES: dict[str, Route] = {
     "/action_attempts/list": Route(
         "/action_attempts/list", frozenset({"GET", "POST"}), ActionAttemptsListParams
     ),
+    "/client_sessions/list": Route(
+        "/client_sessions/list", frozenset({"GET", "POST"}), ClientSessionsListParams
+    ),
     "/connected_accounts/delete": Route(
         "/connected_accounts/delete", frozenset({"DELETE", "POST"}), ConnectedAccountsDeleteParams
     ),
@@ -1834,6 +1847,7 @@ __all__ = [
     "ActionAttemptsGetParams",
     "ActionAttemptsListParams",
     "BehaviorWhenCodeCannotBeShared",
+    "ClientSessionsListParams",
     "ConnectedAccountsDeleteParams",
     "ConnectedAccountsGetParams",
     "ConnectedAccountsGetParamsVariant1",

@@ -10,6 +10,7 @@ from fake_seam.clock import ts
 from fake_seam.seam.records import (
     AccessCode,
     ActionAttempt,
+    ClientSession,
     ConnectedAccount,
     Device,
     Event,
@@ -291,6 +292,21 @@ def connected_account(cloud: SeamCloud, a: ConnectedAccount) -> dict[str, Any]:
         "custom_metadata": dict(a.custom_metadata),
         "automatically_manage_new_devices": a.automatically_manage_new_devices,
         "accepted_capabilities": ["lock", "thermostat", "noise_sensor", "access_control"],
+    }
+
+
+def client_session(cloud: SeamCloud, s: ClientSession) -> dict[str, Any]:
+    return {
+        "client_session_id": s.client_session_id,
+        "workspace_id": s.workspace_id,
+        "token": s.token,
+        "created_at": ts(s.created_at),
+        "expires_at": ts(s.expires_at),
+        "user_identifier_key": s.user_identifier_key,
+        "device_count": cloud.client_sessions.device_count(s),
+        "connected_account_ids": list(s.connected_account_ids),
+        "connect_webview_ids": list(s.connect_webview_ids),
+        "user_identity_ids": list(s.user_identity_ids),
     }
 
 

@@ -173,6 +173,9 @@ def world() -> tuple[FakeSeam, list[tuple[str, str, int, Any]], dict[str, Any]]:
     seam.action_attempts.list(action_attempt_ids=[unlocked.action_attempt_id, pending.action_attempt_id])
     events = seam.events.list(since="2026-01-01T00:00:00Z")
     seam.events.get(event_id=events[0].event_id)
+    # Client sessions.
+    seam.client_sessions.list()
+    pat.client_sessions.list(without_user_identifier_key=True)
     snapshot = fake.database()
     seam.workspaces.reset_sandbox()
     return fake, answers, snapshot
@@ -235,6 +238,7 @@ def test_every_success_body_matches_its_route_schema(world: tuple[FakeSeam, list
         "/access_codes/list",
         "/access_codes/pull_backup_access_code",
         "/access_codes/unmanaged/list",
+        "/client_sessions/list",
     }
     assert expected <= checked, sorted(expected - checked)
 
@@ -247,6 +251,7 @@ OBJECTS = [
     ("unmanaged_access_codes", "unmanaged_access_code"),
     ("action_attempts", "action_attempt"),
     ("events", "event"),
+    ("client_sessions", "client_session"),
 ]
 
 
@@ -278,6 +283,7 @@ def collected(answers: list[tuple[str, str, int, Any]], kind: str) -> list[dict[
         "unmanaged_access_codes": "access_code",
         "action_attempts": "action_attempt",
         "events": "event",
+        "client_sessions": "client_session",
     }[kind]
     out = []
     for _, path, status, body in answers:
