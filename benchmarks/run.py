@@ -643,8 +643,8 @@ def section_concurrency(cfg: Config, report: Report, procs: Processes) -> None:
 
 
 def section_stateful(cfg: Config, report: Report) -> None:
-    # HOOK (issue 7): the stateful property test's steps per second, see stateful_hook.py.
-    progress("stateful property test: steps per second (hook for issue 7)")
+    # The stateful property test's steps per second, see stateful_hook.py.
+    progress("stateful property test: steps per second")
     argv = [
         sys.executable,
         str(BENCH_DIR / "stateful_hook.py"),
@@ -674,7 +674,7 @@ def section_stateful(cfg: Config, report: Report) -> None:
         text = f"  steps/s: n/a ({data.get('reason', 'unknown')})"
         if data.get("status") == "error":
             report.problem(f"stateful hook: {data.get('reason')}")
-    report.add("6. Stateful property test (issue 7 hook)", text)
+    report.add("6. Stateful property test", text)
 
 
 # ------------------------------------------------------------------------ targets

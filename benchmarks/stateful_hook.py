@@ -1,4 +1,4 @@
-"""HOOK for issue 7: steps per second of the stateful property test.
+"""Steps per second of the stateful property test.
 
 If ``tests/behaviour/test_stateful.py`` exists, this imports it, picks its Hypothesis
 ``RuleBasedStateMachine`` (the module attribute ``BENCHMARK_MACHINE`` if it sets one,
@@ -7,7 +7,7 @@ number of examples x steps with a fixed seed, and reports steps per second. If t
 does not exist the figure is "n/a". Status: "ok", "failed" (it ran, a property failed:
 steps/s is still reported), "error" (the hook could not run it) or "n/a".
 
-When ``benchmarks/stateful_speed.py`` exists (the test's own speed probe, issue 7), its
+When ``benchmarks/stateful_speed.py`` exists (the test's own speed probe), its
 ``measure(examples x steps)`` is used instead, so both report the same figure.
 
 A step is one rule executed. It is counted with an extra invariant (``check_during_init``)
@@ -138,7 +138,7 @@ def measure(examples: int, steps: int, test_file: Path = STATEFUL_TEST) -> dict[
 
 
 def measure_with_stateful_speed(examples: int, steps: int) -> dict[str, Any] | None:
-    """Prefer the project's own `benchmarks/stateful_speed.py` (issue 7) when it exists."""
+    """Prefer the project's own `benchmarks/stateful_speed.py` when it exists."""
     path = BENCH_DIR / "stateful_speed.py"
     if not path.is_file() or not STATEFUL_TEST.is_file():
         return None

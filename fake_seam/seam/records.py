@@ -182,12 +182,16 @@ class Device:
 
     def error_list(self) -> list[dict[str, Any]]:
         """The device's errors as Seam lists them (on the device and in events)."""
+        if not self.errors:  # the usual case, on every device of every devices/list
+            return []
         return [
             {"error_code": code, "message": message, "is_device_error": True, "created_at": ts(at)}
             for code, (at, message) in self.errors.items()
         ]
 
     def warning_list(self) -> list[dict[str, Any]]:
+        if not self.warnings:
+            return []
         return [
             {"warning_code": code, "message": message, "created_at": ts(at)}
             for code, (at, message) in self.warnings.items()
@@ -253,12 +257,16 @@ class AccessCode:
 
     def error_list(self) -> list[dict[str, Any]]:
         """The code's own errors as Seam lists them (on the code and in events)."""
+        if not self.errors:  # NO_ISSUES, for most codes on every list
+            return []
         return [
             {"error_code": code, "message": message, "is_access_code_error": True, "created_at": ts(at)}
             for code, (at, message) in self.errors.items()
         ]
 
     def warning_list(self) -> list[dict[str, Any]]:
+        if not self.warnings:
+            return []
         return [
             {"warning_code": code, "message": message, "created_at": ts(at)}
             for code, (at, message) in self.warnings.items()

@@ -16,6 +16,7 @@ from fake_seam.seam.records import (
     Event,
     UnmanagedAccessCode,
     Workspace,
+    battery_status,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
     lock = d.lock
     online = lock.online if lock is not None else bool(d.properties.get("online", True))
     name = d.display_name
+    level = d.battery_level
     provider = provider_name(d.manufacturer)
     properties: dict[str, Any] = {
         "name": name,
@@ -66,8 +68,8 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
         "model": {"display_name": provider, "manufacturer_display_name": provider},
         "image_url": f"https://connect.getseam.com/assets/images/devices/{d.manufacturer}.png",
         "image_alt_text": f"{provider} device",
-        "battery_level": d.battery_level,
-        "battery": {"level": d.battery_level, "status": d.battery_status},
+        "battery_level": level,
+        "battery": {"level": level, "status": battery_status(level)},
         "has_direct_power": False,
     }
     extra = dict(d.properties)
@@ -135,8 +137,8 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
         "properties": properties,
         "connected_account_id": d.connected_account_id,
         "workspace_id": d.workspace_id,
-        "errors": device_errors(d),
-        "warnings": device_warnings(d),
+        "errors": d.error_list(),
+        "warnings": d.warning_list(),
         "created_at": ts(d.created_at),
         "is_managed": d.is_managed,
         "custom_metadata": dict(d.custom_metadata),
@@ -180,7 +182,7 @@ def code_warnings(c: AccessCode) -> list[dict[str, Any]]:
 
 def access_code(cloud: SeamCloud, c: AccessCode) -> dict[str, Any]:
     dev = cloud.store.devices.get(c.device_id)
-    errors = code_errors(c)
+    errors = c.error_list()
     if dev is not None and "device_offline" in dev.errors and c.status in ("setting", "removing"):
         at, message = dev.errors["device_offline"]
         errors.append(
@@ -202,7 +204,7 @@ def access_code(cloud: SeamCloud, c: AccessCode) -> dict[str, Any]:
         "status": c.status,
         "created_at": ts(c.created_at),
         "errors": errors,
-        "warnings": code_warnings(c),
+        "warnings": c.warning_list(),
         "is_managed": True,
         "is_backup": c.is_backup,
         "is_backup_access_code_available": cloud.pools.is_backup_access_code_available(c),

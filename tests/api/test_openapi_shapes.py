@@ -28,7 +28,7 @@ FORMATS = FormatChecker(formats=["date-time"])
 # Where the fake knowingly departs from the schema, and why. Each entry: (schema name,
 # selector on the object, JSON path, the value sent).
 DEVIATIONS = [
-    # Issue 2 asks for `method: "seamapi"` on lock/unlock events made through the API, as
+    # Lock/unlock events made through the API carry `method: "seamapi"`, as
     # Seam's own fake sends and test suites written against it check; the current schema
     # would call that `remote`.
     ("event", {"event_type": "lock.locked"}, "method", "seamapi"),
@@ -187,7 +187,7 @@ RESPONSE_ROUTES = sorted(SCHEMAS["responses"])
 # Routes whose body knowingly departs from its schema, and why.
 RESPONSE_DEVIATIONS = {
     # The spec types `generated_code` as a whole access_code; Seam answers {device_id, code}
-    # (no code is created), and so does the fake. Outside issue 2.
+    # (no code is created), and so does the fake.
     "/access_codes/generate_code",
 }
 

@@ -1,5 +1,5 @@
 """Backup access code pools through the official SDK, point by point as Seam's guide
-(seam-api/backup-access-codes.txt) and issue 4 state them.
+(Seam's guide to backup access codes) states them.
 
 Seeded locks used: august_device_1 (20 slots, pool 3, 10 s delay), august_device_2 (pool 2,
 4-6 digits), kwikset_device_1 (3 slots, pool 2, 15 s), yale_device_1 (6 digits with

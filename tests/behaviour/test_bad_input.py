@@ -1,4 +1,4 @@
-"""Every bad parameter on the routes of issue 3, through the official SDK: a Seam-shaped
+"""Every bad parameter on the Seam and control routes, through the official SDK: a Seam-shaped
 400 or 404 that names the problem, and nothing stored changes."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Failure injection and the `/_fake` control routes of issue 3, each over raw HTTP (through
+"""Failure injection and the `/_fake` control routes, each over raw HTTP (through
 `fake.transport()`) and as its Python method on `FakeSeam`; the effects are read through the SDK."""
 
 from __future__ import annotations
