@@ -21,12 +21,12 @@ from fake_seam.simulator import PinRejected
 
 class BackupPools:
     """Every device's backup pool. Follows access codes' lives through `CodeLifecycle`
-    (`seam.hooks`); writes its backups through the access code service."""
+    (`seam.hooks`: the composition root subscribes it); writes its backups through the access
+    code service."""
 
     def __init__(self, store: Store, codes: AccessCodes) -> None:
         self.store = store
         self.codes = codes
-        codes.hooks.append(self)
 
     def now(self) -> float:
         return self.store.now()

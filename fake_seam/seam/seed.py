@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from fake_seam import messages as msgs
 
 # Seam's fake's ids, which existing test suites use (seam-api/README.md), in one place.
@@ -233,12 +235,18 @@ class SeedError(ValueError):
     """A seed file that cannot be used; the message names the file and the problem."""
 
 
+# Every fake starts from a fresh copy of its seed; parsing these bytes is several times faster
+# than `copy.deepcopy` (about half of a `FakeSeam()` was the copy).
+_DEFAULT_SEED_JSON = orjson.dumps(DEFAULT_SEED)
+_EMPTY_SEED_JSON = orjson.dumps(EMPTY_SEED)
+
+
 def load_seed(seed: str | Path | dict[str, Any] | None) -> dict[str, Any]:
     """`default`, `empty`, a path to a JSON seed file, or an already-parsed seed."""
     if seed is None or seed == "default":
-        return copy.deepcopy(DEFAULT_SEED)
+        return orjson.loads(_DEFAULT_SEED_JSON)
     if seed == "empty":
-        return copy.deepcopy(EMPTY_SEED)
+        return orjson.loads(_EMPTY_SEED_JSON)
     if isinstance(seed, dict):
         check_seed(seed, "seed")
         return copy.deepcopy(seed)

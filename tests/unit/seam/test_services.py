@@ -131,7 +131,8 @@ def test_access_codes_work_alone_and_announce_their_life() -> None:
 
 def test_a_pool_needs_only_the_store_and_access_codes() -> None:
     bench = Bench(capacity=6)
-    pools = BackupPools(bench.store, bench.codes)  # subscribes itself to the codes' hooks
+    pools = BackupPools(bench.store, bench.codes)
+    bench.codes.hooks.append(pools)  # as the cloud wires it: the pool follows each code's life
     now = bench.clock.timestamp()
     guest = bench.codes.create(
         WS, device_id="lock_1", starts_at=now, ends_at=now + 86_400, use_backup_access_code_pool=True
