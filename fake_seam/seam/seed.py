@@ -244,9 +244,11 @@ _EMPTY_SEED_JSON = orjson.dumps(EMPTY_SEED)
 def load_seed(seed: str | Path | dict[str, Any] | None) -> dict[str, Any]:
     """`default`, `empty`, a path to a JSON seed file, or an already-parsed seed."""
     if seed is None or seed == "default":
-        return orjson.loads(_DEFAULT_SEED_JSON)
+        fresh: dict[str, Any] = orjson.loads(_DEFAULT_SEED_JSON)
+        return fresh
     if seed == "empty":
-        return orjson.loads(_EMPTY_SEED_JSON)
+        empty: dict[str, Any] = orjson.loads(_EMPTY_SEED_JSON)
+        return empty
     if isinstance(seed, dict):
         check_seed(seed, "seed")
         return copy.deepcopy(seed)
