@@ -228,8 +228,8 @@ class Runner:
         if step.wait and not waited:
             waited = f" (after {format_duration(step.wait)})"
         result = StepResult(step, "ok", summary=outcome.summary + waited, clock=self.clock())
-        if in_process and marker is not None:
-            result.events = [e["event_type"] for e in target.events_since(marker)]  # type: ignore[call-arg]
+        if isinstance(target, InProcessTarget) and marker is not None:  # every workspace's events
+            result.events = [e["event_type"] for e in target.events_since(marker)]
         unexpected = outcome.failure is not None and not step.expects_error
         if unexpected and not any(e.kind == "http_status" for e in step.expectations):
             result.status = "error"
