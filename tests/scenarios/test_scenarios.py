@@ -67,11 +67,11 @@ def problems_of(text: str) -> list[tuple[int | None, str]]:
         ("steps:\n  - settle: true\n    events: [x]\n", 3, "is an expectation; put it under expect:"),
         ("steps:\n  - keypad_entry: {device: d}\n", 2, "needs code:"),
         (
-            "steps:\n  - fail_next: {device: d, count: 2, error: oops}\n",
+            "steps:\n  - set_fault_plan: {device: d, fail_next: 2, error_code: oops}\n",
             2,
             "must be one of failed_to_set_on_device",
         ),
-        ("steps:\n  - failure_rate: {device: d, rate: 2}\n", 2, "probability"),
+        ("steps:\n  - set_fault_plan: {device: d, failure_rate: 2}\n", 2, "probability"),
         (
             "steps:\n  - call: access_codes.create\n    params: {device_id: d, code: 1.5}\n",
             3,
