@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, ClassVar
 
 from fake_seam.clock import format_duration, iso, to_datetime
-from fake_seam.controls.control import Bench, ControlParams, control
+from fake_seam.controls.control import Bench, ControlParams, NoParams, control
 from fake_seam.seam.errors import invalid_input
 from fake_seam.wire import validation as z
 
@@ -18,10 +18,6 @@ def clock_answer(bench: Bench, params: Any, result: Any) -> dict[str, Any]:
 
 def _clock(moment: Any) -> str:
     return str(moment or "")[:19].replace("T", " ")
-
-
-class NoParams(ControlParams):
-    pass
 
 
 @control(

@@ -53,6 +53,10 @@ class ControlParams(Params):
     python_types: ClassVar[dict[str, Any]] = {}
 
 
+class NoParams(ControlParams):
+    """A control that takes no parameters (`reset`, `database`, the clock's reading)."""
+
+
 class InvalidControlInput(SeamError, ValueError):
     """A Python caller's bad argument: Seam's `invalid_input` error, and a `ValueError`."""
 

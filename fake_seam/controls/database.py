@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_seam.controls.control import Bench, ControlParams, control
+from fake_seam.controls.control import Bench, NoParams, control
 from fake_seam.wire import shapes
-
-
-class NoParams(ControlParams):
-    pass
 
 
 @control("/_fake/reset", NoParams, describe=lambda p, a: "back to the seed")

@@ -25,7 +25,7 @@ class ClientSessions:
     ) -> ClientSession:
         now = self.store.now()
         session = ClientSession(
-            client_session_id=self.store.ids.uuid(),
+            client_session_id=self.store.session_ids.uuid(),
             workspace_id=workspace_id,
             token=token,
             created_at=now,

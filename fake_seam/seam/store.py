@@ -63,6 +63,8 @@ class Store:
         self.pin_rng = random.Random(f"{seed}/pins")
         self.fault_rng = random.Random(f"{seed}/faults")
         self.ids = IdFactory(self.id_rng)
+        # Client sessions draw from their own stream: seeding them shifts no other id.
+        self.session_ids = IdFactory(random.Random(f"{seed}/client_sessions"))
         self.credentials = Credentials()
         self.workspaces: dict[str, Workspace] = {}
         self.connected_accounts: dict[str, ConnectedAccount] = {}
