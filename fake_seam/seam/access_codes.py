@@ -48,9 +48,8 @@ class AccessCodes:
         self.hooks: list[CodeLifecycle] = []
         # `reconcile`, bound once: two jobs per code hold it, and a bound method is 64 bytes.
         self._reconcile: Callable[[AccessCode], None] = self.reconcile
-
-    def now(self) -> float:
-        return self.store.now()
+        # The timeline's time, read several times per request: bound here, not through the store.
+        self.now: Callable[[], float] = timeline.timestamp
 
     # -- lookups ----------------------------------------------------------------------
 
