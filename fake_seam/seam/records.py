@@ -59,6 +59,16 @@ class Snapshot:
         return {k: ([] if v is EMPTY else v) for k, v in zip(self.keys, self.values, strict=True)}
 
 
+def warning_list(warnings: Mapping[str, tuple[float, str]]) -> list[dict[str, Any]]:
+    """Warnings (code -> (created_at, message)) as Seam lists them, on devices and codes alike."""
+    if not warnings:  # the usual case, on every object of every list
+        return []
+    return [
+        {"warning_code": code, "message": message, "created_at": ts(at)}
+        for code, (at, message) in warnings.items()
+    ]
+
+
 @dataclass
 class Workspace:
     workspace_id: str
@@ -190,12 +200,7 @@ class Device:
         ]
 
     def warning_list(self) -> list[dict[str, Any]]:
-        if not self.warnings:
-            return []
-        return [
-            {"warning_code": code, "message": message, "created_at": ts(at)}
-            for code, (at, message) in self.warnings.items()
-        ]
+        return warning_list(self.warnings)
 
 
 @dataclass(slots=True)  # one per code/event: no per-instance __dict__
@@ -265,12 +270,7 @@ class AccessCode:
         ]
 
     def warning_list(self) -> list[dict[str, Any]]:
-        if not self.warnings:
-            return []
-        return [
-            {"warning_code": code, "message": message, "created_at": ts(at)}
-            for code, (at, message) in self.warnings.items()
-        ]
+        return warning_list(self.warnings)
 
     def drop_warning(self, warning_code: str) -> None:
         if warning_code in self.warnings:
