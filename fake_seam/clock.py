@@ -51,6 +51,13 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+# The clock's range: what Seam's timestamps can show with room to spare for what is booked
+# after the clock (retries, code ends, native schedules). A control that would move the clock
+# outside it is refused (`fake_seam.controls.clock`).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 @lru_cache(maxsize=8192)  # the same created_at is shaped on every list call
 def ts(seconds: float | None) -> str | None:
     """Seam's timestamp format: `2026-11-26T10:00:00.000Z`."""

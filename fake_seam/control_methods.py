@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from fake_seam.controls import Bench, Control
-    from fake_seam.controls.devices import FaultPlan
+    from fake_seam.controls.devices import CodeConstraint, FaultPlan
     from fake_seam.seam.records import ActionAttempt, Device, Workspace
 
 
@@ -65,7 +65,7 @@ class ControlMethods:
         device_type: str | None = None,
         max_active_codes_supported: int = 10,
         supported_code_lengths: list[int] | None = None,
-        code_constraints: list[dict[str, Any]] | None = None,
+        code_constraints: list[dict[str, Any]] | list[CodeConstraint] | None = None,
         supports_backup_access_code_pool: bool | None = None,
         programming_delay_seconds: float = 5.0,
         native_scheduling: bool = False,

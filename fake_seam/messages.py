@@ -18,7 +18,10 @@ INVALID_EMAIL = "Invalid email"
 INVALID_URL = "Invalid url"
 INVALID_INPUT = "Invalid input"  # a union none of whose options parsed
 INVALID_DATETIME = "Invalid datetime"
+# Not zod's (JavaScript strings may hold one): Seam could not store it either.
+UNENCODABLE_STRING = "Invalid string: contains a lone surrogate, which UTF-8 cannot encode"
 EXPECTED_INTEGER = "Expected integer, received float"
+NUMBER_NOT_FINITE = "Number must be finite"
 
 
 def expected_received(expected: str, received: str) -> str:
@@ -205,6 +208,13 @@ def no_backup_ready(device_id: str) -> str:
 def backup_name_on_lock(access_code_id: str) -> str:
     """How Seam names a backup code in the lock's slot (Seam's guide)."""
     return f"Backup {access_code_id} (Seam)"
+
+
+# -- the fake's clock --------------------------------------------------------------------
+
+
+def clock_out_of_range(earliest: str, latest: str) -> str:
+    return f"The fake's clock runs from {earliest} to {latest}; this would move it outside"
 
 
 # -- Seam: devices, workspaces, action attempts -------------------------------------------

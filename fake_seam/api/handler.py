@@ -41,8 +41,13 @@ def loads(body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
-        # The standard library also reads a UTF-8 BOM and UTF-16/32 bodies; orjson does not.
-        return json.loads(body)
+        # A UTF-8 BOM or a UTF-16/32 body, which JSON readers may accept: decoded, then parsed by
+        # the same strict parser, so what it refuses (Infinity, NaN, lone surrogates, nesting
+        # past 1,024 levels) stays a 400. UnicodeError and JSONDecodeError are ValueErrors.
+        encoding = json.detect_encoding(body)
+        if encoding == "utf-8":
+            raise
+        return orjson.loads(body.decode(encoding).lstrip("\ufeff").encode("utf-8"))
 
 
 ROUTE_MODULES = (
@@ -155,7 +160,8 @@ class Api:
 
         fake = self.fake
         methods = endpoint.methods or route_methods(path)
-        if method not in methods and method != "HEAD":
+        if method not in methods:
+            # HEAD too: routes that change state answer GET as well, and a HEAD must change nothing.
             raise SeamError("method_not_allowed", msgs.method_not_allowed(method, path, list(methods)), 405)
         fake.timeline.run_until()
         caller = (

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, get_type_hints
 from urllib.parse import urlencode
 
 from fake_seam.clock import to_datetime
-from fake_seam.messages import INVALID_DATETIME, INVALID_PAGE_CURSOR
+from fake_seam.messages import INVALID_DATETIME, INVALID_PAGE_CURSOR, number_at_least
 from fake_seam.seam.errors import invalid_input
 from fake_seam.seam.store import Caller
 
@@ -174,6 +174,8 @@ class Paginated(Protocol):
 
 def paginate(ctx: Context, items: list[T], p: Paginated) -> tuple[list[T], dict[str, Any]]:
     """One page of `items`, and Seam's `pagination` object pointing at the next."""
+    if p.limit is not None and p.limit < 1:  # 0 or less would page for ever, or drop items
+        raise invalid_input("limit", number_at_least("1"))
     limit = int(p.limit or DEFAULT_PAGE_SIZE)
     cursor = p.page_cursor
     offset = 0
@@ -182,6 +184,8 @@ def paginate(ctx: Context, items: list[T], p: Paginated) -> tuple[list[T], dict[
             offset = int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["offset"])
         except (ValueError, KeyError, TypeError):
             raise invalid_input("page_cursor", INVALID_PAGE_CURSOR) from None
+        if offset < 0:
+            raise invalid_input("page_cursor", INVALID_PAGE_CURSOR)
     page = items[offset : offset + limit]
     has_next = offset + limit < len(items)
     next_cursor = None

@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, ClassVar
 
-from fake_seam.clock import format_duration, iso, to_datetime
-from fake_seam.controls.control import Bench, ControlParams, NoParams, control
+from fake_seam import messages as msgs
+from fake_seam.clock import EARLIEST, LATEST, format_duration, iso, to_datetime
+from fake_seam.controls.control import Bench, ControlParams, InvalidControlInput, NoParams, control
 from fake_seam.seam.errors import invalid_input
 from fake_seam.wire import validation as z
+
+
+def in_range(param: str, target: float) -> None:
+    """Refuse a clock move past the clock's range (`fake_seam.clock.EARLIEST`, `LATEST`)."""
+    if not EARLIEST.timestamp() <= target <= LATEST.timestamp():
+        # A bad argument, from Python as from the route: also a ValueError.
+        raise InvalidControlInput.naming(
+            param, msgs.clock_out_of_range(iso(EARLIEST) or "", iso(LATEST) or "")
+        )
 
 
 def clock_answer(bench: Bench, params: Any, result: Any) -> dict[str, Any]:
@@ -44,6 +54,7 @@ def advance(fake: Bench, p: Advance) -> datetime:
     """Move the clock forward, running everything that falls due on the way, each at its own time."""
     timeline, clock = fake.timeline, fake.clock
     target = clock.timestamp() + p.seconds
+    in_range("seconds", target)
     # Run the jobs first, at their own times, then land the clock on the target.
     timeline.run_until(target)
     clock.advance(max(0.0, target - clock.timestamp()))
@@ -64,7 +75,8 @@ def set_time(fake: Bench, p: SetTime) -> datetime:
     try:
         target = to_datetime(p.now)
     except ValueError:
-        raise invalid_input("now", "Invalid datetime") from None
+        raise invalid_input("now", msgs.INVALID_DATETIME) from None
+    in_range("now", target.timestamp())
     if target.timestamp() > fake.clock.timestamp():
         return advance.apply(fake, Advance(seconds=target.timestamp() - fake.clock.timestamp()))
     fake.clock.set(target)

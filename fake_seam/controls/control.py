@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from fake_seam.clock import Clock, Timeline
 from fake_seam.seam import SeamCloud
-from fake_seam.seam.errors import SeamError
+from fake_seam.seam.errors import SeamError, invalid_input
 from fake_seam.wire.validation import InvalidInput, Params, validate_params
 
 BOTH = frozenset({"GET", "POST"})
@@ -59,6 +59,12 @@ class NoParams(ControlParams):
 
 class InvalidControlInput(SeamError, ValueError):
     """A Python caller's bad argument: Seam's `invalid_input` error, and a `ValueError`."""
+
+    @classmethod
+    def naming(cls, param: str, message: str) -> InvalidControlInput:
+        """The error for one parameter, worded and shaped as `seam.errors.invalid_input`."""
+        shaped = invalid_input(param, message)
+        return cls(shaped.type, shaped.message, shaped.status, validation_errors=shaped.validation_errors)
 
 
 P = TypeVar("P", bound=ControlParams)

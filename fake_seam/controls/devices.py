@@ -11,6 +11,7 @@ from fake_seam.clock import format_duration, iso, to_datetime
 from fake_seam.controls.control import Bench, ControlParams, control
 from fake_seam.seam.errors import SeamError
 from fake_seam.seam.records import ConnectedAccount, Device
+from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
 from fake_seam.simulator.lock import WRITE_ERROR_CODES
 from fake_seam.wire import shapes
 from fake_seam.wire import validation as z
@@ -74,6 +75,14 @@ def set_fault_plan(fake: Bench, p: DeviceFaultPlan) -> dict[str, Any]:
     return plan
 
 
+class CodeConstraint(ControlParams):
+    """One of Seam's `code_constraints` (`properties.code_constraints` on a lock)."""
+
+    constraint_type: Annotated[str, z.enum(sorted(PIN_CONSTRAINTS | NAME_CONSTRAINTS))]
+    min_length: Annotated[float | None, z.number(minimum=0)] = None
+    max_length: Annotated[float | None, z.number(minimum=0)] = None
+
+
 class CreateLock(ControlParams):
     workspace_id: Annotated[str, z.string()] = "seed_workspace_1"
     connected_account_id: Annotated[str | None, z.string()] = None
@@ -82,8 +91,11 @@ class CreateLock(ControlParams):
     display_name: Annotated[str, z.string()] = "Lock"
     device_type: Annotated[str | None, z.string()] = None
     max_active_codes_supported: Annotated[int, z.number(integer=True, minimum=0, maximum=10_000)] = 10
-    supported_code_lengths: Annotated[list[int] | None, z.array(z.number(integer=True, minimum=1))] = None
-    code_constraints: Annotated[list[dict[str, Any]] | None, z.array(z.record(z.unknown()))] = None
+    # PINs of 1 to 12 digits: a lock that takes none, or 100, could never be given a code.
+    supported_code_lengths: Annotated[
+        list[int] | None, z.array(z.number(integer=True, minimum=1, maximum=12), min_items=1)
+    ] = None
+    code_constraints: Annotated[list[CodeConstraint] | None, z.array(z.obj(CodeConstraint))] = None
     supports_backup_access_code_pool: Annotated[bool | None, z.boolean()] = None
     programming_delay_seconds: Annotated[float, z.number(minimum=0)] = 5.0
     native_scheduling: Annotated[bool, z.boolean()] = False
@@ -94,7 +106,10 @@ class CreateLock(ControlParams):
     properties: Annotated[dict[str, Any] | None, z.record(z.unknown())] = None
     fault_plan: Annotated[FaultPlan | None, z.obj(FaultPlan)] = None
     # From Python, the fault plan is a dict of `set_fault_plan`'s fields (or the model).
-    python_types: ClassVar[dict[str, Any]] = {"fault_plan": dict[str, Any] | FaultPlan | None}
+    python_types: ClassVar[dict[str, Any]] = {
+        "fault_plan": dict[str, Any] | FaultPlan | None,
+        "code_constraints": list[dict[str, Any]] | list[CodeConstraint] | None,
+    }
 
 
 @control(

@@ -308,6 +308,14 @@ def _js_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.ASCII)
 
 
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ZodString(ZodType):
     expected = "string"
 
@@ -328,6 +336,9 @@ class ZodString(ZodType):
     def parse(self, value: object) -> Any:
         if not isinstance(value, str):
             raise self._type_error(value)
+        if not value.isascii() and not _encodable(value):
+            # A lone surrogate: stored, it would break every later answer that shows it.
+            raise ZodFailure([Issue((), msgs.UNENCODABLE_STRING, True)])
         issues: list[Issue] = []
         if self.min_length is not None or self.max_length is not None:
             length = _utf16_length(value)
@@ -373,6 +384,9 @@ class ZodNumber(ZodType):
         if isinstance(value, float):
             if math.isnan(value):
                 raise self._type_error(value)
+            if math.isinf(value):
+                # zod's `.finite()` wording: no value of the fake is infinite (a time, a count).
+                raise ZodFailure([Issue((), msgs.NUMBER_NOT_FINITE, False)])
             if value.is_integer():  # JavaScript has one number type: 5.0 is 5
                 value = int(value)
         issues: list[Issue] = []
