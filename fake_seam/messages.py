@@ -22,6 +22,7 @@ INVALID_DATETIME = "Invalid datetime"
 UNENCODABLE_STRING = "Invalid string: contains a lone surrogate, which UTF-8 cannot encode"
 EXPECTED_INTEGER = "Expected integer, received float"
 NUMBER_NOT_FINITE = "Number must be finite"
+NOT_JSON = "Invalid input: not a value JSON can hold"
 
 
 def expected_received(expected: str, received: str) -> str:

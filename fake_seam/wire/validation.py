@@ -34,6 +34,7 @@ from types import UnionType
 from typing import Any, ClassVar, Literal, Self, TypeVar, Union, get_args, get_origin
 from urllib.parse import parse_qsl
 
+import orjson
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -360,6 +361,9 @@ class ZodString(ZodType):
         return value
 
 
+MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
+
+
 class ZodNumber(ZodType):
     expected = "number"
 
@@ -381,16 +385,23 @@ class ZodNumber(ZodType):
     def parse(self, value: object) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._type_error(value)
+        if isinstance(value, int) and abs(value) > MAX_SAFE_INTEGER:
+            # JavaScript's numbers are doubles: past 2**53 an integer is a float (and a Python
+            # int past 64 bits could not be written back as JSON at all).
+            try:
+                value = float(value)
+            except OverflowError:
+                raise ZodFailure([Issue((), msgs.NUMBER_NOT_FINITE, False)]) from None
         if isinstance(value, float):
             if math.isnan(value):
                 raise self._type_error(value)
             if math.isinf(value):
                 # zod's `.finite()` wording: no value of the fake is infinite (a time, a count).
                 raise ZodFailure([Issue((), msgs.NUMBER_NOT_FINITE, False)])
-            if value.is_integer():  # JavaScript has one number type: 5.0 is 5
+            if value.is_integer() and abs(value) <= MAX_SAFE_INTEGER:  # 5.0 is 5, as in JavaScript
                 value = int(value)
         issues: list[Issue] = []
-        if self.integer and not isinstance(value, int):
+        if self.integer and not (isinstance(value, int) or value.is_integer()):
             issues.append(Issue((), msgs.EXPECTED_INTEGER, False))
         if self.minimum is not None:
             if self.exclusive_minimum and not value > self.minimum:
@@ -549,6 +560,12 @@ class ZodUnknown(ZodType):
     """Any JSON value (a free-form object's values)."""
 
     def parse(self, value: object) -> Any:
+        if isinstance(value, str | bool | None):
+            return value
+        try:  # what the fake stores it shows again: refuse what could not be written as JSON
+            orjson.dumps(value)
+        except orjson.JSONEncodeError:
+            raise ZodFailure([Issue((), msgs.NOT_JSON, True)]) from None
         return value
 
 

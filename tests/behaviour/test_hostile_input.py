@@ -19,7 +19,7 @@ LONE_SURROGATE = "\ud800"
 LISTS = [
     ("/devices/list", {}),
     ("/locks/list", {}),
-    ("/access_codes/list", {"device_id": "august_device_1"}),
+    ("/access_codes/list", {"device_id": "august_device_2"}),  # a lock no target here changes
     ("/events/list", {"since": "2000-01-01T00:00:00Z"}),
 ]
 
@@ -232,4 +232,27 @@ def test_no_hostile_value_gives_a_5xx_or_poisons_a_list(target: Any, data: Any) 
     assert answer.status_code < 500, (path, body, answer.text)
     if answer.status_code >= 400:
         assert answer.json()["error"]["type"]
+    still_healthy(raw)
+
+
+def test_numbers_past_what_json_and_javascript_hold_are_refused_or_kept_as_doubles(
+    fake: FakeSeam, raw: httpx.Client
+) -> None:
+    """JSON's 2**64 is a double, as in JavaScript; a Python int past 64 bits or a float's range
+    is refused; a free-form value that JSON could not hold is refused: none is stored to break
+    a later answer."""
+    answer = post(
+        raw,
+        "/_fake/devices/set_fault_plan",
+        b'{"device_id": "august_device_1", "fail_next": 18446744073709551616}',
+    )
+    assert answer.status_code == 200 and answer.json()["fault_plan"]["fail_next"] == 2.0**64
+    fake.set_fault_plan("august_device_1", fail_next=2**70)
+    with pytest.raises(InvalidControlInput):
+        fake.set_fault_plan("august_device_1", fail_next=10**400)
+    with pytest.raises(InvalidControlInput) as refused:
+        fake.create_lock(properties={"serial": 2**70})
+    errors = refused.value.validation_errors
+    assert errors is not None and "serial" in errors["properties"]  # zod's nested format()
+    assert raw.get("/_fake/devices/slots", params={"device_id": "august_device_1"}).status_code == 200
     still_healthy(raw)
