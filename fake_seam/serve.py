@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +69,9 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
     print(f"fake-seam {_version()} serving Seam on {endpoint} (seed: {args.seed})")
     print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}", flush=True)
     server = FakeSeamServer(fake, own_process=True)
+    # uvicorn stops on SIGTERM as on Ctrl-C, then raises the signal again: with its default
+    # action the process would end before the recording below is saved.
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     try:
         with asyncio.Runner(loop_factory=fast_loop_factory()) as runner:
             runner.run(server.serve(sockets=[sock]))
@@ -80,6 +84,10 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
             print(f"fake-seam: recorded {recorder.count} calls to {recorder.path}")
     print("fake-seam stopped")
     return 0
+
+
+def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def api_key_of(fake: FakeSeam) -> str:

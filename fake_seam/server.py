@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import socket
 import sys
 import threading
@@ -30,6 +31,10 @@ def bind(host: str, port: int) -> socket.socket:
     # IPPROTO_TCP explicitly: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say
     # so, and with Nagle on, every response waits ~40 ms for the client's delayed ACK.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    if os.name != "nt":
+        # A restart right after a stop that left connections in TIME_WAIT may take the port
+        # again (on Windows the option means something else: sharing a port in use).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
     except (OSError, OverflowError) as problem:  # OverflowError: a port outside 0-65535

@@ -262,3 +262,33 @@ def test_starting_up_loads_none_of_the_heavy_libraries(module: str) -> None:
     if module == "fake_seam.pytest_plugin":
         loaded -= {"pytest"}
     assert loaded == set(), f"importing {module} loads {sorted(loaded)}"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_recording_is_saved_on_sigint_and_on_sigterm(tmp_path: Path, sig: int) -> None:
+    out = tmp_path / "session.yaml"
+    served = serve("--record", str(out))
+    seam = Seam(api_key=served.api_key, endpoint=served.endpoint, wait_for_action_attempt=FAST)
+    seam.access_codes.create(device_id="august_device_2", name="Walk-in")
+    code, stdout, err = served.stop(sig)
+    assert code == 0, err
+    assert f"fake-seam: recorded 1 calls to {out}" in stdout
+    assert "/access_codes/create" in out.read_text()
+
+
+def test_the_port_can_be_taken_again_at_once_after_a_stop_with_a_client_connected() -> None:
+    """The server closes a client's connection first, which leaves it in TIME_WAIT; without
+    SO_REUSEADDR a restart on the same port fails for about a minute."""
+    from fake_seam.server import bind
+
+    listening = bind("127.0.0.1", 0)
+    port = listening.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    listening.setblocking(True)
+    accepted, _ = listening.accept()
+    accepted.close()  # the server side closes first
+    client.recv(1)
+    client.close()
+    listening.close()
+    again = bind("127.0.0.1", port)
+    again.close()
