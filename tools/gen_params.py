@@ -386,10 +386,13 @@ class Generator:
                 for prop, sub in schema.get("properties", {}).items():
                     if "default" in self.resolve(sub):
                         defaults.setdefault(path, {})[prop] = self.resolve(sub)["default"]
-            routes.append((path, methods, cls))
+            # Whether Seam lets a client session call it: a `client_session*` scheme in `security`.
+            schemes = {name for entry in operation.get("security") or [] for name in entry}
+            client_sessions = any(name.startswith("client_session") for name in schemes)
+            routes.append((path, methods, cls, client_sessions))
         return self.render(routes, defaults)
 
-    def render(self, routes: list[tuple[str, list[str], str]], defaults: dict) -> str:
+    def render(self, routes: list[tuple[str, list[str], str, bool]], defaults: dict) -> str:
         info = self.spec.get("info", {})
         source = f"{info.get('title', 'OpenAPI')} {info.get('version', '')}".strip()
         out = [
@@ -399,7 +402,8 @@ class Generator:
             "#     python tools/gen_params.py",
             '"""Request parameter models of every route in Seam\'s spec.',
             "",
-            "`ROUTES[path]` gives a route's accepted methods and its params model; validate",
+            "`ROUTES[path]` gives a route's accepted methods, its params model and whether a",
+            "client session may call it (its `security` in the spec); validate",
             "a request with `fake_seam.wire.validation.parse_params`. A parameter that was",
             "not sent is `None` (see `model_fields_set`); the spec's defaults are in",
             "`DEFAULTS[path]`. Timestamps stay strings: read them with",
@@ -416,9 +420,12 @@ class Generator:
             out += ["", block, ""]
         out.append("")
         out.append("ROUTES: dict[str, Route] = {")
-        for path, methods, cls in routes:
+        for path, methods, cls, client_sessions in routes:
             method_set = "{" + ", ".join(json.dumps(m) for m in methods) + "}"
-            out.append(f"    {json.dumps(path)}: Route({json.dumps(path)}, frozenset({method_set}), {cls}),")
+            out.append(
+                f"    {json.dumps(path)}: Route({json.dumps(path)}, frozenset({method_set}), {cls}, "
+                f"client_sessions={client_sessions}),"
+            )
         out.append("}")
         out.append("")
         out.append("# The spec's `default` of each top-level parameter that has one.")

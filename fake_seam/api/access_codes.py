@@ -242,8 +242,9 @@ def delete(ctx: Context, p: params.AccessCodesDeleteParams) -> dict[str, Any]:
     if p.device_id is not None and code.device_id != p.device_id:
         raise access_code_not_found(p.access_code_id)
     cloud.codes.delete(caller, code.access_code_id)
-    attempt = cloud.attempts.finished_attempt(code.workspace_id, "DELETE_ACCESS_CODE", {})
-    attempt.device_id = code.device_id
+    attempt = cloud.attempts.finished_attempt(
+        code.workspace_id, "DELETE_ACCESS_CODE", {}, device_id=code.device_id
+    )
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
@@ -346,8 +347,12 @@ def update_unmanaged(ctx: Context, p: params.AccessCodesUnmanagedUpdateParams) -
 @route("/access_codes/unmanaged/delete")
 def delete_unmanaged(ctx: Context, p: params.AccessCodesUnmanagedDeleteParams) -> dict[str, Any]:
     cloud = ctx.cloud
-    cloud.locks.delete_unmanaged(ctx.require_caller(), p.access_code_id)
-    attempt = cloud.attempts.finished_attempt(ctx.require_caller().workspace_id, "DELETE_ACCESS_CODE", {})
+    caller = ctx.require_caller()
+    device_id = cloud.locks.unmanaged_code(caller, p.access_code_id).device_id
+    cloud.locks.delete_unmanaged(caller, p.access_code_id)
+    attempt = cloud.attempts.finished_attempt(
+        caller.workspace_id, "DELETE_ACCESS_CODE", {}, device_id=device_id
+    )
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 

@@ -12,7 +12,6 @@ from fake_seam.wire import params, shapes
 def list_client_sessions(ctx: Context, p: params.ClientSessionsListParams) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
-    cloud.auth.refuse_client_session(caller, ctx.path)
     sessions = cloud.client_sessions.list_sessions(
         caller,
         client_session_id=p.client_session_id,

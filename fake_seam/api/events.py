@@ -19,7 +19,11 @@ def get_event(ctx: Context, p: params.EventsGetParams) -> dict[str, Any]:
     caller = ctx.require_caller()
     if p.event_id is not None:
         event = cloud.store.events.get(p.event_id)
-        if event is None or event.workspace_id != caller.workspace_id:
+        if (
+            event is None
+            or event.workspace_id != caller.workspace_id
+            or not cloud.store.sees_account(caller, event.fields.get("connected_account_id"))
+        ):
             raise not_found("event", msgs.EVENT_NOT_FOUND, event_id=p.event_id)
         return {"event": shapes.event(event)}
     if p.device_id is not None or p.event_type is not None:
@@ -27,6 +31,8 @@ def get_event(ctx: Context, p: params.EventsGetParams) -> dict[str, Any]:
             if p.device_id is not None and event.fields.get("device_id") != p.device_id:
                 continue
             if p.event_type is not None and event.event_type != p.event_type:
+                continue
+            if not cloud.store.sees_account(caller, event.fields.get("connected_account_id")):
                 continue
             return {"event": shapes.event(event)}
         raise not_found("event", msgs.EVENT_NOT_FOUND)

@@ -169,6 +169,14 @@ class Api:
             if endpoint.auth
             else None
         )
+        if (
+            caller is not None
+            and caller.kind == "client_session_token"
+            and not client_sessions_may_call(path)
+        ):
+            # As Seam's spec lists each route's `security`: a client session acts for one user,
+            # not for the workspace (no action attempt listing, no reset, no workspace changes).
+            fake.cloud.auth.refuse_client_session(caller, path)
         if caller is not None and path in fake.outages.get(caller.workspace_id, ()):
             # A gateway in front of Seam answers, not Seam: no Seam error body.
             return 503, msgs.GATEWAY_UNAVAILABLE.encode(), b"text/plain; charset=utf-8"
@@ -198,6 +206,14 @@ class Api:
         if endpoint.ok:
             result["ok"] = True
         return 200, dumps(result), JSON
+
+
+@cache
+def client_sessions_may_call(path: str) -> bool:
+    from fake_seam.wire.params import ROUTES  # loaded by load_routes (~110 ms)
+
+    spec = ROUTES.get(path)
+    return spec is None or spec.client_sessions
 
 
 @cache

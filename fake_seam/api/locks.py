@@ -50,8 +50,9 @@ def keypad_code_entry(ctx: Context, p: params.LocksSimulateKeypadCodeEntryParams
     if device.lock is None:
         raise invalid_input("device_id", msgs.no_keypad(device.device_id))
     ctx.cloud.locks.keypad_entry(device, p.code)
-    attempt = ctx.cloud.attempts.finished_attempt(device.workspace_id, "SIMULATE_KEYPAD_CODE_ENTRY")
-    attempt.device_id = device.device_id
+    attempt = ctx.cloud.attempts.finished_attempt(
+        device.workspace_id, "SIMULATE_KEYPAD_CODE_ENTRY", device_id=device.device_id
+    )
     return {"action_attempt": shapes.action_attempt(attempt)}
 
 
@@ -61,6 +62,7 @@ def manual_lock_via_keypad(ctx: Context, p: params.LocksSimulateManualLockViaKey
     if device.lock is None:
         raise invalid_input("device_id", msgs.no_keypad(device.device_id))
     ctx.cloud.locks.manual_lock(device)
-    attempt = ctx.cloud.attempts.finished_attempt(device.workspace_id, "SIMULATE_MANUAL_LOCK_VIA_KEYPAD")
-    attempt.device_id = device.device_id
+    attempt = ctx.cloud.attempts.finished_attempt(
+        device.workspace_id, "SIMULATE_MANUAL_LOCK_VIA_KEYPAD", device_id=device.device_id
+    )
     return {"action_attempt": shapes.action_attempt(attempt)}

@@ -22,6 +22,7 @@ class ActionAttempts:
         sync: bool = False,
         result: dict[str, Any] | None = None,
         error: dict[str, Any] | None = None,
+        device_id: str | None = None,
     ) -> ActionAttempt:
         status = "error" if error else "success"
         if sync:  # finished at once: nothing to keep for a later poll
@@ -29,14 +30,21 @@ class ActionAttempts:
         else:
             outcome = (status, None if error else (result or {}), error)
             attempt = ActionAttempt(self.store.ids.uuid(), workspace_id, action_type, outcome=outcome)
+        attempt.device_id = device_id
         self.store.action_attempts[attempt.action_attempt_id] = attempt
         self.store.attempts_by_workspace[workspace_id][attempt.action_attempt_id] = attempt
         return attempt
 
     def finished_attempt(
-        self, workspace_id: str, action_type: str, result: dict[str, Any] | None = None
+        self,
+        workspace_id: str,
+        action_type: str,
+        result: dict[str, Any] | None = None,
+        *,
+        device_id: str | None = None,
     ) -> ActionAttempt:
-        return self.new_attempt(workspace_id, action_type, sync=True, result=result)
+        """`device_id`: the device acted on, which says who may see the attempt."""
+        return self.new_attempt(workspace_id, action_type, sync=True, result=result, device_id=device_id)
 
     def code_attempt(self, code: AccessCode, action_type: str, shape: dict[str, Any]) -> ActionAttempt:
         """A finished attempt on an access code, keeping the code as it was then (as JSON)."""
@@ -47,7 +55,11 @@ class ActionAttempts:
 
     def attempt(self, caller: Caller, action_attempt_id: str, *, poll: bool = True) -> ActionAttempt:
         attempt = self.store.action_attempts.get(action_attempt_id)
-        if attempt is None or attempt.workspace_id != caller.workspace_id:
+        if (
+            attempt is None
+            or attempt.workspace_id != caller.workspace_id
+            or not self.store.sees_attempt(caller, attempt)
+        ):
             raise not_found(
                 "action_attempt",
                 msgs.ACTION_ATTEMPT_NOT_FOUND,

@@ -46,8 +46,12 @@ class Locks:
             raise invalid_input("device_id", msgs.not_a_lock(device_id))
         if not online:
             error = {"type": "device_offline", "message": msgs.DEVICE_OFFLINE}
-            return self.attempts.new_attempt(device.workspace_id, action_type, sync=sync, error=error)
-        attempt = self.attempts.new_attempt(device.workspace_id, action_type, sync=sync)
+            return self.attempts.new_attempt(
+                device.workspace_id, action_type, sync=sync, error=error, device_id=device.device_id
+            )
+        attempt = self.attempts.new_attempt(
+            device.workspace_id, action_type, sync=sync, device_id=device.device_id
+        )
         device.lock.locked = lock
         self.events.device_event(
             device,

@@ -227,6 +227,18 @@ class Store:
             )
         return account
 
+    def sees_account(self, caller: Caller, connected_account_id: object) -> bool:
+        """Whether the caller may see what belongs to that account (a client session sees only
+        its own accounts' devices, codes, events and attempts)."""
+        allowed = caller.connected_account_ids
+        return allowed is None or connected_account_id in allowed
+
+    def sees_attempt(self, caller: Caller, attempt: ActionAttempt) -> bool:
+        if caller.connected_account_ids is None:
+            return True
+        device = self.devices.get(attempt.device_id or "")
+        return device is not None and device.connected_account_id in caller.connected_account_ids
+
     def visible_devices(self, caller: Caller) -> list[Device]:
         devices = self.devices_by_workspace.get(caller.workspace_id, {}).values()
         allowed = caller.connected_account_ids

@@ -4,7 +4,8 @@
 #     python tools/gen_params.py
 """Request parameter models of every route in Seam's spec.
 
-`ROUTES[path]` gives a route's accepted methods and its params model; validate
+`ROUTES[path]` gives a route's accepted methods, its params model and whether a
+client session may call it (its `security` in the spec); validate
 a request with `fake_seam.wire.validation.parse_params`. A parameter that was
 not sent is `None` (see `model_fields_set`); the spec's defaults are in
 `DEFAULTS[path]`. Timestamps stay strings: read them with
@@ -1620,178 +1621,296 @@ class WorkspacesUpdateParams(z.Params):
 
 
 ROUTES: dict[str, Route] = {
-    "/access_codes/create": Route("/access_codes/create", frozenset({"POST"}), AccessCodesCreateParams),
+    "/access_codes/create": Route(
+        "/access_codes/create", frozenset({"POST"}), AccessCodesCreateParams, client_sessions=True
+    ),
     "/access_codes/create_multiple": Route(
-        "/access_codes/create_multiple", frozenset({"POST", "PUT"}), AccessCodesCreateMultipleParams
+        "/access_codes/create_multiple",
+        frozenset({"POST", "PUT"}),
+        AccessCodesCreateMultipleParams,
+        client_sessions=True,
     ),
     "/access_codes/delete": Route(
-        "/access_codes/delete", frozenset({"DELETE", "POST"}), AccessCodesDeleteParams
+        "/access_codes/delete", frozenset({"DELETE", "POST"}), AccessCodesDeleteParams, client_sessions=True
     ),
     "/access_codes/generate_code": Route(
-        "/access_codes/generate_code", frozenset({"GET", "POST"}), AccessCodesGenerateCodeParams
+        "/access_codes/generate_code",
+        frozenset({"GET", "POST"}),
+        AccessCodesGenerateCodeParams,
+        client_sessions=True,
     ),
-    "/access_codes/get": Route("/access_codes/get", frozenset({"GET", "POST"}), AccessCodesGetParams),
+    "/access_codes/get": Route(
+        "/access_codes/get", frozenset({"GET", "POST"}), AccessCodesGetParams, client_sessions=True
+    ),
     "/access_codes/get_timeline": Route(
-        "/access_codes/get_timeline", frozenset({"GET", "POST"}), AccessCodesGetTimelineParams
+        "/access_codes/get_timeline",
+        frozenset({"GET", "POST"}),
+        AccessCodesGetTimelineParams,
+        client_sessions=True,
     ),
-    "/access_codes/list": Route("/access_codes/list", frozenset({"GET", "POST"}), AccessCodesListParams),
+    "/access_codes/list": Route(
+        "/access_codes/list", frozenset({"GET", "POST"}), AccessCodesListParams, client_sessions=True
+    ),
     "/access_codes/pull_backup_access_code": Route(
-        "/access_codes/pull_backup_access_code", frozenset({"POST"}), AccessCodesPullBackupAccessCodeParams
+        "/access_codes/pull_backup_access_code",
+        frozenset({"POST"}),
+        AccessCodesPullBackupAccessCodeParams,
+        client_sessions=True,
     ),
     "/access_codes/report_device_constraints": Route(
         "/access_codes/report_device_constraints",
         frozenset({"POST"}),
         AccessCodesReportDeviceConstraintsParams,
+        client_sessions=True,
     ),
     "/access_codes/simulate/create_unmanaged_access_code": Route(
         "/access_codes/simulate/create_unmanaged_access_code",
         frozenset({"POST"}),
         AccessCodesSimulateCreateUnmanagedAccessCodeParams,
+        client_sessions=True,
     ),
     "/access_codes/unmanaged/convert_to_managed": Route(
         "/access_codes/unmanaged/convert_to_managed",
         frozenset({"PATCH", "POST"}),
         AccessCodesUnmanagedConvertToManagedParams,
+        client_sessions=True,
     ),
     "/access_codes/unmanaged/delete": Route(
-        "/access_codes/unmanaged/delete", frozenset({"DELETE", "POST"}), AccessCodesUnmanagedDeleteParams
+        "/access_codes/unmanaged/delete",
+        frozenset({"DELETE", "POST"}),
+        AccessCodesUnmanagedDeleteParams,
+        client_sessions=True,
     ),
     "/access_codes/unmanaged/get": Route(
-        "/access_codes/unmanaged/get", frozenset({"GET", "POST"}), AccessCodesUnmanagedGetParams
+        "/access_codes/unmanaged/get",
+        frozenset({"GET", "POST"}),
+        AccessCodesUnmanagedGetParams,
+        client_sessions=True,
     ),
     "/access_codes/unmanaged/list": Route(
-        "/access_codes/unmanaged/list", frozenset({"GET", "POST"}), AccessCodesUnmanagedListParams
+        "/access_codes/unmanaged/list",
+        frozenset({"GET", "POST"}),
+        AccessCodesUnmanagedListParams,
+        client_sessions=True,
     ),
     "/access_codes/unmanaged/update": Route(
-        "/access_codes/unmanaged/update", frozenset({"PATCH", "POST"}), AccessCodesUnmanagedUpdateParams
+        "/access_codes/unmanaged/update",
+        frozenset({"PATCH", "POST"}),
+        AccessCodesUnmanagedUpdateParams,
+        client_sessions=True,
     ),
     "/access_codes/update": Route(
-        "/access_codes/update", frozenset({"PATCH", "POST", "PUT"}), AccessCodesUpdateParams
+        "/access_codes/update",
+        frozenset({"PATCH", "POST", "PUT"}),
+        AccessCodesUpdateParams,
+        client_sessions=True,
     ),
     "/access_codes/update_multiple": Route(
-        "/access_codes/update_multiple", frozenset({"PATCH", "POST"}), AccessCodesUpdateMultipleParams
+        "/access_codes/update_multiple",
+        frozenset({"PATCH", "POST"}),
+        AccessCodesUpdateMultipleParams,
+        client_sessions=True,
     ),
     "/action_attempts/get": Route(
-        "/action_attempts/get", frozenset({"GET", "POST"}), ActionAttemptsGetParams
+        "/action_attempts/get", frozenset({"GET", "POST"}), ActionAttemptsGetParams, client_sessions=True
     ),
     "/action_attempts/list": Route(
-        "/action_attempts/list", frozenset({"GET", "POST"}), ActionAttemptsListParams
+        "/action_attempts/list", frozenset({"GET", "POST"}), ActionAttemptsListParams, client_sessions=False
     ),
     "/client_sessions/list": Route(
-        "/client_sessions/list", frozenset({"GET", "POST"}), ClientSessionsListParams
+        "/client_sessions/list", frozenset({"GET", "POST"}), ClientSessionsListParams, client_sessions=False
     ),
     "/connected_accounts/delete": Route(
-        "/connected_accounts/delete", frozenset({"DELETE", "POST"}), ConnectedAccountsDeleteParams
+        "/connected_accounts/delete",
+        frozenset({"DELETE", "POST"}),
+        ConnectedAccountsDeleteParams,
+        client_sessions=True,
     ),
     "/connected_accounts/get": Route(
-        "/connected_accounts/get", frozenset({"GET", "POST"}), ConnectedAccountsGetParams
+        "/connected_accounts/get",
+        frozenset({"GET", "POST"}),
+        ConnectedAccountsGetParams,
+        client_sessions=True,
     ),
     "/connected_accounts/list": Route(
-        "/connected_accounts/list", frozenset({"GET", "POST"}), ConnectedAccountsListParams
+        "/connected_accounts/list",
+        frozenset({"GET", "POST"}),
+        ConnectedAccountsListParams,
+        client_sessions=True,
     ),
     "/connected_accounts/simulate/disconnect": Route(
         "/connected_accounts/simulate/disconnect",
         frozenset({"POST"}),
         ConnectedAccountsSimulateDisconnectParams,
+        client_sessions=True,
     ),
     "/connected_accounts/sync": Route(
-        "/connected_accounts/sync", frozenset({"POST"}), ConnectedAccountsSyncParams
+        "/connected_accounts/sync", frozenset({"POST"}), ConnectedAccountsSyncParams, client_sessions=False
     ),
     "/connected_accounts/update": Route(
-        "/connected_accounts/update", frozenset({"PATCH", "POST"}), ConnectedAccountsUpdateParams
+        "/connected_accounts/update",
+        frozenset({"PATCH", "POST"}),
+        ConnectedAccountsUpdateParams,
+        client_sessions=False,
     ),
-    "/devices/delete": Route("/devices/delete", frozenset({"DELETE", "POST"}), DevicesDeleteParams),
-    "/devices/get": Route("/devices/get", frozenset({"GET", "POST"}), DevicesGetParams),
-    "/devices/list": Route("/devices/list", frozenset({"GET", "POST"}), DevicesListParams),
+    "/devices/delete": Route(
+        "/devices/delete", frozenset({"DELETE", "POST"}), DevicesDeleteParams, client_sessions=False
+    ),
+    "/devices/get": Route("/devices/get", frozenset({"GET", "POST"}), DevicesGetParams, client_sessions=True),
+    "/devices/list": Route(
+        "/devices/list", frozenset({"GET", "POST"}), DevicesListParams, client_sessions=True
+    ),
     "/devices/list_device_providers": Route(
-        "/devices/list_device_providers", frozenset({"GET", "POST"}), DevicesListDeviceProvidersParams
+        "/devices/list_device_providers",
+        frozenset({"GET", "POST"}),
+        DevicesListDeviceProvidersParams,
+        client_sessions=True,
     ),
     "/devices/report_provider_metadata": Route(
-        "/devices/report_provider_metadata", frozenset({"POST"}), DevicesReportProviderMetadataParams
+        "/devices/report_provider_metadata",
+        frozenset({"POST"}),
+        DevicesReportProviderMetadataParams,
+        client_sessions=False,
     ),
     "/devices/simulate/connect": Route(
-        "/devices/simulate/connect", frozenset({"POST"}), DevicesSimulateConnectParams
+        "/devices/simulate/connect", frozenset({"POST"}), DevicesSimulateConnectParams, client_sessions=True
     ),
     "/devices/simulate/connect_to_hub": Route(
-        "/devices/simulate/connect_to_hub", frozenset({"POST"}), DevicesSimulateConnectToHubParams
+        "/devices/simulate/connect_to_hub",
+        frozenset({"POST"}),
+        DevicesSimulateConnectToHubParams,
+        client_sessions=True,
     ),
     "/devices/simulate/disconnect": Route(
-        "/devices/simulate/disconnect", frozenset({"POST"}), DevicesSimulateDisconnectParams
+        "/devices/simulate/disconnect",
+        frozenset({"POST"}),
+        DevicesSimulateDisconnectParams,
+        client_sessions=True,
     ),
     "/devices/simulate/disconnect_from_hub": Route(
-        "/devices/simulate/disconnect_from_hub", frozenset({"POST"}), DevicesSimulateDisconnectFromHubParams
+        "/devices/simulate/disconnect_from_hub",
+        frozenset({"POST"}),
+        DevicesSimulateDisconnectFromHubParams,
+        client_sessions=True,
     ),
     "/devices/simulate/paid_subscription": Route(
-        "/devices/simulate/paid_subscription", frozenset({"POST"}), DevicesSimulatePaidSubscriptionParams
+        "/devices/simulate/paid_subscription",
+        frozenset({"POST"}),
+        DevicesSimulatePaidSubscriptionParams,
+        client_sessions=True,
     ),
     "/devices/simulate/remove": Route(
-        "/devices/simulate/remove", frozenset({"POST"}), DevicesSimulateRemoveParams
+        "/devices/simulate/remove", frozenset({"POST"}), DevicesSimulateRemoveParams, client_sessions=True
     ),
     "/devices/unmanaged/get": Route(
-        "/devices/unmanaged/get", frozenset({"GET", "POST"}), DevicesUnmanagedGetParams
+        "/devices/unmanaged/get", frozenset({"GET", "POST"}), DevicesUnmanagedGetParams, client_sessions=True
     ),
     "/devices/unmanaged/list": Route(
-        "/devices/unmanaged/list", frozenset({"GET", "POST"}), DevicesUnmanagedListParams
+        "/devices/unmanaged/list",
+        frozenset({"GET", "POST"}),
+        DevicesUnmanagedListParams,
+        client_sessions=True,
     ),
     "/devices/unmanaged/update": Route(
-        "/devices/unmanaged/update", frozenset({"PATCH", "POST"}), DevicesUnmanagedUpdateParams
+        "/devices/unmanaged/update",
+        frozenset({"PATCH", "POST"}),
+        DevicesUnmanagedUpdateParams,
+        client_sessions=False,
     ),
-    "/devices/update": Route("/devices/update", frozenset({"PATCH", "POST"}), DevicesUpdateParams),
-    "/events/get": Route("/events/get", frozenset({"GET", "POST"}), EventsGetParams),
-    "/events/list": Route("/events/list", frozenset({"GET", "POST"}), EventsListParams),
+    "/devices/update": Route(
+        "/devices/update", frozenset({"PATCH", "POST"}), DevicesUpdateParams, client_sessions=True
+    ),
+    "/events/get": Route("/events/get", frozenset({"GET", "POST"}), EventsGetParams, client_sessions=True),
+    "/events/list": Route("/events/list", frozenset({"GET", "POST"}), EventsListParams, client_sessions=True),
     "/locks/configure_auto_lock": Route(
-        "/locks/configure_auto_lock", frozenset({"POST"}), LocksConfigureAutoLockParams
+        "/locks/configure_auto_lock", frozenset({"POST"}), LocksConfigureAutoLockParams, client_sessions=True
     ),
-    "/locks/get": Route("/locks/get", frozenset({"GET", "POST"}), LocksGetParams),
-    "/locks/list": Route("/locks/list", frozenset({"GET", "POST"}), LocksListParams),
-    "/locks/lock_door": Route("/locks/lock_door", frozenset({"POST"}), LocksLockDoorParams),
+    "/locks/get": Route("/locks/get", frozenset({"GET", "POST"}), LocksGetParams, client_sessions=True),
+    "/locks/list": Route("/locks/list", frozenset({"GET", "POST"}), LocksListParams, client_sessions=True),
+    "/locks/lock_door": Route(
+        "/locks/lock_door", frozenset({"POST"}), LocksLockDoorParams, client_sessions=True
+    ),
     "/locks/simulate/keypad_code_entry": Route(
-        "/locks/simulate/keypad_code_entry", frozenset({"POST"}), LocksSimulateKeypadCodeEntryParams
+        "/locks/simulate/keypad_code_entry",
+        frozenset({"POST"}),
+        LocksSimulateKeypadCodeEntryParams,
+        client_sessions=False,
     ),
     "/locks/simulate/manual_lock_via_keypad": Route(
-        "/locks/simulate/manual_lock_via_keypad", frozenset({"POST"}), LocksSimulateManualLockViaKeypadParams
+        "/locks/simulate/manual_lock_via_keypad",
+        frozenset({"POST"}),
+        LocksSimulateManualLockViaKeypadParams,
+        client_sessions=False,
     ),
-    "/locks/unlock_door": Route("/locks/unlock_door", frozenset({"POST"}), LocksUnlockDoorParams),
-    "/webhooks/create": Route("/webhooks/create", frozenset({"POST"}), WebhooksCreateParams),
-    "/webhooks/delete": Route("/webhooks/delete", frozenset({"DELETE", "POST"}), WebhooksDeleteParams),
-    "/webhooks/get": Route("/webhooks/get", frozenset({"GET", "POST"}), WebhooksGetParams),
-    "/webhooks/list": Route("/webhooks/list", frozenset({"GET", "POST"}), WebhooksListParams),
-    "/webhooks/update": Route("/webhooks/update", frozenset({"POST", "PUT"}), WebhooksUpdateParams),
-    "/workspaces/create": Route("/workspaces/create", frozenset({"POST"}), WorkspacesCreateParams),
+    "/locks/unlock_door": Route(
+        "/locks/unlock_door", frozenset({"POST"}), LocksUnlockDoorParams, client_sessions=True
+    ),
+    "/webhooks/create": Route(
+        "/webhooks/create", frozenset({"POST"}), WebhooksCreateParams, client_sessions=False
+    ),
+    "/webhooks/delete": Route(
+        "/webhooks/delete", frozenset({"DELETE", "POST"}), WebhooksDeleteParams, client_sessions=False
+    ),
+    "/webhooks/get": Route(
+        "/webhooks/get", frozenset({"GET", "POST"}), WebhooksGetParams, client_sessions=False
+    ),
+    "/webhooks/list": Route(
+        "/webhooks/list", frozenset({"GET", "POST"}), WebhooksListParams, client_sessions=False
+    ),
+    "/webhooks/update": Route(
+        "/webhooks/update", frozenset({"POST", "PUT"}), WebhooksUpdateParams, client_sessions=False
+    ),
+    "/workspaces/create": Route(
+        "/workspaces/create", frozenset({"POST"}), WorkspacesCreateParams, client_sessions=False
+    ),
     "/workspaces/customization_profiles/create": Route(
         "/workspaces/customization_profiles/create",
         frozenset({"POST"}),
         WorkspacesCustomizationProfilesCreateParams,
+        client_sessions=True,
     ),
     "/workspaces/customization_profiles/get": Route(
         "/workspaces/customization_profiles/get",
         frozenset({"GET", "POST"}),
         WorkspacesCustomizationProfilesGetParams,
+        client_sessions=True,
     ),
     "/workspaces/customization_profiles/list": Route(
         "/workspaces/customization_profiles/list",
         frozenset({"GET", "POST"}),
         WorkspacesCustomizationProfilesListParams,
+        client_sessions=True,
     ),
     "/workspaces/customization_profiles/update": Route(
         "/workspaces/customization_profiles/update",
         frozenset({"PATCH", "POST"}),
         WorkspacesCustomizationProfilesUpdateParams,
+        client_sessions=True,
     ),
     "/workspaces/customization_profiles/upload_images": Route(
         "/workspaces/customization_profiles/upload_images",
         frozenset({"POST"}),
         WorkspacesCustomizationProfilesUploadImagesParams,
+        client_sessions=True,
     ),
     "/workspaces/find_anything": Route(
-        "/workspaces/find_anything", frozenset({"GET", "POST"}), WorkspacesFindAnythingParams
+        "/workspaces/find_anything",
+        frozenset({"GET", "POST"}),
+        WorkspacesFindAnythingParams,
+        client_sessions=False,
     ),
-    "/workspaces/get": Route("/workspaces/get", frozenset({"GET", "POST"}), WorkspacesGetParams),
-    "/workspaces/list": Route("/workspaces/list", frozenset({"GET", "POST"}), WorkspacesListParams),
+    "/workspaces/get": Route(
+        "/workspaces/get", frozenset({"GET", "POST"}), WorkspacesGetParams, client_sessions=True
+    ),
+    "/workspaces/list": Route(
+        "/workspaces/list", frozenset({"GET", "POST"}), WorkspacesListParams, client_sessions=True
+    ),
     "/workspaces/reset_sandbox": Route(
-        "/workspaces/reset_sandbox", frozenset({"POST"}), WorkspacesResetSandboxParams
+        "/workspaces/reset_sandbox", frozenset({"POST"}), WorkspacesResetSandboxParams, client_sessions=False
     ),
-    "/workspaces/update": Route("/workspaces/update", frozenset({"PATCH", "POST"}), WorkspacesUpdateParams),
+    "/workspaces/update": Route(
+        "/workspaces/update", frozenset({"PATCH", "POST"}), WorkspacesUpdateParams, client_sessions=False
+    ),
 }
 
 # The spec's `default` of each top-level parameter that has one.

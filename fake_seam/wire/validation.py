@@ -729,11 +729,13 @@ def _variants_union(model: type[OneOfParams]) -> ZodUnion:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """A route of the spec: its path, the HTTP methods it accepts and its params."""
+    """A route of the spec: its path, the HTTP methods it accepts, its params, and whether a
+    client session token may call it (a `client_session` scheme among its `security`)."""
 
     path: str
     methods: frozenset[str]
     params: type[Params]
+    client_sessions: bool = True
 
 
 # -------------------------------------------------------------------- query strings
