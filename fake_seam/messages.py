@@ -113,6 +113,12 @@ def conflicts_with_nested(nested: str) -> str:
 # -- requests the API layer refuses before any route runs ---------------------------------
 
 INVALID_JSON_BODY = "Invalid input: the request body is not valid JSON"
+
+
+def payload_too_large(limit: int) -> str:
+    return f"The request body is larger than fake-seam's limit of {limit} bytes"
+
+
 INVALID_JSON = "Invalid JSON"
 INVALID_PAGE_CURSOR = "Invalid page cursor"
 UNAUTHORIZED = "Unauthorized"

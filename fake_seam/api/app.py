@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from fake_seam.api.handler import Api, header_dict
+from fake_seam.api.handler import MAX_BODY_BYTES, Api, header_dict
 
 
 def build_app(api: Api) -> Starlette:
@@ -26,13 +26,16 @@ class SeamEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         chunks = []
+        size = 0
         while True:
             message = await receive()
             if message["type"] != "http.request":
                 return  # the client went away before sending its body: nobody to answer
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            size += len(chunk)
+            if not message.get("more_body", False) or size > MAX_BODY_BYTES:
+                break  # past the limit the rest is not read: `Api.handle` answers 413
         headers = header_dict(scope["headers"])
         status, answer_headers, payload = self.api.handle(
             scope["method"],

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("fake_seam")
 JSON = b"application/json"
+# The fake's limits (Seam publishes none): a request body, and any one string parameter. Far
+# above what a client sends, low enough that no request can make every later answer huge.
+MAX_BODY_BYTES = 1 << 20
 HEALTHY = b'{"ok":true,"msg":"I\'m one with the Force"}'
 
 
@@ -113,7 +116,10 @@ class Api:
         with self.fake.lock:
             request_id = self.next_request_id()
             health = path == "/health" and method in ("GET", "HEAD")
-            if health:
+            if len(body) > MAX_BODY_BYTES:
+                too_large = SeamError("payload_too_large", msgs.payload_too_large(MAX_BODY_BYTES), 413)
+                status, payload, content_type = 413, dumps(too_large.body()), JSON
+            elif health:
                 # What Seam's fake answers: no auth, no Seam layer, and not an API call a
                 # recorder should keep (a load balancer's probes are not part of a session).
                 status, payload, content_type = 200, HEALTHY, JSON

@@ -341,7 +341,13 @@ class ZodString(ZodType):
             # A lone surrogate: stored, it would break every later answer that shows it.
             raise ZodFailure([Issue((), msgs.UNENCODABLE_STRING, True)])
         issues: list[Issue] = []
-        if self.min_length is not None or self.max_length is not None:
+        if len(value) > MAX_STRING_LENGTH and (
+            self.max_length is None or self.max_length > MAX_STRING_LENGTH
+        ):
+            # fake-seam's own cap where Seam's spec sets none: a stored string comes back in
+            # every later list that shows it.
+            issues.append(Issue((), msgs.string_too_long(MAX_STRING_LENGTH), False))
+        elif self.min_length is not None or self.max_length is not None:
             length = _utf16_length(value)
             if self.min_length is not None and length < self.min_length:
                 issues.append(Issue((), msgs.string_too_short(self.min_length), False))
@@ -362,6 +368,7 @@ class ZodString(ZodType):
 
 
 MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
+MAX_STRING_LENGTH = 10_000  # characters in any one string parameter (Seam's names are far shorter)
 
 
 class ZodNumber(ZodType):

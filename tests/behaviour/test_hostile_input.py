@@ -256,3 +256,36 @@ def test_numbers_past_what_json_and_javascript_hold_are_refused_or_kept_as_doubl
     assert errors is not None and "serial" in errors["properties"]  # zod's nested format()
     assert raw.get("/_fake/devices/slots", params={"device_id": "august_device_1"}).status_code == 200
     still_healthy(raw)
+
+
+def test_a_body_past_the_limit_is_a_413_and_a_string_past_the_cap_a_400(
+    fake: FakeSeam, raw: httpx.Client
+) -> None:
+    from fake_seam.api.handler import MAX_BODY_BYTES
+    from fake_seam.wire.validation import MAX_STRING_LENGTH
+
+    before = stored(fake)
+    huge = post(raw, "/access_codes/create", {"device_id": "august_device_1", "name": "x" * MAX_BODY_BYTES})
+    assert huge.status_code == 413 and huge.json()["error"]["type"] == "payload_too_large"
+    long = post(
+        raw, "/devices/update", {"device_id": "august_device_1", "name": "x" * (MAX_STRING_LENGTH + 1)}
+    )
+    assert long.status_code == 400 and "name" in long.json()["error"]["validation_errors"]
+    assert stored(fake) == before
+    fits = post(raw, "/devices/update", {"device_id": "august_device_1", "name": "x" * MAX_STRING_LENGTH})
+    assert fits.status_code == 200
+    still_healthy(raw)
+
+
+def test_a_body_past_the_limit_over_http_is_a_413() -> None:
+    from fake_seam.api.handler import MAX_BODY_BYTES
+    from fake_seam.server import ThreadedServer
+
+    with ThreadedServer(FakeSeam()) as server:
+        answer = httpx.post(
+            f"{server.endpoint}/access_codes/create",
+            content=b'{"name": "' + b"x" * (4 * MAX_BODY_BYTES) + b'"}',
+            headers={"authorization": f"Bearer {DEFAULT_API_KEY}", "content-type": "application/json"},
+        )
+        assert answer.status_code == 413
+        assert httpx.get(f"{server.endpoint}/health").status_code == 200
