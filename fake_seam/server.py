@@ -22,7 +22,7 @@ LOOPBACK = "127.0.0.1"
 
 
 class PortInUse(OSError):
-    pass
+    """The address cannot be bound (in use, not ours, or not a port): one line for the user."""
 
 
 def bind(host: str, port: int) -> socket.socket:

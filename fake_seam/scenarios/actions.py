@@ -124,7 +124,7 @@ def arguments(action: str, arg: Any) -> Arguments:
         out.written[name] = str(key)
         zod = _zod(fields[name])
         if is_reference(value):
-            pass
+            pass  # `${...}` is read when the step runs, and checked then
         elif isinstance(zod, ZodNumber) and (name == "seconds" or name.endswith("_seconds")):
             if isinstance(value, str):
                 try:

@@ -199,7 +199,7 @@ class Runner:
                 try:
                     watched.add(self.resolve(expectation.spec["workspace"]))
                 except StepError:
-                    pass
+                    pass  # an unknown workspace is reported by the expectation that names it
         in_process = isinstance(target, InProcessTarget)
         wants_events = in_process or any(e.kind == "events" for e in step.expectations)
         waited = ""
