@@ -46,14 +46,6 @@ def provider_name(manufacturer: str) -> str:
 # -- devices ----------------------------------------------------------------------------
 
 
-def device_errors(device: Device) -> list[dict[str, Any]]:
-    return device.error_list()
-
-
-def device_warnings(device: Device) -> list[dict[str, Any]]:
-    return device.warning_list()
-
-
 def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
     lock = d.lock
     online = lock.online if lock is not None else bool(d.properties.get("online", True))
@@ -170,14 +162,6 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
 
 
 # -- access codes -----------------------------------------------------------------------
-
-
-def code_errors(c: AccessCode) -> list[dict[str, Any]]:
-    return c.error_list()
-
-
-def code_warnings(c: AccessCode) -> list[dict[str, Any]]:
-    return c.warning_list()
 
 
 def access_code(cloud: SeamCloud, c: AccessCode) -> dict[str, Any]:
