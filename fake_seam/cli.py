@@ -28,6 +28,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument("--seed", default="default", help="default, empty, or a seed JSON file")
     serve_cmd.add_argument("--rng-seed", default="0", help="seed of the fake's RNG (PINs, faults, ids)")
     serve_cmd.add_argument("--record", metavar="FILE", help="record API calls to a scenario file")
+    serve_cmd.add_argument(
+        "--webhook",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="register a webhook for every event of the default workspace (again after a reset);"
+        " its secret is printed (may be given more than once)",
+    )
     serve_cmd.set_defaults(run=serve_command)
 
     scenario_cli.register(commands)

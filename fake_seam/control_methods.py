@@ -146,6 +146,15 @@ class ControlMethods:
         )
         return returned
 
+    def flush_webhooks(self) -> list[dict[str, Any]]:
+        """Send every webhook delivery due by the fake's clock (retries included) and whatever those
+        cause, until nothing is due; the tries made, as `webhook_deliveries` shows them.
+
+        The same as `/_fake/webhooks/flush`.
+        """
+        returned: list[dict[str, Any]] = control("flush_webhooks").call(cast("Bench", self))
+        return returned
+
     def freeze(self, frozen: bool = True) -> None:
         """Stop the clock where it is (or, with `frozen=False`, let it follow wall time again).
 
@@ -302,4 +311,13 @@ class ControlMethods:
             result=result,
             error=error,
         )
+        return returned
+
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """Every webhook delivery try, oldest first: message (`webhook-id`), webhook, URL, event id
+        and type, attempt number, HTTP status or error, outcome and next try; then those waiting.
+
+        The same as `/_fake/webhooks/deliveries`.
+        """
+        returned: list[dict[str, Any]] = control("webhook_deliveries").call(cast("Bench", self))
         return returned

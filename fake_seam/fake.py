@@ -5,6 +5,7 @@ made from its declaration). Make as many as you like in one process."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from fake_seam.seam import SeamCloud, Settings
 from fake_seam.seam.errors import device_not_found
 from fake_seam.seam.records import Device
 from fake_seam.simulator.lock import SimulatedLock
+from fake_seam.webhook_sender import WebhookSender
 
 DEFAULT_API_KEY = "seam_apikey1_token"
 DEFAULT_ENDPOINT = "http://fake-seam.local"
@@ -34,8 +36,12 @@ class FakeSeam(ControlMethods):
         now: datetime | str | None = None,
         frozen: bool = False,
         settings: Settings | None = None,
+        webhook_urls: Sequence[str] = (),
     ) -> None:
+        """`webhook_urls`: webhooks for every event of the seed's first workspace, registered
+        again after each reset (with the same ids and secrets: they come from the seeded RNG)."""
         self.seed = seed
+        self.webhook_urls = list(webhook_urls)
         self.rng_seed = rng_seed
         self.settings = settings or Settings()
         self.clock = Clock(now, frozen=frozen)
@@ -44,11 +50,16 @@ class FakeSeam(ControlMethods):
         self._app: Any = None
         self._api: Any = None
         self._build()
+        # Webhook deliveries: sent by `fake.webhooks.flush()` (a served fake also sends them
+        # as they fall due). Outside the cloud: a reset keeps the receivers registered here.
+        self.webhooks = WebhookSender(self)
 
     def _build(self) -> None:
         self.timeline = Timeline(self.clock)
         self.cloud = SeamCloud(self.timeline, self.seed, rng_seed=self.rng_seed, settings=self.settings)
         self.outages = {}
+        for url in self.webhook_urls:
+            self.cloud.webhooks.stand(url)
 
     # -- wiring ----------------------------------------------------------------------------
 

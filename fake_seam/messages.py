@@ -337,3 +337,13 @@ def name_too_long(maximum: int) -> str:
 
 def pin_already_on_lock(code: str) -> str:
     return f"code {code} is already on this device"
+
+
+# -- webhooks -------------------------------------------------------------------------------
+
+WEBHOOK_NOT_FOUND = "Webhook not found"
+WEBHOOK_URL_NOT_HTTP = "Webhook url must be an http or https URL"
+
+
+def webhook_status(status_code: int) -> str:
+    return f"the receiver answered {status_code}"

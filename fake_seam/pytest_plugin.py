@@ -40,6 +40,7 @@ from fake_seam.seam.store import Settings
 if TYPE_CHECKING:
     from fake_seam.seam.records import Device
     from fake_seam.server import ThreadedServer
+    from fake_seam.webhook_receiver import WebhookReceiver
 
 MARKERS = {
     "fake_seam": (
@@ -333,3 +334,17 @@ def seam_env(fake_seam_server: ServedFake, monkeypatch: pytest.MonkeyPatch) -> S
     for name in _SEAM_ENV_CLEARED:  # a developer's real credentials must not mix in
         monkeypatch.delenv(name, raising=False)
     return fake_seam_server
+
+
+@pytest.fixture
+def webhook_receiver(fake_seam: FakeSeam) -> Iterator[WebhookReceiver]:
+    """A loopback receiver registered as a webhook of the default workspace (every event type):
+    `.wait_for(event_type)` sends what is due and moves the fake's clock to retries, never
+    sleeping; `.events()`, `.received` (with `verified` by `seam.SeamWebhook`), `.fail_next(n)`."""
+    from fake_seam.webhook_receiver import WebhookReceiver
+
+    with WebhookReceiver(fake_seam) as receiver:
+        client = fake_seam.client(fleet.api_key(fake_seam))
+        receiver.secret = client.webhooks.create(url=receiver.url).secret
+        client.close()
+        yield receiver

@@ -41,7 +41,7 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
     from fake_seam.server import FakeSeamServer, PortInUse, bind  # uvicorn: ~35 ms, not for replay
 
     try:
-        fake = FakeSeam(args.seed, rng_seed=args.rng_seed)
+        fake = FakeSeam(args.seed, rng_seed=args.rng_seed, webhook_urls=getattr(args, "webhook", ()))
     except SeedError as problem:
         message = str(problem)
         if not message.startswith(str(args.seed)):  # name the file, whichever layer complained
@@ -67,7 +67,10 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
     endpoint = f"http://{host}:{port}"
     recorder = recording(fake) if recording is not None else None
     print(f"fake-seam {_version()} serving Seam on {endpoint} (seed: {args.seed})")
-    print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}", flush=True)
+    print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}")
+    for webhook in fake.cloud.webhooks.standing():
+        print(f"webhook {webhook.url} (secret: {webhook.secret})")
+    sys.stdout.flush()
     server = FakeSeamServer(fake, own_process=True)
     # uvicorn stops on SIGTERM as on Ctrl-C, then raises the signal again: with its default
     # action the process would end before the recording below is saved.

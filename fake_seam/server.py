@@ -98,11 +98,14 @@ class FakeSeamServer(uvicorn.Server):
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         self._stop = asyncio.Event()
         waker = asyncio.create_task(wake_at_due_times(self.fake, self._stop))
+        # A served fake sends webhook deliveries as they fall due, from a thread of their own.
+        self.fake.webhooks.start()
         try:
             await super().serve(sockets=sockets)
         finally:
             self._stop.set()
             await waker
+            self.fake.webhooks.stop()
 
 
 def _real_time_loop() -> asyncio.AbstractEventLoop:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
@@ -37,7 +38,7 @@ class SeamEndpoint:
             if not message.get("more_body", False) or size > MAX_BODY_BYTES:
                 break  # past the limit the rest is not read: `Api.handle` answers 413
         headers = header_dict(scope["headers"])
-        status, answer_headers, payload = self.api.handle(
+        request = (
             scope["method"],
             scope["path"],
             scope["query_string"].decode("latin-1"),
@@ -45,6 +46,11 @@ class SeamEndpoint:
             b"".join(chunks),
             base_url(scope, headers),
         )
+        if self.api.waits_outside(scope["path"]):
+            # Off the event loop: the loop keeps serving, e.g. a webhook receiver calling back.
+            status, answer_headers, payload = await anyio.to_thread.run_sync(self.api.handle, *request)
+        else:
+            status, answer_headers, payload = self.api.handle(*request)
         answer_headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": answer_headers})
         await send({"type": "http.response.body", "body": payload})

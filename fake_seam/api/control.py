@@ -29,4 +29,5 @@ for _declared in CONTROLS.values():
         auth=False,
         methods=tuple(sorted(_declared.methods)),
         ok=_declared.ok,
+        locked=_declared.locked,
     )(handler(_declared))

@@ -59,6 +59,9 @@ class Endpoint:
     methods: frozenset[str] | None = None  # None: the methods Seam's spec lists
     ok: bool = True  # add `"ok": true` to the body (not to a flat dump like /_fake/default_seed)
     workspace_required: bool = True  # False: a personal access token needs no seam-workspace
+    # False: the handler takes the fake's lock itself, only while it touches the fake (it waits
+    # on something outside, like a webhook receiver that may call back); served off the loop.
+    locked: bool = True
 
 
 HANDLERS: dict[str, Endpoint] = {}
@@ -76,6 +79,7 @@ def route(
     params: type[BaseModel] | None = None,
     ok: bool = True,
     workspace_required: bool = True,
+    locked: bool = True,
 ) -> Callable[[Callable[[Context, P], dict[str, Any]]], Callable[[Context, P], dict[str, Any]]]:
     """Register a handler for `path`. Its params model is the annotation of its second
     argument, which must be the model generated from Seam's spec for a Seam path; a path
@@ -92,6 +96,7 @@ def route(
             frozenset(methods) if methods else None,
             ok,
             workspace_required,
+            locked,
         )
         return handler
 

@@ -21,9 +21,16 @@ from fake_seam.wire.validation import InvalidInput, Params, validate_params
 BOTH = frozenset({"GET", "POST"})
 
 
+class Outbox(Protocol):
+    """What sends a fake's webhook deliveries (`fake.webhooks`)."""
+
+    def flush(self) -> list[dict[str, Any]]: ...
+    def deliveries(self) -> list[dict[str, Any]]: ...
+
+
 class Bench(Protocol):
     """What a control needs of a fake (`FakeSeam` is one): its clock and timeline, the cloud,
-    the workspace outages, its lock, and a way back to its seed."""
+    the workspace outages, its lock, its webhook sender, and a way back to its seed."""
 
     @property
     def clock(self) -> Clock: ...
@@ -35,6 +42,8 @@ class Bench(Protocol):
     def outages(self) -> dict[str, set[str]]: ...
     @property
     def lock(self) -> AbstractContextManager[Any]: ...
+    @property
+    def webhooks(self) -> Outbox: ...
 
     def restore_seed(self) -> None: ...
 
@@ -86,6 +95,9 @@ class Control(Generic[P, R]):
     answer: Callable[[Bench, P, R], dict[str, Any]]  # the route's JSON for a result
     methods: frozenset[str] = BOTH
     ok: bool = True  # the route adds `"ok": true` (not to a flat map like /_fake/default_seed)
+    # False: the control takes the fake's lock itself, only while it touches the fake (it waits
+    # on something outside, like a webhook receiver that may call the fake back).
+    locked: bool = True
 
     @property
     def doc(self) -> str:
@@ -109,6 +121,8 @@ class Control(Generic[P, R]):
     def run(self, bench: Bench, params: P) -> R:
         """Apply the control under the fake's lock, with the timeline caught up before and after
         (writes that land at once have landed by the time the caller looks)."""
+        if not self.locked:
+            return self.apply(bench, params)
         with bench.lock:
             bench.timeline.run_until()
             result = self.apply(bench, params)
@@ -153,11 +167,12 @@ def control(
     answer: Callable[[Bench, P, Any], dict[str, Any]] = plain_answer,
     methods: frozenset[str] = BOTH,
     ok: bool = True,
+    locked: bool = True,
 ) -> Declaration[P]:
     """Declare a control: the decorated function is what it does, and its name is the control's."""
 
     def declare(apply: Callable[[Bench, P], R]) -> Control[P, R]:
-        declared = Control(apply.__name__, path, params, apply, describe, answer, methods, ok)
+        declared = Control(apply.__name__, path, params, apply, describe, answer, methods, ok, locked)
         for other in REGISTRY.values():
             if other.name == declared.name or other.path == path:
                 raise ValueError(f"control {declared.name} ({path}) is declared twice")

@@ -42,6 +42,7 @@ def database(fake: Bench, p: NoParams) -> dict[str, Any]:
         "events": [shapes.event(e) for e in cloud.store.events.values()],
         "action_attempts": [shapes.action_attempt(a) for a in cloud.store.action_attempts.values()],
         "client_sessions": [shapes.client_session(cloud, s) for s in cloud.store.client_sessions.values()],
+        "webhooks": [shapes.webhook(w) for w in cloud.store.webhooks.values()],
         "api_keys": [
             {"api_key_id": k, "token": k, "workspace_id": w}
             for k, w in cloud.store.credentials.api_keys.items()

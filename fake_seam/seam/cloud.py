@@ -18,6 +18,7 @@ from fake_seam.seam.lock_reports import LockReports
 from fake_seam.seam.locks import Locks
 from fake_seam.seam.seed import load_seed
 from fake_seam.seam.store import Settings, Store
+from fake_seam.seam.webhooks import Webhooks
 from fake_seam.seam.workspaces import Workspaces
 
 
@@ -42,6 +43,7 @@ class SeamCloud:
         self.attempts = ActionAttempts(self.store)
         self.locks = Locks(self.store, self.events, self.codes, self.pools, self.attempts)
         self.client_sessions = ClientSessions(self.store)
+        self.webhooks = Webhooks(self.store, self.events)
         self.workspaces = Workspaces(self.store, self.devices, self.locks, self.client_sessions)
         self.auth = Auth(self.store)
         self.seed_spec = load_seed(seed)

@@ -343,3 +343,39 @@ class ActionAttempt:
             self.result = {}
         if status == "error" and self.error is None:
             self.error = {"type": "unknown_error", "message": msgs.ACTION_ATTEMPT_FAILED}
+
+
+@dataclass
+class Webhook:
+    """Where a workspace wants its events POSTed, and the secret they are signed with."""
+
+    webhook_id: str
+    workspace_id: str
+    url: str
+    event_types: list[str]
+    secret: str
+
+    def wants(self, event_type: str) -> bool:
+        """Every event when no types are given (or `*`, Seam's default), else the listed ones."""
+        return not self.event_types or "*" in self.event_types or event_type in self.event_types
+
+
+@dataclass
+class DeliveryAttempt:
+    number: int  # 1 for the first try
+    attempted_at: float  # the fake's time the attempt was due
+    status_code: int | None  # the receiver's HTTP status, or None when it could not be reached
+    error: str | None  # why it was not delivered (a status that is not 2xx, a refused connection)
+
+
+@dataclass
+class Delivery:
+    """One event on its way to one webhook: tried until the receiver takes it or the retry
+    schedule runs out, always under the same message id (`webhook-id`)."""
+
+    message_id: str
+    webhook: Webhook
+    event: Event
+    due_at: float  # when the next attempt is due (the fake's time)
+    attempts: list[DeliveryAttempt] = field(default_factory=list)
+    state: Literal["pending", "sending", "delivered", "failed"] = "pending"

@@ -4,6 +4,7 @@ rules that change it live in the services (access codes, backup pools, devices, 
 from __future__ import annotations
 
 import random
+from collections import deque
 from dataclasses import dataclass, field
 
 from fake_seam import messages as msgs
@@ -15,11 +16,16 @@ from fake_seam.seam.records import (
     ActionAttempt,
     ClientSession,
     ConnectedAccount,
+    Delivery,
     Device,
     Event,
     UnmanagedAccessCode,
+    Webhook,
     Workspace,
 )
+
+# How many deliveries `deliveries` keeps for inspection (the oldest go first).
+DELIVERY_HISTORY = 10_000
 
 
 @dataclass
@@ -88,6 +94,16 @@ class Store:
         self.client_sessions_by_token: dict[str, ClientSession] = {}
         self.seed_aliases: dict[str, str] = {}
         self.event_seq = 0
+        # Webhooks draw ids and secrets from their own stream: registering one shifts no other id.
+        self.webhook_rng = random.Random(f"{seed}/webhooks")
+        self.webhook_ids = IdFactory(self.webhook_rng)
+        self.webhooks: dict[str, Webhook] = {}
+        self.webhooks_by_workspace: dict[str, dict[str, Webhook]] = {}
+        # Per webhook, the deliveries not yet taken or given up, in event order (only the first
+        # is tried: a receiver gets a workspace's events in the order they happened).
+        self.outbox: dict[str, deque[Delivery]] = {}
+        # Every delivery made or on its way, newest last, for inspection; bounded like a log.
+        self.deliveries: deque[Delivery] = deque(maxlen=DELIVERY_HISTORY)
 
     # -- time -------------------------------------------------------------------------
 
@@ -134,6 +150,15 @@ class Store:
         for session in self.client_sessions_by_workspace.pop(workspace_id, {}).values():
             self.client_sessions.pop(session.client_session_id, None)
             self.client_sessions_by_token.pop(session.token, None)
+
+    def add_webhook(self, webhook: Webhook) -> None:
+        self.webhooks[webhook.webhook_id] = webhook
+        self.webhooks_by_workspace.setdefault(webhook.workspace_id, {})[webhook.webhook_id] = webhook
+
+    def drop_webhook(self, webhook: Webhook) -> None:
+        self.webhooks.pop(webhook.webhook_id, None)
+        self.outbox.pop(webhook.webhook_id, None)
+        self.webhooks_by_workspace.get(webhook.workspace_id, {}).pop(webhook.webhook_id, None)
 
     def add_code(self, code: AccessCode) -> None:
         self.access_codes[code.access_code_id] = code
@@ -226,6 +251,12 @@ class Store:
                 connected_account_id=connected_account_id,
             )
         return account
+
+    def webhook(self, caller: Caller, webhook_id: str | None) -> Webhook:
+        webhook = self.webhooks.get(webhook_id or "")
+        if webhook is None or webhook.workspace_id != caller.workspace_id:
+            raise not_found("webhook", msgs.WEBHOOK_NOT_FOUND, webhook_id=webhook_id)
+        return webhook
 
     def sees_account(self, caller: Caller, connected_account_id: object) -> bool:
         """Whether the caller may see what belongs to that account (a client session sees only

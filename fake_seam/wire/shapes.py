@@ -15,6 +15,7 @@ from fake_seam.seam.records import (
     Device,
     Event,
     UnmanagedAccessCode,
+    Webhook,
     Workspace,
     battery_status,
 )
@@ -309,3 +310,7 @@ def workspace(w: Workspace) -> dict[str, Any]:
         "is_publishable_key_auth_enabled": False,
         "organization_id": None,
     }
+
+
+def webhook(w: Webhook) -> dict[str, Any]:
+    return {"webhook_id": w.webhook_id, "url": w.url, "event_types": list(w.event_types), "secret": w.secret}

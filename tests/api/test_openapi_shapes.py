@@ -173,6 +173,11 @@ def world() -> tuple[FakeSeam, list[tuple[str, str, int, Any]], dict[str, Any]]:
     seam.action_attempts.list(action_attempt_ids=[unlocked.action_attempt_id, pending.action_attempt_id])
     events = seam.events.list(since="2026-01-01T00:00:00Z")
     seam.events.get(event_id=events[0].event_id)
+    # Webhooks.
+    hook = seam.webhooks.create(url="https://example.test/seam", event_types=["lock.locked"])
+    seam.webhooks.get(webhook_id=hook.webhook_id)
+    seam.webhooks.update(webhook_id=hook.webhook_id, event_types=["lock.unlocked"])
+    seam.webhooks.list()
     # Client sessions.
     seam.client_sessions.list()
     pat.client_sessions.list(without_user_identifier_key=True)
@@ -239,6 +244,9 @@ def test_every_success_body_matches_its_route_schema(world: tuple[FakeSeam, list
         "/access_codes/pull_backup_access_code",
         "/access_codes/unmanaged/list",
         "/client_sessions/list",
+        "/webhooks/create",
+        "/webhooks/get",
+        "/webhooks/list",
     }
     assert expected <= checked, sorted(expected - checked)
 
@@ -252,6 +260,7 @@ OBJECTS = [
     ("action_attempts", "action_attempt"),
     ("events", "event"),
     ("client_sessions", "client_session"),
+    ("webhooks", "webhook"),
 ]
 
 
@@ -284,6 +293,7 @@ def collected(answers: list[tuple[str, str, int, Any]], kind: str) -> list[dict[
         "action_attempts": "action_attempt",
         "events": "event",
         "client_sessions": "client_session",
+        "webhooks": "webhook",
     }[kind]
     out = []
     for _, path, status, body in answers:

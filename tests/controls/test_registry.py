@@ -42,6 +42,24 @@ def code_on_the_lock(fake: FakeSeam) -> dict[str, Any]:
     return {"device_id": FRONT, "code": "4821", "new_code": "1111"}
 
 
+def delivery_due(fake: FakeSeam) -> dict[str, Any]:
+    """A webhook to an app in this process, and an event on its way to it."""
+
+    def taken(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("204 No Content", [])
+        return []
+
+    fake.client().webhooks.create(url=fake.webhooks.deliver_to(taken, "/seam", interface="wsgi"))
+    fake.go_offline(FRONT)
+    return {}
+
+
+def delivery_made(fake: FakeSeam) -> dict[str, Any]:
+    delivery_due(fake)
+    fake.webhooks.flush()
+    return {}
+
+
 # Parameters each control is tried with (a function: made on the fake first). A new control
 # needs an entry: `test_every_control_has_an_example` says so.
 EXAMPLES: dict[str, dict[str, Any] | Callable[[FakeSeam], dict[str, Any]]] = {
@@ -67,6 +85,8 @@ EXAMPLES: dict[str, dict[str, Any] | Callable[[FakeSeam], dict[str, Any]]] = {
     "edit_keypad_code": code_on_the_lock,
     "set_backup_pool": {"device_id": FRONT, "pool_size": 2, "many_active_backup_codes_threshold": 1},
     "backup_pool": {"device_id": FRONT},
+    "flush_webhooks": delivery_due,
+    "webhook_deliveries": delivery_made,
 }
 
 
