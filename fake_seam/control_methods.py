@@ -55,6 +55,29 @@ class ControlMethods:
         returned: dict[str, Any] = control("backup_pool").call(cast("Bench", self), device_id=device_id)
         return returned
 
+    def complete_connect_webview(
+        self,
+        connect_webview_id: str,
+        provider: str | None = None,
+        email: str | None = None,
+        lock_count: int = 2,
+        succeed: bool = True,
+    ) -> dict[str, Any]:
+        """A user signs in through the connect webview (or, with `succeed=False`, fails to): the
+        connected account with `lock_count` simulated locks of the brand, and Seam's events.
+
+        The same as `/_fake/complete_connect_webview`.
+        """
+        returned: dict[str, Any] = control("complete_connect_webview").call(
+            cast("Bench", self),
+            connect_webview_id=connect_webview_id,
+            provider=provider,
+            email=email,
+            lock_count=lock_count,
+            succeed=succeed,
+        )
+        return returned
+
     def create_lock(
         self,
         workspace_id: str = "seed_workspace_1",

@@ -347,3 +347,20 @@ WEBHOOK_URL_NOT_HTTP = "Webhook url must be an http or https URL"
 
 def webhook_status(status_code: int) -> str:
     return f"the receiver answered {status_code}"
+
+
+# -- onboarding -----------------------------------------------------------------------------
+
+CONNECT_WEBVIEW_NOT_FOUND = "Connect webview not found"
+USER_IDENTITY_NOT_FOUND = "User identity not found"
+CLIENT_SESSION_NOT_FOUND = "Client session not found"
+CONNECT_WEBVIEW_NOT_PENDING = "Connect webview is no longer pending: it was completed or failed already"
+USER_IDENTITY_KEY_TAKEN = "A user identity with this user_identity_key already exists"
+CLIENT_SESSION_KEY_OR_ID = "Give client_session_id or user_identifier_key"
+
+
+def provider_not_accepted(provider: str, accepted: list[str]) -> str:
+    return f"Provider {provider!r} is not accepted by this connect webview (accepted: {', '.join(accepted)})"
+
+
+CONNECT_WEBVIEW_PAGE_TITLE = "Connect your locks (fake-seam)"

@@ -21,6 +21,7 @@ OBJECTS = (
     "access_code",
     "action_attempt",
     "client_session",
+    "connect_webview",
     "connected_account",
     "device",
     "device_provider",
@@ -28,6 +29,7 @@ OBJECTS = (
     "pagination",
     "unmanaged_access_code",
     "unmanaged_device",
+    "user_identity",
     "webhook",
     "workspace",
 )

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from fake_seam import messages as msgs
-from fake_seam.api.routing import HANDLERS, Context, Endpoint
+from fake_seam.api.routing import HANDLERS, Context, Endpoint, Page
 from fake_seam.seam.errors import SeamError
 
 if TYPE_CHECKING:
@@ -56,11 +56,13 @@ def loads(body: bytes) -> Any:
 ROUTE_MODULES = (
     "access_codes",
     "client_sessions",
+    "connect_webviews",
     "connected_accounts",
     "control",
     "devices",
     "events",
     "locks",
+    "user_identities",
     "webhooks",
     "workspaces",
 )
@@ -181,7 +183,11 @@ class Api:
         with fake.lock:  # held already, unless the route waits outside (`waits_outside`)
             fake.timeline.run_until()
         caller = (
-            fake.cloud.auth.authenticate(headers, workspace_required=endpoint.workspace_required)
+            fake.cloud.auth.authenticate(
+                headers,
+                workspace_required=endpoint.workspace_required,
+                publishable_ok=publishable_key_may_call(path),
+            )
             if endpoint.auth
             else None
         )
@@ -197,6 +203,9 @@ class Api:
             # A gateway in front of Seam answers, not Seam: no Seam error body.
             return 503, msgs.GATEWAY_UNAVAILABLE.encode(), b"text/plain; charset=utf-8"
         pairs = parse_qsl(query, keep_blank_values=True) if query else []
+        if endpoint.form and headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            body = b""
         try:
             parsed_body = loads(body)
         except ValueError:
@@ -217,6 +226,8 @@ class Api:
             raw.update(parsed_body)
         ctx = Context(fake, caller, path, base_url, raw)
         result = endpoint.handler(ctx, params)
+        if isinstance(result, Page):
+            return 200, result.html.encode(), b"text/html; charset=utf-8"
         # Zero-delay writes land at once, as the hardware would have it.
         with fake.lock:
             fake.timeline.run_until()
@@ -231,6 +242,14 @@ def client_sessions_may_call(path: str) -> bool:
 
     spec = ROUTES.get(path)
     return spec is None or spec.client_sessions
+
+
+@cache
+def publishable_key_may_call(path: str) -> bool:
+    from fake_seam.wire.params import ROUTES  # loaded by load_routes (~110 ms)
+
+    spec = ROUTES.get(path)
+    return spec is not None and spec.publishable_key
 
 
 @cache

@@ -45,6 +45,14 @@ class Context:
         return self.caller
 
 
+class Page(dict[str, Any]):
+    """A handler's answer that is an HTML page rather than Seam JSON (the connect webview)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.html = html
+
+
 P = TypeVar("P", bound="BaseModel")
 T = TypeVar("T")
 Handler = Callable[[Context, Any], dict[str, Any]]
@@ -62,6 +70,7 @@ class Endpoint:
     # False: the handler takes the fake's lock itself, only while it touches the fake (it waits
     # on something outside, like a webhook receiver that may call back); served off the loop.
     locked: bool = True
+    form: bool = False  # also reads an HTML form's body (application/x-www-form-urlencoded)
 
 
 HANDLERS: dict[str, Endpoint] = {}
@@ -80,6 +89,7 @@ def route(
     ok: bool = True,
     workspace_required: bool = True,
     locked: bool = True,
+    form: bool = False,
 ) -> Callable[[Callable[[Context, P], dict[str, Any]]], Callable[[Context, P], dict[str, Any]]]:
     """Register a handler for `path`. Its params model is the annotation of its second
     argument, which must be the model generated from Seam's spec for a Seam path; a path
@@ -97,6 +107,7 @@ def route(
             ok,
             workspace_required,
             locked,
+            form,
         )
         return handler
 

@@ -13,6 +13,7 @@ from fake_seam.controls import (
     database,
     devices,
     keypad,
+    onboarding,
     webhooks,
     workspaces,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "database",
     "devices",
     "keypad",
+    "onboarding",
     "webhooks",
     "wire_value",
     "workspaces",

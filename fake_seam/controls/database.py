@@ -43,6 +43,8 @@ def database(fake: Bench, p: NoParams) -> dict[str, Any]:
         "action_attempts": [shapes.action_attempt(a) for a in cloud.store.action_attempts.values()],
         "client_sessions": [shapes.client_session(cloud, s) for s in cloud.store.client_sessions.values()],
         "webhooks": [shapes.webhook(w) for w in cloud.store.webhooks.values()],
+        "connect_webviews": [shapes.connect_webview(w) for w in cloud.store.connect_webviews.values()],
+        "user_identities": [shapes.user_identity(u) for u in cloud.store.user_identities.values()],
         "api_keys": [
             {"api_key_id": k, "token": k, "workspace_id": w}
             for k, w in cloud.store.credentials.api_keys.items()

@@ -379,3 +379,39 @@ class Delivery:
     due_at: float  # when the next attempt is due (the fake's time)
     attempts: list[DeliveryAttempt] = field(default_factory=list)
     state: Literal["pending", "sending", "delivered", "failed"] = "pending"
+
+
+@dataclass
+class ConnectWebview:
+    """A sign-in page a user is sent to, to connect their lock brand's account to Seam."""
+
+    connect_webview_id: str
+    workspace_id: str
+    created_at: float
+    url: str
+    accepted_providers: list[str]
+    device_selection_mode: str = "none"
+    custom_redirect_url: str | None = None
+    custom_redirect_failure_url: str | None = None
+    custom_metadata: dict[str, Any] = field(default_factory=dict)
+    automatically_manage_new_devices: bool = True
+    wait_for_device_creation: bool = False
+    customer_key: str | None = None
+    status: Literal["pending", "failed", "authorized"] = "pending"
+    connected_account_id: str | None = None
+    authorized_at: float | None = None
+    selected_provider: str | None = None
+
+
+@dataclass
+class UserIdentity:
+    """A user of the workspace's own app (Seam's user identity), and the devices granted to them."""
+
+    user_identity_id: str
+    workspace_id: str
+    created_at: float
+    user_identity_key: str | None = None
+    email_address: str | None = None
+    phone_number: str | None = None
+    full_name: str | None = None
+    device_ids: list[str] = field(default_factory=list)

@@ -178,6 +178,28 @@ def world() -> tuple[FakeSeam, list[tuple[str, str, int, Any]], dict[str, Any]]:
     seam.webhooks.get(webhook_id=hook.webhook_id)
     seam.webhooks.update(webhook_id=hook.webhook_id, event_types=["lock.unlocked"])
     seam.webhooks.list()
+    # Onboarding: a connect webview signed in, a failed one, client sessions, user identities.
+    webview = seam.connect_webviews.create(
+        accepted_providers=["august"], custom_redirect_url="https://a.example/"
+    )
+    fake.complete_connect_webview(webview.connect_webview_id, lock_count=1)
+    failed = seam.connect_webviews.create()
+    fake.complete_connect_webview(failed.connect_webview_id, succeed=False)
+    seam.connect_webviews.get(connect_webview_id=webview.connect_webview_id)
+    seam.connect_webviews.list()
+    session = seam.client_sessions.create(
+        user_identifier_key="k", connect_webview_ids=[webview.connect_webview_id]
+    )
+    seam.client_sessions.get(client_session_id=session.client_session_id)
+    seam.client_sessions.get_or_create(user_identifier_key="k")
+    identity = seam.user_identities.create(user_identity_key="ui", email_address="u@example.com")
+    seam.user_identities.get(user_identity_id=identity.user_identity_id)
+    seam.user_identities.list()
+    seam.user_identities.grant_access_to_device(
+        user_identity_id=identity.user_identity_id, device_id="august_device_1"
+    )
+    seam.user_identities.list_accessible_devices(user_identity_id=identity.user_identity_id)
+    seam.client_sessions.revoke(client_session_id=session.client_session_id)
     # Client sessions.
     seam.client_sessions.list()
     pat.client_sessions.list(without_user_identifier_key=True)
@@ -247,6 +269,15 @@ def test_every_success_body_matches_its_route_schema(world: tuple[FakeSeam, list
         "/webhooks/create",
         "/webhooks/get",
         "/webhooks/list",
+        "/connect_webviews/create",
+        "/connect_webviews/get",
+        "/connect_webviews/list",
+        "/client_sessions/create",
+        "/client_sessions/get",
+        "/client_sessions/get_or_create",
+        "/user_identities/create",
+        "/user_identities/get",
+        "/user_identities/list",
     }
     assert expected <= checked, sorted(expected - checked)
 
@@ -261,6 +292,8 @@ OBJECTS = [
     ("events", "event"),
     ("client_sessions", "client_session"),
     ("webhooks", "webhook"),
+    ("connect_webviews", "connect_webview"),
+    ("user_identities", "user_identity"),
 ]
 
 
@@ -294,6 +327,8 @@ def collected(answers: list[tuple[str, str, int, Any]], kind: str) -> list[dict[
         "events": "event",
         "client_sessions": "client_session",
         "webhooks": "webhook",
+        "connect_webviews": "connect_webview",
+        "user_identities": "user_identity",
     }[kind]
     out = []
     for _, path, status, body in answers:

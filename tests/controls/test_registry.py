@@ -60,6 +60,11 @@ def delivery_made(fake: FakeSeam) -> dict[str, Any]:
     return {}
 
 
+def pending_webview(fake: FakeSeam) -> dict[str, Any]:
+    webview = fake.client().connect_webviews.create(accepted_providers=["yale"])
+    return {"connect_webview_id": webview.connect_webview_id, "lock_count": 1}
+
+
 # Parameters each control is tried with (a function: made on the fake first). A new control
 # needs an entry: `test_every_control_has_an_example` says so.
 EXAMPLES: dict[str, dict[str, Any] | Callable[[FakeSeam], dict[str, Any]]] = {
@@ -86,6 +91,7 @@ EXAMPLES: dict[str, dict[str, Any] | Callable[[FakeSeam], dict[str, Any]]] = {
     "set_backup_pool": {"device_id": FRONT, "pool_size": 2, "many_active_backup_codes_threshold": 1},
     "backup_pool": {"device_id": FRONT},
     "flush_webhooks": delivery_due,
+    "complete_connect_webview": pending_webview,
     "webhook_deliveries": delivery_made,
 }
 
