@@ -62,6 +62,7 @@ class ControlMethods:
         email: str | None = None,
         lock_count: int = 2,
         succeed: bool = True,
+        connected_account_id: str | None = None,
     ) -> dict[str, Any]:
         """A user signs in through the connect webview (or, with `succeed=False`, fails to): the
         connected account with `lock_count` simulated locks of the brand, and Seam's events.
@@ -75,6 +76,7 @@ class ControlMethods:
             email=email,
             lock_count=lock_count,
             succeed=succeed,
+            connected_account_id=connected_account_id,
         )
         return returned
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fake_seam import messages as msgs
 from fake_seam.controls.control import Bench, ControlParams, control
 from fake_seam.seam.errors import not_found
+from fake_seam.seam.store import Caller
 from fake_seam.wire import shapes
 from fake_seam.wire import validation as z
 
@@ -18,6 +19,8 @@ class CompleteConnectWebview(ControlParams):
     email: Annotated[str | None, z.string(max_length=200)] = None
     lock_count: Annotated[int, z.number(integer=True, minimum=0, maximum=50)] = 2
     succeed: Annotated[bool, z.boolean()] = True
+    # Sign in again to this (disconnected) account instead of making a new one.
+    connected_account_id: Annotated[str | None, z.string()] = None
 
 
 def _describe(p: CompleteConnectWebview, answer: dict[str, Any]) -> str:
@@ -37,8 +40,17 @@ def complete_connect_webview(fake: Bench, p: CompleteConnectWebview) -> dict[str
         raise not_found(
             "connect_webview", msgs.CONNECT_WEBVIEW_NOT_FOUND, connect_webview_id=p.connect_webview_id
         )
+    reconnect = None
+    if p.connected_account_id is not None:
+        owner = Caller(webview.workspace_id, "api_key")
+        reconnect = cloud.store.connected_account(owner, p.connected_account_id)
     account = cloud.connect_webviews.complete(
-        webview, provider=p.provider, email=p.email, lock_count=p.lock_count, succeed=p.succeed
+        webview,
+        provider=p.provider,
+        email=p.email,
+        lock_count=p.lock_count,
+        succeed=p.succeed,
+        reconnect=reconnect,
     )
     return {
         "connect_webview": shapes.connect_webview(webview),

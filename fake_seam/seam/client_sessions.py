@@ -97,7 +97,10 @@ class ClientSessions:
                 continue
             if user_identifier_key is not None and session.user_identifier_key != user_identifier_key:
                 continue
-            if caller.kind == "client_session_token" and session.client_session_id != caller.client_session_id:
+            if (
+                caller.kind == "client_session_token"
+                and session.client_session_id != caller.client_session_id
+            ):
                 continue  # a client session sees only itself
             return session
         raise not_found("client_session", msgs.CLIENT_SESSION_NOT_FOUND, client_session_id=client_session_id)

@@ -89,6 +89,7 @@ class ConnectWebviews:
         email: str | None = None,
         lock_count: int = DEFAULT_LOCK_COUNT,
         succeed: bool = True,
+        reconnect: ConnectedAccount | None = None,
     ) -> ConnectedAccount | None:
         """The user signs in (or fails to). On success: a connected account with `lock_count`
         locks of the brand, and Seam's events in this order: `connected_account.created`,
@@ -97,8 +98,8 @@ class ConnectWebviews:
         if webview.status != "pending":
             raise SeamError("connect_webview_not_pending", msgs.CONNECT_WEBVIEW_NOT_PENDING, 400)
         offered = self.offered_brands(webview)
-        provider = provider or offered[0]
-        if provider not in offered:
+        provider = provider or (reconnect.provider if reconnect is not None else offered[0])
+        if reconnect is None and provider not in offered:
             raise invalid_input("provider", msgs.provider_not_accepted(provider, offered))
         workspace_id = webview.workspace_id
         if not succeed:
@@ -109,6 +110,8 @@ class ConnectWebviews:
             return None
         store = self.store
         now = store.now()
+        if reconnect is not None:
+            return self._reconnect(webview, reconnect)
         account = ConnectedAccount(
             connected_account_id=store.ids.uuid(),
             workspace_id=workspace_id,
@@ -146,4 +149,28 @@ class ConnectWebviews:
             device = self.workspaces.seed_device(workspace_id, spec)
             self.events.device_event(device, "device.added")
         self.events.emit(workspace_id, "connected_account.completed_first_sync", **ids)
+        return account
+
+    def _reconnect(self, webview: ConnectWebview, account: ConnectedAccount) -> ConnectedAccount:
+        """`connected_account.connected`, `connect_webview.login_succeeded`, the devices back
+        online (their held writes go out), `connected_account.completed_first_sync_after_reconnection`."""
+        account_id = account.connected_account_id
+        webview.status = "authorized"
+        webview.connected_account_id = account_id
+        webview.authorized_at = self.store.now()
+        webview.selected_provider = account.provider
+        workspace_id = webview.workspace_id
+        self.events.emit(workspace_id, "connected_account.connected", connected_account_id=account_id)
+        self.events.emit(
+            workspace_id,
+            "connect_webview.login_succeeded",
+            connect_webview_id=webview.connect_webview_id,
+            connected_account_id=account_id,
+        )
+        self.workspaces.devices.reconnect_account(account)
+        self.events.emit(
+            workspace_id,
+            "connected_account.completed_first_sync_after_reconnection",
+            connected_account_id=account_id,
+        )
         return account

@@ -11,6 +11,7 @@ from fake_seam.clock import Job, ts
 from fake_seam.seam.errors import BACKUP_ONLY_TIME_BOUND, BACKUP_POOL_UNSUPPORTED, invalid_input
 from fake_seam.simulator import SimulatedLock
 
+ACCOUNT_DISCONNECTED = "account_disconnected"
 JobKind = Literal["start", "end", "activate", "retry", "delay"]
 JOB_KINDS: tuple[JobKind, ...] = ("start", "end", "activate", "retry", "delay")
 EMPTY: tuple[()] = ()
@@ -196,6 +197,15 @@ class Device:
             return []
         return [
             {"error_code": code, "message": message, "is_device_error": True, "created_at": ts(at)}
+            if code != ACCOUNT_DISCONNECTED
+            # The account's error, shown on each of its devices as Seam does.
+            else {
+                "error_code": code,
+                "message": message,
+                "is_device_error": False,
+                "is_connected_account_error": True,
+                "created_at": ts(at),
+            }
             for code, (at, message) in self.errors.items()
         ]
 

@@ -304,3 +304,44 @@ def test_onboarding_objects_belong_to_their_workspace(fake: FakeSeam, sdk: Seam)
         other.connect_webviews.get(connect_webview_id=webview.connect_webview_id)
     with pytest.raises(SeamHttpApiError):
         other.user_identities.get(user_identity_id=identity.user_identity_id)
+
+
+def test_a_disconnected_account_holds_writes_until_its_user_signs_in_again(fake: FakeSeam, sdk: Seam) -> None:
+    webview = sdk.connect_webviews.create(accepted_providers=["august"])
+    account = fake.complete_connect_webview(webview.connect_webview_id, lock_count=1)["connected_account"]
+    account_id = account["connected_account_id"]
+    [lock] = sdk.locks.list(connected_account_id=account_id)
+    sdk.connected_accounts.simulate.disconnect(connected_account_id=account_id)
+    held = sdk.access_codes.create(device_id=lock.device_id, code="2468")
+    fake.settle()
+    assert sdk.access_codes.get(access_code_id=held.access_code_id).status == "setting"
+    assert "account_disconnected" in [e.error_code for e in sdk.devices.get(device_id=lock.device_id).errors]
+
+    again = sdk.connect_webviews.create(accepted_providers=["august"])
+    fake.complete_connect_webview(again.connect_webview_id, connected_account_id=account_id)
+    fake.settle()
+    assert sdk.access_codes.get(access_code_id=held.access_code_id).status == "set"
+    assert sdk.devices.get(device_id=lock.device_id).errors == []
+    seen = [e.event_type for e in events(sdk)]
+    after = seen[len(seen) - 1 - seen[::-1].index("connected_account.disconnected") :]
+    sign_in = [t for t in after if t.startswith(("connected_account.", "connect_webview."))]
+    assert sign_in == [
+        "connected_account.disconnected",
+        "connected_account.connected",
+        "connect_webview.login_succeeded",
+        "connected_account.completed_first_sync_after_reconnection",
+    ]
+
+
+def test_deleting_an_account_takes_its_devices_and_codes(fake: FakeSeam, sdk: Seam) -> None:
+    webview = sdk.connect_webviews.create()
+    account_id = fake.complete_connect_webview(webview.connect_webview_id, lock_count=2)["connected_account"][
+        "connected_account_id"
+    ]
+    lock = sdk.locks.list(connected_account_id=account_id)[0].device_id
+    code = sdk.access_codes.create(device_id=lock, code="1357")
+    sdk.connected_accounts.delete(connected_account_id=account_id)
+    assert sdk.locks.list(connected_account_id=account_id) == []
+    with pytest.raises(SeamHttpApiError):
+        sdk.access_codes.get(access_code_id=code.access_code_id)
+    assert "connected_account.deleted" in [e.event_type for e in events(sdk)]
