@@ -82,6 +82,17 @@ def view_connect_webview(ctx: Context, p: ViewParams) -> dict[str, Any]:
     return Page(page(webview, service.offered_brands(webview)))
 
 
+# Inline and small: the page loads nothing from anywhere else.
+STYLE = (
+    "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0}"
+    "main{max-width:28rem;margin:3rem auto;background:#fff;padding:1.5rem 2rem;border-radius:12px;"
+    "box-shadow:0 2px 12px #0002}h1{font-size:1.3rem}fieldset{border:1px solid #ddd;border-radius:8px}"
+    "label{line-height:1.9}input[type=email],input[type=number]{padding:.3rem;width:100%;box-sizing:border-box}"
+    "button{padding:.5rem 1.2rem;border-radius:6px;border:1px solid #888;font-size:1rem;cursor:pointer}"
+    "#sign-in{background:#1f6feb;color:#fff;border-color:#1f6feb}"
+)
+
+
 def page(webview: ConnectWebview, brands: list[str]) -> str:
     title = escape(msgs.CONNECT_WEBVIEW_PAGE_TITLE)
     if webview.status == "pending":
@@ -113,6 +124,6 @@ def page(webview: ConnectWebview, brands: list[str]) -> str:
             f'<p><a href="{escape(redirect)}">Continue</a></p>' if redirect else ""
         )
     return (
-        f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
-        f"<body><h1>{title}</h1>{body}</body></html>"
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{STYLE}</style></head><body><main><h1>{title}</h1>{body}</main></body></html>"
     )
