@@ -52,3 +52,10 @@ def raw(fake: FakeSeam) -> Iterator[httpx.Client]:
         headers={"authorization": f"Bearer {DEFAULT_API_KEY}"},
     ) as client:
         yield client
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """anyio runs an async test on every backend installed (trio comes with the browser
+    tests' driver), but the official `AsyncSeam` waits with asyncio's sleep."""
+    return "asyncio"
