@@ -9,20 +9,23 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from fake_seam.api.control_access import CLOSED, LOOPBACK_ONLY, ControlAccess, is_loopback
 from fake_seam.api.handler import MAX_BODY_BYTES, Api, header_dict
 
 
-def build_app(api: Api) -> Starlette:
-    """Starlette routes every path to one ASGI endpoint that hands the request to `Api`."""
-    return Starlette(routes=[Route("/{path:path}", SeamEndpoint(api), methods=None)])
+def build_app(api: Api, access: ControlAccess = LOOPBACK_ONLY) -> Starlette:
+    """Starlette routes every path to one ASGI endpoint that hands the request to `Api`;
+    `access` says who may use its `/_fake` routes."""
+    return Starlette(routes=[Route("/{path:path}", SeamEndpoint(api, access), methods=None)])
 
 
 class SeamEndpoint:
     """A plain ASGI endpoint rather than a Request/Response function: `Api.handle` already
     works on bytes and header pairs, so Starlette's wrappers would only be built and dropped."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, access: ControlAccess = LOOPBACK_ONLY) -> None:
         self.api = api
+        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         chunks = []
@@ -37,6 +40,10 @@ class SeamEndpoint:
             if not message.get("more_body", False) or size > MAX_BODY_BYTES:
                 break  # past the limit the rest is not read: `Api.handle` answers 413
         headers = header_dict(scope["headers"])
+        access = self.access
+        if access.token is None and not local(scope):
+            # Whoever serves this app listens beyond loopback, and set no token.
+            access = CLOSED
         status, answer_headers, payload = self.api.handle(
             scope["method"],
             scope["path"],
@@ -44,10 +51,20 @@ class SeamEndpoint:
             headers,
             b"".join(chunks),
             base_url(scope, headers),
+            access,
         )
         answer_headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": answer_headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def local(scope: Scope) -> bool:
+    """Whether the request came in on a loopback address (or a Unix socket, whose file's
+    permissions say who may connect)."""
+    server = scope.get("server")
+    if not server or server[1] is None:
+        return True
+    return is_loopback(str(server[0]))
 
 
 def base_url(scope: Mapping[str, Any], headers: Mapping[str, str]) -> str:

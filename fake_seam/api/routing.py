@@ -35,6 +35,8 @@ class Context:
     path: str
     base_url: str
     params: dict[str, Any]
+    # The request presented the configured control token (`fake_seam.api.control_access`).
+    control_token: bool = False
 
     @property
     def cloud(self) -> SeamCloud:
@@ -59,6 +61,7 @@ class Endpoint:
     methods: frozenset[str] | None = None  # None: the methods Seam's spec lists
     ok: bool = True  # add `"ok": true` to the body (not to a flat dump like /_fake/default_seed)
     workspace_required: bool = True  # False: a personal access token needs no seam-workspace
+    control: bool = False  # a `/_fake` route: `ControlAccess` admits it, and it takes JSON only
 
 
 HANDLERS: dict[str, Endpoint] = {}
@@ -76,6 +79,7 @@ def route(
     params: type[BaseModel] | None = None,
     ok: bool = True,
     workspace_required: bool = True,
+    control: bool = False,
 ) -> Callable[[Callable[[Context, P], dict[str, Any]]], Callable[[Context, P], dict[str, Any]]]:
     """Register a handler for `path`. Its params model is the annotation of its second
     argument, which must be the model generated from Seam's spec for a Seam path; a path
@@ -92,6 +96,7 @@ def route(
             frozenset(methods) if methods else None,
             ok,
             workspace_required,
+            control,
         )
         return handler
 
