@@ -49,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "/_fake control routes need no credentials but answer only requests addressed to a loopback "
         "name; on any other host they need --control-token, sent by callers in the "
         "x-fake-seam-control-token header. /_fake routes that change anything take POST with a JSON "
-        "body (content-type: application/json) only.",
+        "body (content-type: application/json) only; /_fake/database shows API keys and client "
+        "session tokens only with include_credentials and the token.",
     )
     serve_cmd.add_argument(
         "--host",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from fake_seam.api.control_access import CLOSED, LOOPBACK_ONLY, ControlAccess, is_loopback
+from fake_seam.api.control_access import CLOSED, IN_PROCESS, LOOPBACK_ONLY, ControlAccess, is_loopback
 from fake_seam.api.handler import MAX_BODY_BYTES, Api, header_dict
 
 
@@ -40,10 +41,7 @@ class SeamEndpoint:
             if not message.get("more_body", False) or size > MAX_BODY_BYTES:
                 break  # past the limit the rest is not read: `Api.handle` answers 413
         headers = header_dict(scope["headers"])
-        access = self.access
-        if access.token is None and not local(scope):
-            # Whoever serves this app listens beyond loopback, and set no token.
-            access = CLOSED
+        access = self.access if self.access.token is not None else untokened(self.access, scope)
         status, answer_headers, payload = self.api.handle(
             scope["method"],
             scope["path"],
@@ -58,13 +56,18 @@ class SeamEndpoint:
         await send({"type": "http.response.body", "body": payload})
 
 
-def local(scope: Scope) -> bool:
-    """Whether the request came in on a loopback address (or a Unix socket, whose file's
-    permissions say who may connect)."""
+def untokened(access: ControlAccess, scope: Scope) -> ControlAccess:
+    """The rule without a token, by the address the request came in on: none at all if it is
+    not loopback (whoever serves this app listens beyond, and set no token); the in-process
+    rule if it is no address (an in-memory test client, as Starlette's `TestClient`)."""
     server = scope.get("server")
-    if not server or server[1] is None:
-        return True
-    return is_loopback(str(server[0]))
+    if not server or server[1] is None:  # a Unix socket: its file's permissions say who
+        return access
+    try:
+        address = ipaddress.ip_address(str(server[0]))
+    except ValueError:
+        return IN_PROCESS
+    return access if is_loopback(str(address)) else CLOSED
 
 
 def base_url(scope: Mapping[str, Any], headers: Mapping[str, str]) -> str:

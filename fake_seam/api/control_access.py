@@ -28,9 +28,12 @@ def is_loopback(host: str) -> bool:
     if name == "localhost" or name.endswith(".localhost"):  # RFC 6761: always loopback
         return True
     try:
-        return ipaddress.ip_address(name).is_loopback
+        address = ipaddress.ip_address(name)
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 on a dual-stack socket
+    return address.is_loopback
 
 
 def host_name(header: str) -> str:

@@ -6,6 +6,8 @@ with the token."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -215,3 +217,58 @@ def test_replay_against_a_guarded_fake_sends_the_token() -> None:
         result = run_scenario(scenario, against=served.endpoint, control_token=TOKEN)
     assert result.passed, result
     assert result.target == f"fake-seam at {served.endpoint}"
+
+
+# -- the ASGI app, served by someone else's server ----------------------------------------
+
+
+def asgi_get(fake: FakeSeam, path: str, server: tuple[str, int | None], host: str) -> tuple[int, Any]:
+    """One GET through `fake.app`, as an ASGI server that accepted it on `server` hands it over."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", host.encode())],
+        "server": server,
+        "client": ("203.0.113.9", 50000),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(fake.app(scope, receive, send))
+    return sent[0]["status"], json.loads(sent[1]["body"])
+
+
+@pytest.mark.parametrize(
+    ("server", "host", "status"),
+    [
+        (("127.0.0.1", 8080), "localhost:8080", 200),
+        (("::ffff:127.0.0.1", 8080), "127.0.0.1:8080", 200),
+        (("127.0.0.1", 8080), "attacker.example", 403),  # DNS rebinding
+        (("192.0.2.10", 8080), "192.0.2.10:8080", 403),  # listening beyond loopback, no token
+        (("testserver", 80), "testserver", 200),  # an in-memory test client: no socket at all
+        (("/run/fake-seam.sock", None), "localhost", 200),  # a Unix socket
+    ],
+    ids=["loopback", "dual-stack-loopback", "rebound-name", "beyond-loopback", "test-client", "unix-socket"],
+)
+def test_the_asgi_app_guards_its_controls_wherever_it_is_served(
+    server: tuple[str, int | None], host: str, status: int
+) -> None:
+    fake = FakeSeam()
+    answer_status, body = asgi_get(fake, "/_fake/clock", server, host)
+    assert answer_status == status, body
+    if status == 403:
+        assert body["error"]["type"] == "forbidden"
+    # Seam's routes are the API key's business, wherever the app is served.
+    assert asgi_get(fake, "/health", server, host)[0] == 200
