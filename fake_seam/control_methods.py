@@ -142,12 +142,17 @@ class ControlMethods:
         )
         return returned
 
-    def database(self) -> dict[str, Any]:
+    def database(self, include_credentials: bool = False) -> dict[str, Any]:
         """Everything the fake holds, as flat lists of Seam objects (Seam's fake's `/_fake/database`).
+
+        API keys, client session tokens and webhook secrets only with `include_credentials=True`, which the route
+        honours only from a request bearing the server's control token. PINs are always shown.
 
         The same as `/_fake/database`.
         """
-        returned: dict[str, Any] = control("database").call(cast("Bench", self))
+        returned: dict[str, Any] = control("database").call(
+            cast("Bench", self), include_credentials=include_credentials
+        )
         return returned
 
     def default_seed(self) -> dict[str, str]:

@@ -137,6 +137,53 @@ def internal_error(path: str) -> str:
     return f"fake-seam failed on {path}"
 
 
+# -- the control plane (`/_fake/*`) and the server's own refusals ---------------------------
+
+CONTROL_TOKEN_HEADER = "x-fake-seam-control-token"
+CONTROL_TOKEN_MISSING = f"This fake-seam's /_fake routes need the {CONTROL_TOKEN_HEADER} header"
+CONTROL_TOKEN_WRONG = f"The {CONTROL_TOKEN_HEADER} header does not match this fake-seam's control token"
+CONTROL_TOKEN_UNPRINTABLE = "a control token is one or more printable ASCII characters, no spaces"
+INVALID_HTTP_REQUEST = "Invalid HTTP request: fake-seam could not parse it (a bad byte in a header?)"
+REQUEST_HEADER_TIMEOUT = "The request's headers did not arrive in time"
+
+
+def control_host_refused(host: str) -> str:
+    # A page can point its own name at 127.0.0.1 (DNS rebinding): loopback names only.
+    return (
+        f"/_fake routes answer only requests addressed to this machine by a loopback name, "
+        f"not {host!r}; start fake-seam with --control-token to reach them by another name"
+    )
+
+
+def control_needs_json(content_type: str) -> str:
+    sent = f"'{content_type[:100]}'" if content_type else "no content type"
+    return f"/_fake routes take a JSON body (content-type: application/json); this request sent {sent}"
+
+
+CONTROL_BEYOND_LOOPBACK = (
+    "/_fake routes answer on a non-loopback address only with a control token: "
+    "start fake-seam with --control-token"
+)
+
+
+def needs_control_token(param: str) -> str:
+    return f"{param} is honoured only on a fake-seam started with --control-token (and sent with it)"
+
+
+def control_token_required(host: str) -> str:
+    return (
+        f"serving on {host}, which is not loopback, needs a control token: pass --control-token TOKEN "
+        f"(or set FAKE_SEAM_CONTROL_TOKEN) so that only those who know it can use /_fake"
+    )
+
+
+def beyond_loopback(host: str) -> str:
+    return (
+        f"fake-seam: warning: serving on {host}, reachable from other machines; "
+        f"/_fake routes need the {CONTROL_TOKEN_HEADER} header"
+    )
+
+
 # -- Seam: not found ---------------------------------------------------------------------
 
 DEVICE_NOT_FOUND = "Device not found"

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from fake_seam import messages as msgs
+from fake_seam.api.control_access import IN_PROCESS, ControlAccess
 from fake_seam.api.routing import HANDLERS, Context, Endpoint, Page
 from fake_seam.seam.errors import SeamError
 
@@ -114,8 +115,10 @@ class Api:
         headers: Mapping[str, str],
         body: bytes,
         base_url: str = "",
+        access: ControlAccess = IN_PROCESS,
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """Answer one request. `headers` has lower-case names (see `header_dict`)."""
+        """Answer one request. `headers` has lower-case names (see `header_dict`); `access`
+        is who may use the `/_fake` routes over the transport that carried it."""
         with contextlib.nullcontext() if self.waits_outside(path) else self.fake.lock:
             request_id = self.next_request_id()
             health = path == "/health" and method in ("GET", "HEAD")
@@ -127,7 +130,9 @@ class Api:
                 # recorder should keep (a load balancer's probes are not part of a session).
                 status, payload, content_type = 200, HEALTHY, JSON
             else:
-                status, payload, content_type = self._answer(method, path, query, headers, body, base_url)
+                status, payload, content_type = self._answer(
+                    method, path, query, headers, body, base_url, access
+                )
             if self.observers and not health:
                 params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
                 with contextlib.suppress(ValueError):
@@ -147,7 +152,14 @@ class Api:
         return endpoint is not None and not endpoint.locked
 
     def _answer(
-        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes, base_url: str
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        base_url: str,
+        access: ControlAccess,
     ) -> tuple[int, bytes, bytes]:
         path = path.rstrip("/") or "/"
         endpoint = load_routes().get(path)  # a flag check once loaded
@@ -155,7 +167,7 @@ class Api:
             missing = SeamError("not_found", msgs.route_not_found(path), 404, data={"path": path})
             return 404, dumps(missing.body()), JSON
         try:
-            return self._call(endpoint, method, path, query, headers, body, base_url)
+            return self._call(endpoint, method, path, query, headers, body, base_url, access)
         except SeamError as error:
             return error.status, dumps(error.body()), JSON
         except Exception:  # pragma: no cover - a bug in the fake, reported Seam-style
@@ -172,6 +184,7 @@ class Api:
         headers: Mapping[str, str],
         body: bytes,
         base_url: str,
+        access: ControlAccess,
     ) -> tuple[int, bytes, bytes]:
         from fake_seam.wire.validation import InvalidInput  # loaded by load_routes (~110 ms)
 
@@ -180,6 +193,14 @@ class Api:
         if method not in methods:
             # HEAD too: routes that change state answer GET as well, and a HEAD must change nothing.
             raise SeamError("method_not_allowed", msgs.method_not_allowed(method, path, list(methods)), 405)
+        control_token = False
+        if endpoint.control:
+            control_token = access.admit(headers)
+            if method == "POST" and not is_json(headers.get("content-type", "")):
+                # A page on any site may POST text/plain, a form or nothing at all to loopback
+                # without asking first (a CORS "simple" request); JSON it must ask for.
+                content_type = headers.get("content-type", "")
+                raise SeamError("unsupported_media_type", msgs.control_needs_json(content_type), 415)
         with fake.lock:  # held already, unless the route waits outside (`waits_outside`)
             fake.timeline.run_until()
         caller = (
@@ -224,7 +245,7 @@ class Api:
         raw = dict(pairs)
         if isinstance(parsed_body, dict):
             raw.update(parsed_body)
-        ctx = Context(fake, caller, path, base_url, raw)
+        ctx = Context(fake, caller, path, base_url, raw, control_token)
         result = endpoint.handler(ctx, params)
         if isinstance(result, Page):
             return 200, result.html.encode(), b"text/html; charset=utf-8"
@@ -234,6 +255,12 @@ class Api:
         if endpoint.ok:
             result["ok"] = True
         return 200, dumps(result), JSON
+
+
+def is_json(content_type: str) -> bool:
+    """`application/json` or a `+json` type, whatever its parameters (`; charset=utf-8`)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 @cache

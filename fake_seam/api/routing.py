@@ -35,6 +35,8 @@ class Context:
     path: str
     base_url: str
     params: dict[str, Any]
+    # The request presented the configured control token (`fake_seam.api.control_access`).
+    control_token: bool = False
 
     @property
     def cloud(self) -> SeamCloud:
@@ -71,6 +73,7 @@ class Endpoint:
     # on something outside, like a webhook receiver that may call back); served off the loop.
     locked: bool = True
     form: bool = False  # also reads an HTML form's body (application/x-www-form-urlencoded)
+    control: bool = False  # a `/_fake` route: `ControlAccess` admits it, and it takes JSON only
 
 
 HANDLERS: dict[str, Endpoint] = {}
@@ -90,6 +93,7 @@ def route(
     workspace_required: bool = True,
     locked: bool = True,
     form: bool = False,
+    control: bool = False,
 ) -> Callable[[Callable[[Context, P], dict[str, Any]]], Callable[[Context, P], dict[str, Any]]]:
     """Register a handler for `path`. Its params model is the annotation of its second
     argument, which must be the model generated from Seam's spec for a Seam path; a path
@@ -108,6 +112,7 @@ def route(
             workspace_required,
             locked,
             form,
+            control,
         )
         return handler
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fake_seam.controls.control import Bench, ControlParams, control
+from fake_seam.controls.control import READS, Bench, ControlParams, control
 from fake_seam.controls.devices import DeviceParams, lock_device
 from fake_seam.wire import shapes
 from fake_seam.wire import validation as z
@@ -30,7 +30,7 @@ def _describe_pool(answer: dict[str, Any]) -> str:
     return f"{answer['device_id']}'s backup pool: size {answer['pool_size']} ({counts})"
 
 
-@control("/_fake/devices/backup_pool", DeviceParams, describe=lambda p, a: _describe_pool(a))
+@control("/_fake/devices/backup_pool", DeviceParams, describe=lambda p, a: _describe_pool(a), methods=READS)
 def backup_pool(fake: Bench, p: DeviceParams) -> dict[str, Any]:
     """The pool as it stands: target size, and ready, pulled and in-flight backups (access code
     objects; in flight: written but not landed, or failed and waiting for a retry)."""

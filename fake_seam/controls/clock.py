@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar
 
 from fake_seam import messages as msgs
 from fake_seam.clock import EARLIEST, LATEST, format_duration, iso, to_datetime
-from fake_seam.controls.control import Bench, ControlParams, InvalidControlInput, NoParams, control
+from fake_seam.controls.control import READS, Bench, ControlParams, InvalidControlInput, NoParams, control
 from fake_seam.seam.errors import invalid_input
 from fake_seam.wire import validation as z
 
@@ -31,7 +31,11 @@ def _clock(moment: Any) -> str:
 
 
 @control(
-    "/_fake/clock", NoParams, answer=clock_answer, describe=lambda p, a: f"clock reads {_clock(a['now'])}"
+    "/_fake/clock",
+    NoParams,
+    answer=clock_answer,
+    describe=lambda p, a: f"clock reads {_clock(a['now'])}",
+    methods=READS,
 )
 def now(fake: Bench, p: NoParams) -> datetime:
     """The fake's time now."""

@@ -18,7 +18,10 @@ from fake_seam.seam import SeamCloud
 from fake_seam.seam.errors import SeamError, invalid_input
 from fake_seam.wire.validation import InvalidInput, Params, validate_params
 
-BOTH = frozenset({"GET", "POST"})
+# A control that changes anything answers POST only: a page on another site can make a browser
+# send a GET (an image, a link) to loopback without asking. Pure reads may answer GET too.
+CHANGES = frozenset({"POST"})
+READS = frozenset({"GET", "POST"})
 
 
 class Outbox(Protocol):
@@ -60,6 +63,9 @@ class ControlParams(Params):
     # What a Python caller may pass besides the wire type (a `timedelta` for seconds, a
     # `datetime` for a time): shown in the `FakeSeam` method's signature.
     python_types: ClassVar[dict[str, Any]] = {}
+    # Parameters the `/_fake` route honours only from a request that presented the server's
+    # control token (a Python caller owns the fake, and may always pass them).
+    needs_control_token: ClassVar[tuple[str, ...]] = ()
 
 
 class NoParams(ControlParams):
@@ -93,7 +99,7 @@ class Control(Generic[P, R]):
     apply: Callable[[Bench, P], R]
     describe: Callable[[P, dict[str, Any]], str]  # a report's line, from the params and the answer
     answer: Callable[[Bench, P, R], dict[str, Any]]  # the route's JSON for a result
-    methods: frozenset[str] = BOTH
+    methods: frozenset[str] = CHANGES  # READS for a control that only reads
     ok: bool = True  # the route adds `"ok": true` (not to a flat map like /_fake/default_seed)
     # False: the control takes the fake's lock itself, only while it touches the fake (it waits
     # on something outside, like a webhook receiver that may call the fake back).
@@ -165,7 +171,7 @@ def control(
     *,
     describe: Callable[[P, dict[str, Any]], str],
     answer: Callable[[Bench, P, Any], dict[str, Any]] = plain_answer,
-    methods: frozenset[str] = BOTH,
+    methods: frozenset[str] = CHANGES,
     ok: bool = True,
     locked: bool = True,
 ) -> Declaration[P]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from fake_seam.clock import format_duration, iso, to_datetime
-from fake_seam.controls.control import Bench, ControlParams, control
+from fake_seam.controls.control import READS, Bench, ControlParams, control
 from fake_seam.seam.errors import SeamError
 from fake_seam.seam.records import ConnectedAccount, Device
 from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
@@ -209,6 +209,7 @@ def set_battery_level(fake: Bench, p: BatteryLevel) -> dict[str, Any]:
     DeviceParams,
     answer=lambda fake, p, slots: {"slots": slots},
     describe=lambda p, a: f"{p.device_id} holds {len(a['slots'])} code(s)",
+    methods=READS,
 )
 def slots(fake: Bench, p: DeviceParams) -> list[dict[str, Any]]:
     """The lock's slot table: `{slot, code, name, origin}`, origin `managed`, `backup` or `keypad`."""

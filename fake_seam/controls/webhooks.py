@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_seam.controls.control import Bench, NoParams, control
+from fake_seam.controls.control import READS, Bench, NoParams, control
 
 
 def _count(key: str, what: str) -> Any:
@@ -29,6 +29,7 @@ def flush_webhooks(fake: Bench, p: NoParams) -> list[dict[str, Any]]:
     NoParams,
     answer=lambda bench, p, listed: {"deliveries": listed},
     describe=_count("deliveries", "webhook delivery tries"),
+    methods=READS,
 )
 def webhook_deliveries(fake: Bench, p: NoParams) -> list[dict[str, Any]]:
     """Every webhook delivery try, oldest first: message (`webhook-id`), webhook, URL, event id

@@ -203,7 +203,7 @@ def world() -> tuple[FakeSeam, list[tuple[str, str, int, Any]], dict[str, Any]]:
     # Client sessions.
     seam.client_sessions.list()
     pat.client_sessions.list(without_user_identifier_key=True)
-    snapshot = fake.database()
+    snapshot = fake.database(include_credentials=True)
     seam.workspaces.reset_sandbox()
     return fake, answers, snapshot
 
@@ -304,7 +304,7 @@ def test_every_object_in_the_database_matches_its_schema(
     fake, answers, snapshot = world
     # The state before reset_sandbox wiped workspace 1, what is left after it, and every
     # object the routes sent on the way.
-    objects = snapshot[kind] + fake.database()[kind] + collected(answers, kind)
+    objects = snapshot[kind] + fake.database(include_credentials=True)[kind] + collected(answers, kind)
     assert objects, f"the scenario produced no {kind}"
     failures = []
     for obj in objects:
