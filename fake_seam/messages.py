@@ -347,3 +347,10 @@ WEBHOOK_URL_NOT_HTTP = "Webhook url must be an http or https URL"
 
 def webhook_status(status_code: int) -> str:
     return f"the receiver answered {status_code}"
+
+
+# -- the remote client -------------------------------------------------
+
+
+def not_a_control_answer(path: str, status: int, text: str) -> str:
+    return f"{path} answered {status} without a Seam error body: {text[:200]!r}"
