@@ -3,12 +3,13 @@
 from typing import TYPE_CHECKING, Any
 
 from fake_seam.fake import FakeSeam
+from fake_seam.mock import MockSeam, current_fake, mock_seam
 from fake_seam.seam.store import Settings
 
 if TYPE_CHECKING:
     from fake_seam.remote import FakeSeamClient
 
-__all__ = ["FakeSeam", "FakeSeamClient", "Settings"]
+__all__ = ["FakeSeam", "FakeSeamClient", "MockSeam", "Settings", "current_fake", "mock_seam"]
 __version__ = "0.1.0"
 
 
