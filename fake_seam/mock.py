@@ -46,6 +46,7 @@ from fake_seam import messages as msgs
 from fake_seam.fake import FAST_POLLING, FakeSeam
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])  # a function or a class
 
 # The SDK's client classes, and whether each is async (takes an async transport).
 CLIENT_CLASSES = (
@@ -258,7 +259,7 @@ class MockSeam:
 
 
 @overload
-def mock_seam(target: Callable[..., T], /) -> Callable[..., T]: ...
+def mock_seam(target: F, /) -> F: ...
 @overload
 def mock_seam(
     target: FakeSeam | None = None, /, *, api_key: str | None = None, **options: Any

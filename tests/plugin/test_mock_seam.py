@@ -300,3 +300,30 @@ def test_the_fixture_wires_the_apps_client_to_the_tests_fake(mock_seam, fake_sea
 @pytest.mark.fake_seam(seed="empty")
 def test_the_fixture_follows_the_tests_markers(mock_seam):
     assert Seam().devices.list() == []
+
+
+# -- decorated test functions, as a suite writes them ------------------------------------------
+
+
+@mock_seam(frozen=True, now=T0)
+def test_a_decorated_test_still_gets_its_fixtures(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEAM_API_KEY", "seam_live_0123456789abcdef")
+    assert tmp_path.is_dir()
+    access_code_id = make_guest_code("4821")
+    current_fake().settle()
+    assert code_status(current_fake(), access_code_id) == "set"
+
+
+@pytest.mark.anyio
+@mock_seam
+async def test_a_decorated_async_test_runs_under_its_fake():
+    access_code_id = await make_guest_code_async("4821")
+    assert code_status(current_fake(), access_code_id) == "setting"
+
+
+@pytest.mark.usefixtures("no_sockets")
+def test_a_client_without_a_workspace_is_wired_too(monkeypatch):
+    monkeypatch.setenv("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at1_longtoken")
+    with mock_seam():
+        listed = seam_sdk.SeamWithoutWorkspace().workspaces.list()
+        assert {w.workspace_id for w in listed} == {"seed_workspace_1", "seed_workspace_2"}
