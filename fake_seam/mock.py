@@ -35,15 +35,18 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import sys
 import threading
-import unittest
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from fake_seam import fleet
 from fake_seam import messages as msgs
 from fake_seam.fake import FAST_POLLING, FakeSeam
+
+if TYPE_CHECKING:
+    import unittest
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])  # a function or a class
@@ -240,7 +243,10 @@ class MockSeam:
         return run  # type: ignore[return-value]
 
     def _decorate_class(self, cls: type) -> type:
-        if issubclass(cls, unittest.TestCase):
+        # unittest costs ~40 ms to import: a TestCase subclass means it is loaded already.
+        loaded = sys.modules.get("unittest")
+        case: type[unittest.TestCase] | None = loaded.TestCase if loaded is not None else None
+        if case is not None and issubclass(cls, case):
             # setUp, the test and tearDown share one fake: started in setUp, stopped after tearDown.
             set_up = cls.setUp
 
