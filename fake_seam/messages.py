@@ -411,3 +411,15 @@ def provider_not_accepted(provider: str, accepted: list[str]) -> str:
 
 
 CONNECT_WEBVIEW_PAGE_TITLE = "Connect your locks (fake-seam)"
+
+
+# -- the mocked SDK and the remote client -------------------------------------------------
+
+
+def not_a_control_answer(path: str, status: int, text: str) -> str:
+    return f"{path} answered {status} without a Seam error body: {text[:200]!r}"
+
+
+NO_ACTIVE_MOCK = "no mock_seam() is active: start one (with, decorator or the mock_seam fixture) first"
+MOCK_NOT_STARTED = "this mock_seam() was stopped more often than it was started"
+SDK_MISSING = "mock_seam() patches the official Seam SDK: pip install 'fake-seam[sdk]'"

@@ -5,6 +5,8 @@ Registered through the `pytest11` entry point, so installing fake-seam is enough
 - `fake_seam`         a fresh, seeded, in-process `FakeSeam` per test (clock, faults, locks...)
 - `seam`              the official `seam.Seam` wired to that fake in-process (no socket)
 - `async_seam`        the same as `seam.AsyncSeam`
+- `mock_seam`         every `seam.Seam()` / `seam.AsyncSeam()` the code under test makes talks
+                      to `fake_seam` in-process (`fake_seam.mock_seam`); yields that fake
 - `make_lock`         factory: `make_lock(capacity=2, manufacturer="salto", online=False, ...)`
 - `fake_seam_fleet`   the locks a `@pytest.mark.fake_seam_fleet(...)` marker asked for
 - `fake_seam_server`  a real loopback HTTP server (one per session, or per xdist worker),
@@ -33,6 +35,7 @@ import pytest
 from fake_seam import fleet
 from fake_seam.clock import Clock
 from fake_seam.fake import FAST_POLLING, FakeSeam
+from fake_seam.mock import MockSeam
 from fake_seam.scenarios.collect import add_ini, collect_file
 from fake_seam.seam.seed import load_seed
 from fake_seam.seam.store import Settings
@@ -232,6 +235,14 @@ def async_seam(fake_seam: FakeSeam) -> Iterator[Any]:
     client = fake_seam.async_client(fleet.api_key(fake_seam))
     yield client
     _close_without_loop(client.close())
+
+
+@pytest.fixture
+def mock_seam(fake_seam: FakeSeam) -> Iterator[FakeSeam]:
+    """Every `seam.Seam()` and `seam.AsyncSeam()` made during the test, by the test or the code it
+    calls, talks to `fake_seam` in-process (a client given no key gets its default workspace's)."""
+    with MockSeam(fake_seam) as fake:
+        yield fake
 
 
 def _close_without_loop(coroutine: Any) -> None:

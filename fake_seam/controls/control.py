@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, get_type_hints
 
 from fake_seam.clock import Clock, Timeline
 from fake_seam.seam import SeamCloud
@@ -104,6 +104,9 @@ class Control(Generic[P, R]):
     # False: the control takes the fake's lock itself, only while it touches the fake (it waits
     # on something outside, like a webhook receiver that may call the fake back).
     locked: bool = True
+    # The Python result read back from the route's JSON, for the remote client; by default the
+    # JSON itself (or None, for a control that returns nothing).
+    read: Callable[[dict[str, Any]], Any] | None = None
 
     @property
     def doc(self) -> str:
@@ -137,6 +140,13 @@ class Control(Generic[P, R]):
 
     def call(self, bench: Bench, **values: Any) -> R:
         return self.run(bench, self.params_of(**values))
+
+    def result_of(self, answer: dict[str, Any]) -> Any:
+        """The Python result a route's JSON answer (without `ok`) stands for: what
+        `FakeSeamClient` returns where `FakeSeam` returns `run`'s result."""
+        if self.read is not None:
+            return self.read(answer)
+        return None if get_type_hints(self.apply).get("return") is type(None) else answer
 
     def respond(self, bench: Bench, params: P) -> dict[str, Any]:
         """Run it and answer as the route does (without `ok`)."""
@@ -174,11 +184,12 @@ def control(
     methods: frozenset[str] = CHANGES,
     ok: bool = True,
     locked: bool = True,
+    read: Callable[[dict[str, Any]], Any] | None = None,
 ) -> Declaration[P]:
     """Declare a control: the decorated function is what it does, and its name is the control's."""
 
     def declare(apply: Callable[[Bench, P], R]) -> Control[P, R]:
-        declared = Control(apply.__name__, path, params, apply, describe, answer, methods, ok, locked)
+        declared = Control(apply.__name__, path, params, apply, describe, answer, methods, ok, locked, read)
         for other in REGISTRY.values():
             if other.name == declared.name or other.path == path:
                 raise ValueError(f"control {declared.name} ({path}) is declared twice")

@@ -27,6 +27,20 @@ def lock_device(fake: Bench, device_id: str) -> Device:
     return device
 
 
+def read_slots(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The slot table a route answers (`slots`)."""
+    return list(answer["slots"])
+
+
+def read_fault_plan(answer: dict[str, Any]) -> dict[str, Any]:
+    return dict(answer["fault_plan"])
+
+
+def read_device(answer: dict[str, Any]) -> dict[str, Any]:
+    """The device a route answers, as Seam's JSON (a remote client has no `Device` record)."""
+    return dict(answer["device"])
+
+
 class FaultPlan(ControlParams):
     fail_next: Annotated[int | None, z.number(integer=True, minimum=0)] = None
     error_code: Annotated[str | None, z.enum(WRITE_ERROR_CODES)] = None
@@ -56,6 +70,7 @@ def _describe_faults(p: DeviceFaultPlan, answer: dict[str, Any]) -> str:
     "/_fake/devices/set_fault_plan",
     DeviceFaultPlan,
     answer=lambda fake, p, plan: {"fault_plan": plan},
+    read=read_fault_plan,
     describe=_describe_faults,
 )
 def set_fault_plan(fake: Bench, p: DeviceFaultPlan) -> dict[str, Any]:
@@ -116,6 +131,7 @@ class CreateLock(ControlParams):
     "/_fake/devices/create",
     CreateLock,
     answer=lambda fake, p, device: {"device": shapes.device(fake.cloud, device)},
+    read=read_device,
     describe=lambda p, a: f"lock {a['device']['device_id']} ({p.manufacturer}) added to {p.workspace_id}",
 )
 def create_lock(fake: Bench, p: CreateLock) -> Device:
@@ -208,6 +224,7 @@ def set_battery_level(fake: Bench, p: BatteryLevel) -> dict[str, Any]:
     "/_fake/devices/slots",
     DeviceParams,
     answer=lambda fake, p, slots: {"slots": slots},
+    read=read_slots,
     describe=lambda p, a: f"{p.device_id} holds {len(a['slots'])} code(s)",
     methods=READS,
 )

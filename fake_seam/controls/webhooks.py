@@ -11,10 +11,19 @@ def _count(key: str, what: str) -> Any:
     return lambda p, answer: f"{len(answer[key])} {what}"
 
 
+def read_attempts(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(answer["attempts"])
+
+
+def read_deliveries(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(answer["deliveries"])
+
+
 @control(
     "/_fake/webhooks/flush",
     NoParams,
     answer=lambda bench, p, tried: {"attempts": tried},
+    read=read_attempts,
     describe=_count("attempts", "webhook deliveries tried"),
     locked=False,  # the receivers may call the fake back while they answer
 )
@@ -28,6 +37,7 @@ def flush_webhooks(fake: Bench, p: NoParams) -> list[dict[str, Any]]:
     "/_fake/webhooks/deliveries",
     NoParams,
     answer=lambda bench, p, listed: {"deliveries": listed},
+    read=read_deliveries,
     describe=_count("deliveries", "webhook delivery tries"),
     methods=READS,
 )

@@ -293,8 +293,9 @@ def test_a_scenario_names_the_key_it_wrote() -> None:
 
 
 def test_the_fake_seam_methods_module_is_generated_from_the_registry() -> None:
-    """`fake_seam/control_methods.py` is what tools/gen_control_methods.py makes of the registry
-    today: a control added or changed without regenerating fails here."""
+    """`fake_seam/control_methods.py` and `fake_seam/remote_methods.py` are what
+    tools/gen_control_methods.py makes of the registry today: a control added or changed without
+    regenerating fails here."""
     done = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "gen_control_methods.py"), "--check"],
         capture_output=True,
