@@ -56,7 +56,7 @@ class Locks:
         self.events.device_event(
             device,
             "lock.locked" if lock else "lock.unlocked",
-            method="seamapi",
+            method="remote",  # Seam's enum: a remote action, here the Seam API (see action_attempt_id)
             action_attempt_id=attempt.action_attempt_id,
         )
         return attempt
