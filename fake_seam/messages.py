@@ -198,6 +198,9 @@ DEVICE_CONDITION_MESSAGES = {
     "many_active_backup_codes": "Multiple backup codes have been pulled from the device.",
 }
 
+PULL_FOR_AN_ENDED_CODE = (
+    "This access code has ended (its ends_at has passed); it has no backup access code to pull"
+)
 PULL_FOR_A_BACKUP = "This access code is itself a backup access code; pull for the original code"
 
 

@@ -91,8 +91,8 @@ class BackupPools:
 
     def is_backup_access_code_available(self, record: AccessCode) -> bool:
         """True for a time-bound code whose pool is active and has a backup for it."""
-        if record.type != "time_bound" or record.is_backup:
-            return False
+        if record.type != "time_bound" or record.is_backup or record.has_ended(self.now()):
+            return False  # an ended stay has nothing left to back up
         if self.store.pulled_backup_of(record) is not None:
             return True  # a repeat pull returns that same backup
         device = self.store.devices.get(record.device_id)
@@ -194,6 +194,15 @@ class BackupPools:
             raise SeamError(
                 "access_code_not_time_bound",
                 BACKUP_ONLY_TIME_BOUND,
+                400,
+                data={"access_code_id": access_code_id},
+            )
+        if original.has_ended(self.now()):
+            # Its erase may still wait for an offline lock, but the stay is over: a backup now
+            # would be erased with it at once and only cost the pool a code.
+            raise SeamError(
+                "access_code_ended",
+                msgs.PULL_FOR_AN_ENDED_CODE,
                 400,
                 data={"access_code_id": access_code_id},
             )

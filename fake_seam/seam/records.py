@@ -242,6 +242,10 @@ class AccessCode:
             return msgs.backup_name_on_lock(self.access_code_id)
         return self.name
 
+    def has_ended(self, now: float) -> bool:
+        """Past its `ends_at` (its erase may still be waiting for an offline lock)."""
+        return self.ends_at is not None and self.ends_at <= now
+
     def has_job(self, kind: JobKind) -> bool:
         return getattr(self, f"{kind}_job") is not None
 

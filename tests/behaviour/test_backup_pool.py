@@ -403,6 +403,43 @@ def test_original_ending_removes_the_backup_at_the_same_time_and_the_pool_refill
     assert len(fake.slots(FRONT)) == 3
 
 
+def test_a_code_whose_stay_has_ended_has_no_backup_to_pull(fake: FakeSeam, sdk: Seam) -> None:
+    # Past its ends_at but still on an offline lock (its erase waits): the stay is over, so a
+    # pull would only hand out a backup that is already being removed and waste a pool code.
+    ended, pulled_before = stay(sdk, hours=2), stay(sdk, hours=2)
+    fake.settle()
+    backup = sdk.access_codes.pull_backup_access_code(access_code_id=pulled_before.access_code_id)
+    fake.settle()
+    fake.go_offline(FRONT)
+    fake.set_time(T0 + timedelta(seconds=2 * HOUR))
+    assert sdk.access_codes.get(access_code_id=ended.access_code_id).status == "removing"
+    ready = pool_ids(fake)["ready"]
+    before = fake.database()
+    for code_id in (ended.access_code_id, pulled_before.access_code_id):
+        assert sdk.access_codes.get(access_code_id=code_id).is_backup_access_code_available is False
+        assert all(
+            c.is_backup_access_code_available is False
+            for c in sdk.access_codes.list(device_id=FRONT)
+            if c.access_code_id == code_id
+        )
+        with pytest.raises(SeamHttpApiError) as refused:
+            sdk.access_codes.pull_backup_access_code(access_code_id=code_id)
+        assert (refused.value.status_code, refused.value.code) == (400, "access_code_ended")
+        assert refused.value.data["access_code_id"] == code_id
+        assert "ended" in str(refused.value)
+    # Nothing was taken from the pool, and no refill started.
+    assert pool_ids(fake)["ready"] == ready
+    assert events(sdk, "access_code.backup_access_code_pulled")[-1].access_code_id == (
+        pulled_before.access_code_id
+    )
+    after = fake.database()
+    assert {k: v for k, v in after.items() if k != "events"} == {
+        k: v for k, v in before.items() if k != "events"
+    }
+    # The backup pulled during the stay is leaving with its original.
+    assert sdk.access_codes.get(access_code_id=backup.access_code_id).status == "removing"
+
+
 def test_original_deleted_removes_the_backup_and_a_blocked_refill_takes_the_slot(
     fake: FakeSeam, sdk: Seam
 ) -> None:
