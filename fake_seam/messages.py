@@ -211,6 +211,13 @@ def pool_not_enabled(device_id: str) -> str:
     )
 
 
+def pool_switched_off(device_id: str) -> str:
+    return (
+        f"The backup access code pool of device {device_id} is switched off "
+        "(backup_access_code_pool_enabled: false); switch it on with /devices/update first"
+    )
+
+
 def no_backup_ready(device_id: str) -> str:
     return f"No backup access code is ready in the pool of device {device_id}"
 

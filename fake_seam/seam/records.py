@@ -114,7 +114,9 @@ class BackupPool:
     """A device's backup access code pool (see seam-api/backup-access-codes.txt)."""
 
     active: bool = False  # ever activated; a create option never turns it off
-    enabled: bool = False  # `backup_access_code_pool_enabled`
+    # `devices/update {backup_access_code_pool_enabled: false}`, before or after activation:
+    # off until switched on the same way; no create or update turns it on.
+    switched_off: bool = False
     target_size: int = 3
     many_active_threshold: int = 2
     members: list[str] = field(default_factory=list)  # unpulled backup code ids, oldest first
@@ -123,7 +125,7 @@ class BackupPool:
     @property
     def is_on(self) -> bool:
         """Activated and not switched off: what `backup_access_code_pool_enabled` reports."""
-        return self.active and self.enabled
+        return self.active and not self.switched_off
 
 
 # Seam names a battery's status from its level (`critical`, `low`, `good`, `full`) without
@@ -177,11 +179,14 @@ class Device:
 
     def check_pool_allowed(self, time_bound: bool) -> None:
         """Whether a code on this device may use the backup pool (Seam's guide: time-bound
-        codes only, and not on devices without pool support such as Salto's)."""
+        codes only, and not on devices without pool support such as Salto's; nor while the
+        pool is switched off, which a request must not silently override or ignore)."""
         if not time_bound:
             raise invalid_input("use_backup_access_code_pool", BACKUP_ONLY_TIME_BOUND)
         if not self.supports_backup_access_code_pool:
             raise invalid_input("use_backup_access_code_pool", BACKUP_POOL_UNSUPPORTED)
+        if self.pool.switched_off:
+            raise invalid_input("use_backup_access_code_pool", msgs.pool_switched_off(self.device_id))
 
     def set_error(self, code: str, present: bool, message: str, now: float) -> None:
         """Keep a device error while its cause lasts (created when it appears)."""

@@ -74,6 +74,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
         # The model: what the client knows from its own calls.
         self.capacity: dict[str, int] = {self.ws2_lock: 4}
         self.supports_pool: dict[str, bool] = {}
+        self.pool_switched_off: set[str] = set()  # devices/update {backup_access_code_pool_enabled: false}
         self.unmanaged: set[str] = set()
         self.unmanaged_order: list[str] = []
         self.code_device: dict[str, str] = {}  # every code id the client saw -> its device
@@ -191,7 +192,11 @@ class FakeSeamMachine(RuleBasedStateMachine):
         starts = self.now() + starts_in * 60
         ends = starts + lasts * 60
         expected = self.not_found_if_unmanaged(device)
-        refused = device not in self.unmanaged and pool and not self.supports_pool[device]
+        refused = (
+            device not in self.unmanaged
+            and pool
+            and (not self.supports_pool[device] or device in self.pool_switched_off)
+        )
         if refused:
             expected = ("invalid_input",)
         code, error = self.attempt(
@@ -483,6 +488,9 @@ class FakeSeamMachine(RuleBasedStateMachine):
             *expected,
         )
         assert (error is None) == (not expected)
+        if error is None:
+            # Off means off whether or not the pool was ever activated; only this turns it on.
+            (self.pool_switched_off.discard if enabled else self.pool_switched_off.add)(device)
 
     # -- a second workspace -----------------------------------------------------------
 
