@@ -247,6 +247,12 @@ class AccessCode:
             return msgs.backup_name_on_lock(self.access_code_id)
         return self.name
 
+    @property
+    def is_hidden_backup(self) -> bool:
+        """A backup still in its pool (or erased from it): no Seam route or event shows it
+        until it is pulled."""
+        return self.is_backup and not self.pulled
+
     def has_ended(self, now: float) -> bool:
         """Past its `ends_at` (its erase may still be waiting for an offline lock)."""
         return self.ends_at is not None and self.ends_at <= now

@@ -273,7 +273,7 @@ class PoolMachine(RuleBasedStateMachine):
         pin = data.draw(st.sampled_from(pins))
         opened = self.world.cloud.locks.keypad_entry(self.world.device(device), pin)
         slot = next((s for s in lock.occupied() if s.code == pin), None)
-        assert (opened is not None) == (slot is not None and slot.active_at(self.world.now()))
+        assert opened == (slot is not None and slot.active_at(self.world.now()))
 
     @precondition(lambda self: self.codes)
     @rule(data=st.data())
