@@ -245,6 +245,9 @@ DEVICE_CONDITION_MESSAGES = {
     "many_active_backup_codes": "Multiple backup codes have been pulled from the device.",
 }
 
+PULL_FOR_AN_ENDED_CODE = (
+    "This access code has ended (its ends_at has passed); it has no backup access code to pull"
+)
 PULL_FOR_A_BACKUP = "This access code is itself a backup access code; pull for the original code"
 
 
@@ -252,6 +255,13 @@ def pool_not_enabled(device_id: str) -> str:
     return (
         f"The backup access code pool is not enabled for device {device_id}; "
         "create a time_bound access code with use_backup_access_code_pool: true first"
+    )
+
+
+def pool_switched_off(device_id: str) -> str:
+    return (
+        f"The backup access code pool of device {device_id} is switched off "
+        "(backup_access_code_pool_enabled: false); switch it on with /devices/update first"
     )
 
 

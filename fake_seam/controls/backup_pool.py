@@ -17,7 +17,7 @@ def pool_of(fake: Bench, device_id: str) -> dict[str, Any]:
     return {
         "device_id": device.device_id,
         "pool_size": pool.target_size,
-        "is_active": pool.active and pool.enabled,
+        "is_active": pool.is_on,
         "many_active_backup_codes_threshold": pool.many_active_threshold,
         "ready": [shapes.access_code(cloud, c) for c in cloud.pools.ready_backups(device)],
         "pulled": [shapes.access_code(cloud, c) for c in cloud.pools.pulled_backups(device)],

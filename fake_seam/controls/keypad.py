@@ -39,9 +39,7 @@ def _describe_entry(p: KeypadEntry, answer: dict[str, Any]) -> str:
 def keypad_entry(fake: Bench, p: KeypadEntry) -> bool:
     """Type a PIN on the lock's keypad: True if it opened (event `lock.unlocked`, else
     `lock.access_denied`)."""
-    device = lock_device(fake, p.device_id)
-    assert device.lock is not None
-    return fake.cloud.locks.keypad_entry(device, p.code) is not None or bool(device.lock.enter_pin(p.code))
+    return fake.cloud.locks.keypad_entry(lock_device(fake, p.device_id), p.code)
 
 
 class KeypadCode(ControlParams):

@@ -115,7 +115,9 @@ class BackupPool:
     """A device's backup access code pool (see seam-api/backup-access-codes.txt)."""
 
     active: bool = False  # ever activated; a create option never turns it off
-    enabled: bool = False  # `backup_access_code_pool_enabled`
+    # `devices/update {backup_access_code_pool_enabled: false}`, before or after activation:
+    # off until switched on the same way; no create or update turns it on.
+    switched_off: bool = False
     target_size: int = 3
     many_active_threshold: int = 2
     members: list[str] = field(default_factory=list)  # unpulled backup code ids, oldest first
@@ -124,7 +126,7 @@ class BackupPool:
     @property
     def is_on(self) -> bool:
         """Activated and not switched off: what `backup_access_code_pool_enabled` reports."""
-        return self.active and self.enabled
+        return self.active and not self.switched_off
 
 
 # Seam names a battery's status from its level (`critical`, `low`, `good`, `full`) without
@@ -178,11 +180,14 @@ class Device:
 
     def check_pool_allowed(self, time_bound: bool) -> None:
         """Whether a code on this device may use the backup pool (Seam's guide: time-bound
-        codes only, and not on devices without pool support such as Salto's)."""
+        codes only, and not on devices without pool support such as Salto's; nor while the
+        pool is switched off, which a request must not silently override or ignore)."""
         if not time_bound:
             raise invalid_input("use_backup_access_code_pool", BACKUP_ONLY_TIME_BOUND)
         if not self.supports_backup_access_code_pool:
             raise invalid_input("use_backup_access_code_pool", BACKUP_POOL_UNSUPPORTED)
+        if self.pool.switched_off:
+            raise invalid_input("use_backup_access_code_pool", msgs.pool_switched_off(self.device_id))
 
     def set_error(self, code: str, present: bool, message: str, now: float) -> None:
         """Keep a device error while its cause lasts (created when it appears)."""
@@ -251,6 +256,16 @@ class AccessCode:
         if self.is_backup:
             return msgs.backup_name_on_lock(self.access_code_id)
         return self.name
+
+    @property
+    def is_hidden_backup(self) -> bool:
+        """A backup still in its pool (or erased from it): no Seam route or event shows it
+        until it is pulled."""
+        return self.is_backup and not self.pulled
+
+    def has_ended(self, now: float) -> bool:
+        """Past its `ends_at` (its erase may still be waiting for an offline lock)."""
+        return self.ends_at is not None and self.ends_at <= now
 
     def has_job(self, kind: JobKind) -> bool:
         return getattr(self, f"{kind}_job") is not None

@@ -235,6 +235,8 @@ class Store:
         code = self.access_codes.get(access_code_id or "")
         if code is None or code.deleted or code.workspace_id != caller.workspace_id:
             raise access_code_not_found(access_code_id)
+        if code.is_hidden_backup:
+            raise access_code_not_found(access_code_id)  # not the client's until pulled
         device = self.devices.get(code.device_id)
         if device is None or not device.is_managed:
             raise access_code_not_found(access_code_id)

@@ -25,28 +25,9 @@ SCHEMAS = json.loads((DATA / "seam-schemas.json").read_text())
 # is not checked; timestamps are.
 FORMATS = FormatChecker(formats=["date-time"])
 
-# Where the fake knowingly departs from the schema, and why. Each entry: (schema name,
-# selector on the object, JSON path, the value sent).
-DEVIATIONS = [
-    # Lock/unlock events made through the API carry `method: "seamapi"`, as
-    # Seam's own fake sends and test suites written against it check; the current schema
-    # would call that `remote`.
-    ("event", {"event_type": "lock.locked"}, "method", "seamapi"),
-    ("event", {"event_type": "lock.unlocked"}, "method", "seamapi"),
-]
-
 
 def validator(schema: dict[str, Any]) -> OAS30Validator:
     return OAS30Validator({**schema, "components": SCHEMAS["components"]}, format_checker=FORMATS)
-
-
-def without_deviations(name: str, obj: dict[str, Any]) -> dict[str, Any]:
-    for schema_name, where, path, value in DEVIATIONS:
-        if schema_name == name and all(obj.get(k) == v for k, v in where.items()) and obj.get(path) == value:
-            obj = {k: v for k, v in obj.items() if k != path}
-            # Put back a value the schema allows, so a missing required field still fails.
-            obj[path] = "remote"
-    return obj
 
 
 KEYS = ("event_type", "action_type", "status")
@@ -228,11 +209,6 @@ def test_every_success_body_matches_its_route_schema(world: tuple[FakeSeam, list
             continue
         checked.add(path)
         data = json.loads(body)
-        for key in ("events", "event"):
-            if isinstance(data.get(key), list):
-                data[key] = [without_deviations("event", e) for e in data[key]]
-            elif isinstance(data.get(key), dict):
-                data[key] = without_deviations("event", data[key])
         for problem in problems(SCHEMAS["responses"][path], data):
             failures.append(f"{method} {path}: {problem}")
     assert not failures, "\n".join(failures[:40])
@@ -309,7 +285,6 @@ def test_every_object_in_the_database_matches_its_schema(
     failures = []
     for obj in objects:
         name = schema_name or ("device" if obj.get("is_managed") else "unmanaged_device")
-        obj = without_deviations(name, obj)
         for problem in problems(component(name), obj):
             failures.append(f"{name} {obj.get(name + '_id', obj.get('device_id'))}: {problem}")
     assert not failures, "\n".join(failures[:40])
