@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
-from fake_seam.simulator.lock import WriteErrorCode
+from fake_seam.simulator.lock import EVERY_WRITE, SlotOrigin, WriteAim, WriteErrorCode
 
 ConstraintType = Literal[tuple(sorted(PIN_CONSTRAINTS | NAME_CONSTRAINTS))]  # type: ignore[valid-type]
 
@@ -23,11 +23,42 @@ class CodeConstraint(Strict):
     max_length: float | None = None
 
 
+# Which writes a fault plan hits, in Seam's terms: guests' codes are the managed codes that
+# are not backups; the access code service writes them with slot origin `managed`.
+FaultAim = Literal["all_writes", "guest_codes", "backup_codes"]
+FAULT_AIMS: tuple[str, ...] = get_args(FaultAim)
+_AIM_ORIGINS: dict[str, SlotOrigin | None] = {
+    "all_writes": None,
+    "guest_codes": SlotOrigin.MANAGED,
+    "backup_codes": SlotOrigin.BACKUP,
+}
+
+
+def write_aim(
+    aim: str | None, access_code_id: str | None = None, access_code_name: str | None = None
+) -> WriteAim | None:
+    """The hardware's aim for a fault plan's `aim`, `access_code_id` and `access_code_name`
+    (each given narrows it), or None when none is given (the plan keeps its aim)."""
+    if aim is None and access_code_id is None and access_code_name is None:
+        return None
+    if aim in (None, "all_writes") and access_code_id is None and access_code_name is None:
+        return EVERY_WRITE
+    return WriteAim(_AIM_ORIGINS[aim or "all_writes"], access_code_id, access_code_name)
+
+
+def aim_json(aim: WriteAim) -> dict[str, Any]:
+    """A hardware aim as a fault plan's answer shows it."""
+    kind = next(name for name, origin in _AIM_ORIGINS.items() if origin == aim.origin)
+    return {"aim": kind, "access_code_id": aim.key, "access_code_name": aim.name}
+
+
 class FaultPlanSeed(Strict):
     fail_next: int | None = Field(None, ge=0)
     error_code: WriteErrorCode | None = None
     failure_rate: float | None = Field(None, ge=0, le=1)
     offline_for_seconds: float | None = Field(None, gt=0)
+    aim: FaultAim | None = None
+    access_code_name: str | None = None
 
 
 class KeypadCode(Strict):
