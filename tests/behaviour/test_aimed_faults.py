@@ -16,7 +16,7 @@ from seam import Seam
 
 from fake_seam.clock import iso
 from fake_seam.fake import FakeSeam
-from fake_seam.scenarios import parse_scenario, run_scenario
+from fake_seam.scenarios import ScenarioError, parse_scenario, run_scenario
 from fake_seam.scenarios import report as reports
 from fake_seam.simulator import LockListener, SimulatedLock
 from fake_seam.strategies import profile_settings
@@ -222,6 +222,30 @@ def test_in_a_scenario() -> None:
     result = run_scenario(parse_scenario(SCENARIO))
     assert result.passed, reports.text([result])
     assert "fails its next 1 write(s) of guests' codes" in reports.text([result])
+
+
+def test_a_scenario_fleet_lock_with_an_aimed_plan() -> None:
+    result = run_scenario(
+        parse_scenario("""
+        fleet:
+          base: empty
+          locks:
+            - {id: porch, capacity: 6, pool_size: 1, faults: {fail_next: 1, aim: guest_codes}}
+        steps:
+          - call: access_codes.create
+            params: {device_id: porch, name: Guest}
+            as: guest
+          - settle: true
+            expect:
+              access_code: {id: "${guest.access_code_id}", status: setting, errors: [failed_to_set_on_device]}
+        """)
+    )
+    assert result.passed, reports.text([result])
+
+
+def test_a_scenario_fleet_refuses_an_unknown_aim() -> None:
+    with pytest.raises(ScenarioError, match="aim must be one of all_writes, guest_codes, backup_codes"):
+        parse_scenario("fleet: {base: empty, locks: [{id: porch, faults: {aim: guests}}]}\nsteps: []\n")
 
 
 # -- the invariant ----------------------------------------------------------------------------
