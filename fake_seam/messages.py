@@ -337,3 +337,21 @@ def name_too_long(maximum: int) -> str:
 
 def pin_already_on_lock(code: str) -> str:
     return f"code {code} is already on this device"
+
+
+# -- the call log (`fake.calls`): what its assertions say ------------------------------
+
+NO_CALL_YET = "no call recorded yet"
+
+
+def calls_to(count: int, path: str, params: dict[str, object], times: int | None, seen: str) -> str:
+    """`assert_called` / `assert_not_called` failing: what was asked, and what was sent."""
+    wanted = " with " + ", ".join(f"{k}={v!r}" for k, v in params.items()) if params else ""
+    expected = "" if times is None else f" (expected {times})"
+    return f"{count or 'no'} call(s) to {path}{wanted}{expected}; {seen}"
+
+
+def calls_seen(same_path_params: list[dict[str, object]], paths: list[str]) -> str:
+    if same_path_params:
+        return f"its calls had params {same_path_params}"
+    return f"calls made: {paths or 'none'}"

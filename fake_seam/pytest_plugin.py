@@ -276,7 +276,8 @@ class ServedFake:
             fake.rng_seed = options.rng_seed
             fake.settings = Settings(**options.settings)
             fake.clock = Clock(options.now, frozen=options.frozen)
-            fake.reset()
+            fake.reset()  # the call log too
+            fake.calls.include_controls = False
             del fake.api.observers[:]  # a recorder a test attached must not outlive it
             self.fleet = fleet.make_fleet(fake, options.fleet) if options.fleet else []
 

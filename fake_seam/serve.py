@@ -41,7 +41,8 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
     from fake_seam.server import FakeSeamServer, PortInUse, bind  # uvicorn: ~35 ms, not for replay
 
     try:
-        fake = FakeSeam(args.seed, rng_seed=args.rng_seed)
+        # No call log: nothing in a standalone server could read it (`--record` has its own).
+        fake = FakeSeam(args.seed, rng_seed=args.rng_seed, call_log_size=0)
     except SeedError as problem:
         message = str(problem)
         if not message.startswith(str(args.seed)):  # name the file, whichever layer complained
