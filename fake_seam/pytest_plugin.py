@@ -264,6 +264,11 @@ class ServedFake:
         return fleet.api_key(self.fake)
 
     @property
+    def calls(self) -> Any:
+        """The calls this test sent the server (`fake.calls`; emptied for each test)."""
+        return self.fake.calls
+
+    @property
     def workspace_id(self) -> str:
         """The workspace `api_key` acts in (`seed_workspace_1` with the default seed)."""
         return fleet.default_workspace(self.fake)
@@ -319,7 +324,8 @@ def fake_seam_server(
     fake_seam_session_server: ThreadedServer, request: pytest.FixtureRequest
 ) -> Iterator[ServedFake]:
     """The session's HTTP server, reset for this test: `.endpoint`, `.api_key`, `.workspace_id`,
-    `.fake` (control it from Python), `.client()` (the SDK over HTTP), `.make_lock(...)`."""
+    `.fake` (control it from Python), `.calls` (what was sent to it), `.client()` (the SDK over
+    HTTP), `.make_lock(...)`."""
     served = ServedFake(fake_seam_session_server)
     served.reset(_options(request))
     yield served

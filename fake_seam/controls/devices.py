@@ -10,8 +10,8 @@ from pydantic import Field
 from fake_seam.clock import format_duration, iso, to_datetime
 from fake_seam.controls.control import Bench, ControlParams, control
 from fake_seam.seam.errors import SeamError, access_code_not_found
+from fake_seam.seam.fault_aims import FAULT_AIMS, aim_json, write_aim
 from fake_seam.seam.records import ConnectedAccount, Device
-from fake_seam.seam.seed_schema import FAULT_AIMS, aim_json, write_aim
 from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
 from fake_seam.simulator.lock import WRITE_ERROR_CODES
 from fake_seam.wire import shapes

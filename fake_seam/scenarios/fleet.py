@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fake_seam.scenarios.reading import Checker, LineDict, did_you_mean, parse_duration
+from fake_seam.seam.fault_aims import FAULT_AIMS
 from fake_seam.seam.seed import DEFAULT_SEED, EMPTY_SEED, FRIENDLY_LOCK_KEYS
-from fake_seam.seam.seed_schema import FAULT_AIMS
 from fake_seam.simulator.lock import WRITE_ERROR_CODES as FAULT_ERRORS
 
 # Friendly lock keys -> seed keys; the seed's own names are accepted as well.

@@ -8,10 +8,10 @@ from fake_seam import messages as msgs
 from fake_seam.seam.client_sessions import ClientSessions
 from fake_seam.seam.devices import Devices
 from fake_seam.seam.errors import not_found
+from fake_seam.seam.fault_aims import write_aim
 from fake_seam.seam.locks import Locks
 from fake_seam.seam.records import ConnectedAccount, Workspace
 from fake_seam.seam.seed import SeedError
-from fake_seam.seam.seed_schema import write_aim
 from fake_seam.seam.store import Store
 
 LOCK_FIELDS = (

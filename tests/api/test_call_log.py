@@ -3,6 +3,8 @@ process and over real HTTP; its cap, what it leaves out, and its assertion helpe
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from seam import Seam
@@ -28,6 +30,15 @@ def test_each_call_has_its_method_path_params_status_and_answer(fake: FakeSeam, 
     assert created.response["access_code"]["access_code_id"] == code.access_code_id
     assert created.request_id.startswith("request") and created.error is None
     assert fake.calls.last is created and fake.calls[-1] is created and fake.calls[:1] == [listed]
+
+
+def test_the_async_client_is_logged_too(fake: FakeSeam) -> None:
+    async def create() -> None:
+        async with fake.async_client() as sdk:
+            await sdk.access_codes.create(device_id=FRONT, name="Async")
+
+    asyncio.run(create())
+    assert fake.calls.assert_called("/access_codes/create", name="Async").status == 200
 
 
 def test_query_parameters_are_params_too(fake: FakeSeam) -> None:

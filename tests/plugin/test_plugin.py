@@ -368,8 +368,8 @@ def test_each_test_starts_with_an_empty_call_log(pytester):
 
         @pytest.mark.parametrize("n", [1, 2])
         def test_served(fake_seam_server, n):
-            calls = fake_seam_server.fake.calls
-            assert len(calls) == 0 and not calls.include_controls
+            calls = fake_seam_server.calls
+            assert calls is fake_seam_server.fake.calls and len(calls) == 0 and not calls.include_controls
             calls.include_controls = True  # the next test must not inherit it
             client = fake_seam_server.client()
             for i in range(n):
