@@ -38,6 +38,7 @@ from fake_seam.seam.seed import load_seed
 from fake_seam.seam.store import Settings
 
 if TYPE_CHECKING:
+    from fake_seam.api.calls import CallLog
     from fake_seam.seam.records import Device
     from fake_seam.server import ThreadedServer
 
@@ -264,7 +265,7 @@ class ServedFake:
         return fleet.api_key(self.fake)
 
     @property
-    def calls(self) -> Any:
+    def calls(self) -> CallLog:
         """The calls this test sent the server (`fake.calls`; emptied for each test)."""
         return self.fake.calls
 

@@ -4,6 +4,7 @@ parsed parameters and answer are built when first read, so recording costs one s
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
@@ -14,6 +15,9 @@ import orjson
 from fake_seam import messages as msgs
 
 DEFAULT_CALL_LOG_SIZE = 1000
+# Past this many bytes of bodies and answers the oldest calls go too, however few are kept:
+# a thousand large answers (a long list, a body near the 1 MiB limit) must not pile up.
+MAX_LOGGED_BYTES = 64 << 20
 JSON = b"application/json"
 
 
@@ -104,18 +108,27 @@ class Call:
 
 
 class CallLog(Sequence[Call]):
-    """The calls a fake answered, oldest first, at most `maxlen` of them (older ones are
-    dropped; `dropped` counts them). Seam routes only, unless `include_controls` is set:
+    """The calls a fake answered, oldest first: at most `maxlen` of them, holding at most
+    `max_bytes` of bodies and answers (older ones are dropped; `dropped` counts them). Seam routes only, unless `include_controls` is set:
     the `/_fake` controls are the test's own set-up, not what the app sent. `maxlen=0`
     records nothing."""
 
-    def __init__(self, maxlen: int = DEFAULT_CALL_LOG_SIZE, *, include_controls: bool = False) -> None:
+    def __init__(
+        self,
+        maxlen: int = DEFAULT_CALL_LOG_SIZE,
+        *,
+        include_controls: bool = False,
+        max_bytes: int = MAX_LOGGED_BYTES,
+    ) -> None:
         if maxlen < 0:
             raise ValueError("a call log keeps 0 or more calls")
         self.maxlen = maxlen
+        self.max_bytes = max_bytes
         self.include_controls = include_controls
         self.dropped = 0
-        self._calls: deque[Call] = deque(maxlen=maxlen)
+        self._bytes = 0
+        self._calls: deque[Call] = deque()
+        self._mutating = threading.Lock()  # a test may clear while a server thread records
 
     def record(
         self,
@@ -130,14 +143,17 @@ class CallLog(Sequence[Call]):
     ) -> None:
         if not self.include_controls and path.startswith("/_fake"):
             return
-        calls = self._calls
-        if len(calls) == self.maxlen:
-            self.dropped += 1
         # A copy: orjson's result keeps its ~4 KiB working buffer, which a log of small answers
         # would hold many times over.
-        calls.append(
-            Call(method, path, query, body, status, bytes(memoryview(payload)), content_type, request_id)
-        )
+        call = Call(method, path, query, body, status, bytes(memoryview(payload)), content_type, request_id)
+        calls = self._calls
+        with self._mutating:
+            calls.append(call)
+            self._bytes += len(body) + len(payload)
+            while len(calls) > self.maxlen or (self._bytes > self.max_bytes and len(calls) > 1):
+                old = calls.popleft()
+                self._bytes -= len(old.body) + len(old.raw_response)
+                self.dropped += 1
 
     # -- reading ------------------------------------------------------------------------
 
@@ -192,8 +208,9 @@ class CallLog(Sequence[Call]):
             raise AssertionError(msgs.calls_to(len(found), route(path), params, None, self._seen(path)))
 
     def clear(self) -> None:
-        self._calls.clear()
-        self.dropped = 0
+        with self._mutating:
+            self._calls.clear()
+            self.dropped = self._bytes = 0
 
     def _seen(self, path: str) -> str:
         same = [call.params for call in self._snapshot() if route(call.path) == route(path)]

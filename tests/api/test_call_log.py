@@ -139,6 +139,15 @@ def test_the_log_keeps_the_newest_calls_up_to_its_size() -> None:
     assert (len(quiet.calls), quiet.calls.dropped) == (0, 0)
 
 
+def test_the_log_also_keeps_within_its_byte_budget(fake: FakeSeam, sdk: Seam) -> None:
+    fake.calls.max_bytes = 20_000  # devices/list answers about 11.6 kB
+    for _ in range(3):
+        sdk.devices.list()
+    assert (len(fake.calls), fake.calls.dropped) == (1, 2)
+    sdk.access_codes.list(device_id=FRONT)  # small: the list answer still fits beside it
+    assert fake.calls.paths == ["/devices/list", "/access_codes/list"]
+
+
 def test_reset_starts_a_fresh_log(fake: FakeSeam, sdk: Seam) -> None:
     sdk.devices.list()
     fake.reset()
