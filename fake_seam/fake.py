@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from fake_seam.api.calls import DEFAULT_CALL_LOG_SIZE, CallLog
 from fake_seam.api.handler import Api
 from fake_seam.clock import Clock, Timeline
 from fake_seam.control_methods import ControlMethods
@@ -37,11 +38,14 @@ class FakeSeam(ControlMethods):
         frozen: bool = False,
         settings: Settings | None = None,
         webhook_urls: Sequence[str] = (),
+        call_log_size: int = DEFAULT_CALL_LOG_SIZE,
     ) -> None:
         """`webhook_urls`: webhooks for every event of the seed's first workspace, registered
-        again after each reset (with the same ids and secrets: they come from the seeded RNG)."""
+        again after each reset (with the same ids and secrets: they come from the seeded RNG).
+        `call_log_size`: how many calls `calls` keeps (the newest; 0 keeps none)."""
         self.seed = seed
         self.webhook_urls = list(webhook_urls)
+        self.call_log_size = call_log_size
         self.rng_seed = rng_seed
         self.settings = settings or Settings()
         self.clock = Clock(now, frozen=frozen)
@@ -66,8 +70,17 @@ class FakeSeam(ControlMethods):
     @property
     def api(self) -> Any:
         if self._api is None:
-            self._api = Api(self)
+            self._api = Api(self, self.call_log_size)
         return self._api
+
+    @property
+    def calls(self) -> CallLog:
+        """What clients sent this fake and what it answered, in-process or over HTTP:
+        `fake.calls.last`, `fake.calls.to("/access_codes/create")`,
+        `fake.calls.assert_called("/access_codes/create", device_id=...)`, `len(...)`,
+        `clear()`. Seam routes only unless `fake.calls.include_controls = True`."""
+        calls: CallLog = self.api.calls
+        return calls
 
     @property
     def app(self) -> Any:
@@ -144,9 +157,11 @@ class FakeSeam(ControlMethods):
             return self.timeline.run_until()
 
     def restore_seed(self) -> None:
-        """A new cloud from the seed (what `reset` does; the clock stays)."""
+        """A new cloud from the seed (what `reset` does; the clock stays), and an empty call log."""
         with self.lock:
             self._build()
+            if self._api is not None:
+                self._api.calls.clear()
 
     def device(self, device_id: str) -> Device:
         return self.cloud.store.known_device(device_id)

@@ -23,7 +23,7 @@ DEFAULT_WORKSPACE = "seed_workspace_1"
 # The words a test writer reaches for, mapped onto the seed file's lock fields (the same
 # friendly keys a scenario's fleet takes).
 ALIASES = FRIENDLY_LOCK_KEYS
-FAULT_FIELDS = ("fail_next", "error_code", "failure_rate", "offline_for_seconds")
+FAULT_FIELDS = ("fail_next", "error_code", "failure_rate", "offline_for_seconds", "aim", "access_code_name")
 BRANDS: dict[str, dict[str, Any]] = brand_presets()
 
 

@@ -433,3 +433,21 @@ def not_a_control_answer(path: str, status: int, text: str) -> str:
 NO_ACTIVE_MOCK = "no mock_seam() is active: start one (with, decorator or the mock_seam fixture) first"
 MOCK_NOT_STARTED = "this mock_seam() was stopped more often than it was started"
 SDK_MISSING = "mock_seam() patches the official Seam SDK: pip install 'fake-seam[sdk]'"
+
+
+# -- the call log (`fake.calls`): what its assertions say ------------------------------
+
+NO_CALL_YET = "no call recorded yet"
+
+
+def calls_to(count: int, path: str, params: dict[str, object], times: int | None, seen: str) -> str:
+    """`assert_called` / `assert_not_called` failing: what was asked, and what was sent."""
+    wanted = " with " + ", ".join(f"{k}={v!r}" for k, v in params.items()) if params else ""
+    expected = "" if times is None else f" (expected {times})"
+    return f"{count or 'no'} call(s) to {path}{wanted}{expected}; {seen}"
+
+
+def calls_seen(same_path_params: list[dict[str, object]], paths: list[str]) -> str:
+    if same_path_params:
+        return f"its calls had params {same_path_params}"
+    return f"calls made: {paths or 'none'}"

@@ -41,6 +41,7 @@ from fake_seam.seam.seed import load_seed
 from fake_seam.seam.store import Settings
 
 if TYPE_CHECKING:
+    from fake_seam.api.calls import CallLog
     from fake_seam.seam.records import Device
     from fake_seam.server import ThreadedServer
     from fake_seam.webhook_receiver import WebhookReceiver
@@ -276,6 +277,11 @@ class ServedFake:
         return fleet.api_key(self.fake)
 
     @property
+    def calls(self) -> CallLog:
+        """The calls this test sent the server (`fake.calls`; emptied for each test)."""
+        return self.fake.calls
+
+    @property
     def workspace_id(self) -> str:
         """The workspace `api_key` acts in (`seed_workspace_1` with the default seed)."""
         return fleet.default_workspace(self.fake)
@@ -288,7 +294,8 @@ class ServedFake:
             fake.rng_seed = options.rng_seed
             fake.settings = Settings(**options.settings)
             fake.clock = Clock(options.now, frozen=options.frozen)
-            fake.reset()
+            fake.reset()  # the call log too
+            fake.calls.include_controls = False
             del fake.api.observers[:]  # a recorder a test attached must not outlive it
             self.fleet = fleet.make_fleet(fake, options.fleet) if options.fleet else []
 
@@ -330,7 +337,8 @@ def fake_seam_server(
     fake_seam_session_server: ThreadedServer, request: pytest.FixtureRequest
 ) -> Iterator[ServedFake]:
     """The session's HTTP server, reset for this test: `.endpoint`, `.api_key`, `.workspace_id`,
-    `.fake` (control it from Python), `.client()` (the SDK over HTTP), `.make_lock(...)`."""
+    `.fake` (control it from Python), `.calls` (what was sent to it), `.client()` (the SDK over
+    HTTP), `.make_lock(...)`."""
     served = ServedFake(fake_seam_session_server)
     served.reset(_options(request))
     yield served

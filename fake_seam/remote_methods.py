@@ -258,10 +258,17 @@ class RemoteControlMethods:
         error_code: str | None = None,
         failure_rate: float | None = None,
         offline_for_seconds: float | None = None,
+        aim: str | None = None,
+        access_code_id: str | None = None,
+        access_code_name: str | None = None,
     ) -> dict[str, Any]:
         """Make the lock's writes fail: the next `fail_next` of them, or each with probability
         `failure_rate` (from the fake's seeded RNG), with `error_code`; or take it offline for
-        `offline_for_seconds`. Answers the plan now in force.
+        `offline_for_seconds`. `aim` picks the writes that count: `all_writes` (the default),
+        `guest_codes` (managed codes that are not backups) or `backup_codes` (the backup pool's);
+        `access_code_id` or `access_code_name` narrow it to one code (404 for a code the device
+        does not have). Writes outside the aim land and use up nothing. Giving any of the three
+        sets the whole aim; giving none keeps it. Answers the plan now in force.
 
         Sends `/_fake/devices/set_fault_plan`.
         """
@@ -272,6 +279,9 @@ class RemoteControlMethods:
             error_code=error_code,
             failure_rate=failure_rate,
             offline_for_seconds=offline_for_seconds,
+            aim=aim,
+            access_code_id=access_code_id,
+            access_code_name=access_code_name,
         )
         return returned
 

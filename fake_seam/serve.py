@@ -52,7 +52,10 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
         if getattr(args, name, None) is not None
     }
     try:
-        fake = FakeSeam(args.seed, rng_seed=args.rng_seed, webhook_urls=getattr(args, "webhook", ()))
+        # No call log: nothing in a standalone server could read it (`--record` has its own).
+        fake = FakeSeam(
+            args.seed, rng_seed=args.rng_seed, webhook_urls=getattr(args, "webhook", ()), call_log_size=0
+        )
     except SeedError as problem:
         message = str(problem)
         if not message.startswith(str(args.seed)):  # name the file, whichever layer complained

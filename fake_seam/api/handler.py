@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from fake_seam import messages as msgs
+from fake_seam.api.calls import DEFAULT_CALL_LOG_SIZE, CallLog
 from fake_seam.api.control_access import IN_PROCESS, ControlAccess
 from fake_seam.api.routing import HANDLERS, Context, Endpoint, Page
 from fake_seam.seam.errors import SeamError
@@ -95,9 +96,10 @@ _loading = threading.Lock()
 class Api:
     """One fake's request handling, independent of the transport that carries it."""
 
-    def __init__(self, fake: Bench) -> None:
+    def __init__(self, fake: Bench, call_log_size: int = DEFAULT_CALL_LOG_SIZE) -> None:
         self.fake = fake
         self.requests = 0
+        self.calls = CallLog(call_log_size)
         # Called after each request with (method, path, params, status, body): the recorder.
         self.observers: list[Callable[[str, str, dict[str, Any], int, bytes], None]] = []
 
@@ -133,6 +135,8 @@ class Api:
                 status, payload, content_type = self._answer(
                     method, path, query, headers, body, base_url, access
                 )
+            if self.calls.maxlen and not health:
+                self.calls.record(method, path, query, body, status, payload, content_type, request_id)
             if self.observers and not health:
                 params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
                 with contextlib.suppress(ValueError):

@@ -9,7 +9,8 @@ from pydantic import Field
 
 from fake_seam.clock import format_duration, iso, to_datetime
 from fake_seam.controls.control import READS, Bench, ControlParams, control
-from fake_seam.seam.errors import SeamError
+from fake_seam.seam.errors import SeamError, access_code_not_found
+from fake_seam.seam.fault_aims import FAULT_AIMS, aim_json, write_aim
 from fake_seam.seam.records import ConnectedAccount, Device
 from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
 from fake_seam.simulator.lock import WRITE_ERROR_CODES
@@ -48,18 +49,37 @@ class FaultPlan(ControlParams):
         float | None, z.number(minimum=0, maximum=1), Field(description="a probability from 0 to 1")
     ] = None
     offline_for_seconds: Annotated[float | None, z.number(minimum=0, exclusive_minimum=True)] = None
+    aim: Annotated[
+        str | None,
+        z.enum(FAULT_AIMS),
+        Field(description="the writes `fail_next` and `failure_rate` hit: all, guests' codes or backups"),
+    ] = None
+    access_code_id: Annotated[str | None, z.string()] = None
+    access_code_name: Annotated[str | None, z.string()] = None
 
 
 class DeviceFaultPlan(FaultPlan):
     device_id: Annotated[str, z.string()]
 
 
+def _aim_phrase(plan: dict[str, Any]) -> str:
+    aimed = {"guest_codes": " of guests' codes", "backup_codes": " of backup codes"}.get(plan["aim"], "")
+    if plan["access_code_id"]:
+        aimed += f" for {plan['access_code_id']}"
+    if plan["access_code_name"]:
+        aimed += f" named {plan['access_code_name']!r}"
+    return aimed
+
+
 def _describe_faults(p: DeviceFaultPlan, answer: dict[str, Any]) -> str:
     parts = []
+    aimed = _aim_phrase(
+        answer.get("fault_plan") or {"aim": None, "access_code_id": None, "access_code_name": None}
+    )
     if p.fail_next is not None:
-        parts.append(f"fails its next {p.fail_next} write(s)")
+        parts.append(f"fails its next {p.fail_next} write(s){aimed}")
     if p.failure_rate is not None:
-        parts.append(f"fails {p.failure_rate:.0%} of writes (seeded)")
+        parts.append(f"fails {p.failure_rate:.0%} of writes{aimed} (seeded)")
     if p.offline_for_seconds is not None:
         parts.append(f"is offline until {answer.get('fault_plan', {}).get('offline_until')}")
     with_error = f" with {p.error_code}" if p.error_code else ""
@@ -76,17 +96,27 @@ def _describe_faults(p: DeviceFaultPlan, answer: dict[str, Any]) -> str:
 def set_fault_plan(fake: Bench, p: DeviceFaultPlan) -> dict[str, Any]:
     """Make the lock's writes fail: the next `fail_next` of them, or each with probability
     `failure_rate` (from the fake's seeded RNG), with `error_code`; or take it offline for
-    `offline_for_seconds`. Answers the plan now in force."""
+    `offline_for_seconds`. `aim` picks the writes that count: `all_writes` (the default),
+    `guest_codes` (managed codes that are not backups) or `backup_codes` (the backup pool's);
+    `access_code_id` or `access_code_name` narrow it to one code (404 for a code the device
+    does not have). Writes outside the aim land and use up nothing. Giving any of the three
+    sets the whole aim; giving none keeps it. Answers the plan now in force."""
     lock = lock_device(fake, p.device_id).lock
     assert lock is not None
+    if p.access_code_id is not None:
+        code = fake.cloud.store.codes_by_device.get(p.device_id, {}).get(p.access_code_id)
+        if code is None or code.deleted:
+            raise access_code_not_found(p.access_code_id)
     lock.set_fault_plan(
         fail_next=p.fail_next,
         error_code=p.error_code,
         failure_rate=p.failure_rate,
         offline_for=p.offline_for_seconds,
+        aim=write_aim(p.aim, p.access_code_id, p.access_code_name),
     )
     plan = lock.fault_plan.as_json()
     plan["offline_until"] = iso(to_datetime(plan["offline_until"])) if plan["offline_until"] else None
+    plan.update(aim_json(lock.fault_plan.aim))
     return plan
 
 

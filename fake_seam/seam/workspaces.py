@@ -8,6 +8,7 @@ from fake_seam import messages as msgs
 from fake_seam.seam.client_sessions import ClientSessions
 from fake_seam.seam.devices import Devices
 from fake_seam.seam.errors import not_found
+from fake_seam.seam.fault_aims import write_aim
 from fake_seam.seam.locks import Locks
 from fake_seam.seam.records import ConnectedAccount, Device, Workspace
 from fake_seam.seam.seed import SeedError
@@ -126,6 +127,7 @@ class Workspaces:
                     error_code=faults.get("error_code"),
                     failure_rate=faults.get("failure_rate"),
                     offline_for=faults.get("offline_for_seconds"),
+                    aim=write_aim(faults.get("aim"), None, faults.get("access_code_name")),
                 )
             for keypad_code in spec.get("keypad_codes", []):
                 self.locks.add_unmanaged_code(device, keypad_code["code"], keypad_code.get("name"))

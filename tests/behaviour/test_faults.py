@@ -45,6 +45,9 @@ def test_fail_next_then_a_successful_retry(fake: FakeSeam, sdk: Seam) -> None:
         "error_code": "failed_to_set_on_device",
         "failure_rate": 0.0,
         "offline_until": None,
+        "aim": "all_writes",
+        "access_code_id": None,
+        "access_code_name": None,
     }
     code = sdk.access_codes.create(device_id="august_device_1", code="4821")
     fake.advance(10)
@@ -245,6 +248,9 @@ def test_set_fault_plan_over_http(fake: FakeSeam, sdk: Seam, http: httpx.Client)
         "error_code": "no_space_for_access_code_on_device",
         "failure_rate": 0.0,
         "offline_until": None,
+        "aim": "all_writes",
+        "access_code_id": None,
+        "access_code_name": None,
     }
     code = sdk.access_codes.create(device_id="august_device_1")
     fake.settle()
