@@ -291,7 +291,7 @@ class ServedFake:
 
     def client(self, api_key: str | None = None, **options: Any) -> Any:
         """An official `seam.Seam` over real HTTP to this server (closed after the test)."""
-        from seam import Seam  # the optional `sdk` extra
+        from seam import Seam  # imported when first used: ~680 ms
 
         options.setdefault("wait_for_action_attempt", FAST_POLLING)
         client = Seam(api_key=api_key or self.api_key, endpoint=self.endpoint, **options)
