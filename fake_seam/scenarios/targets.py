@@ -66,7 +66,7 @@ def failure_from(problem: BaseException) -> Failure | None:
     if isinstance(problem, httpx.HTTPStatusError):
         return Failure("http_error", problem.response.status_code, str(problem))
     try:
-        from seam.exceptions import SeamActionAttemptError, SeamHttpApiError  # the optional `sdk` extra
+        from seam.exceptions import SeamActionAttemptError, SeamHttpApiError
     except ImportError:  # pragma: no cover
         return None
     if isinstance(problem, SeamHttpApiError):

@@ -28,6 +28,7 @@ import pytest
 from repo import ROOT as REPO
 
 EXAMPLE = REPO / "examples" / "test_guest_checkin.py"
+WEBHOOK_EXAMPLE = REPO / "examples" / "test_webhook_checkin.py"
 
 PYPROJECT = """\
 [project]
@@ -311,9 +312,11 @@ def test_a_user_installs_the_wheel_and_runs_the_fixtures_the_library_and_the_lon
     (project / "tests").mkdir()
     (project / "tests" / "test_both_modes.py").write_text(BOTH_MODES)
     (project / "tests" / "test_guest_checkin.py").write_text(EXAMPLE.read_text())
+    # Signed webhooks (svix, which the SDK brings) into the plugin's `webhook_receiver`.
+    (project / "tests" / "test_webhook_checkin.py").write_text(WEBHOOK_EXAMPLE.read_text())
     (project / "tests" / "test_properties.py").write_text(PROPERTIES)
     suite = in_venv(venv_dir, "pytest", "-q", "-p", "no:cacheprovider", "-s", cwd=project, timeout=300)
-    assert "12 passed" in suite.stdout, suite.stdout
+    assert "14 passed" in suite.stdout, suite.stdout
     long = in_venv(
         venv_dir,
         "pytest",
@@ -325,4 +328,4 @@ def test_a_user_installs_the_wheel_and_runs_the_fixtures_the_library_and_the_lon
         cwd=project,
         timeout=600,
     )
-    assert "12 passed" in long.stdout and "hypothesis profile long 2000" in long.stdout, long.stdout
+    assert "14 passed" in long.stdout and "hypothesis profile long 2000" in long.stdout, long.stdout
