@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -317,6 +318,8 @@ def test_a_user_installs_the_wheel_and_runs_the_fixtures_the_library_and_the_lon
     (project / "tests" / "test_properties.py").write_text(PROPERTIES)
     suite = in_venv(venv_dir, "pytest", "-q", "-p", "no:cacheprovider", "-s", cwd=project, timeout=300)
     assert "14 passed" in suite.stdout, suite.stdout
+    # Without the option the project's default profile is Hypothesis' own (`ci` on CI machines).
+    assert re.search(r"hypothesis profile (default|ci) 100\b", suite.stdout), suite.stdout
     long = in_venv(
         venv_dir,
         "pytest",
