@@ -111,7 +111,7 @@ class FakeSeam(ControlMethods):
         **options: Any,
     ) -> Any:
         """An official `seam.Seam` client wired to this fake in-process."""
-        from seam import Seam  # the optional `sdk` extra (and ~680 ms of imports)
+        from seam import Seam  # imported when first used: ~680 ms
 
         if personal_access_token is not None:
             api_key = None
@@ -135,7 +135,7 @@ class FakeSeam(ControlMethods):
         **options: Any,
     ) -> Any:
         """An official `seam.AsyncSeam` client wired to this fake in-process."""
-        from seam import AsyncSeam  # the optional `sdk` extra
+        from seam import AsyncSeam  # imported when first used
 
         if personal_access_token is not None:
             api_key = None

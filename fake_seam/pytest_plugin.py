@@ -15,6 +15,7 @@ Registered through the `pytest11` entry point, so installing fake-seam is enough
 - `fake_seam_session_server`  the raw session `ThreadedServer` (no per-test reset)
 
 Markers: `fake_seam(seed=, rng_seed=, now=, frozen=, settings=)` and `fake_seam_fleet(*locks)`.
+Hypothesis profiles: `pytest --hypothesis-profile=long` (or `dev`) finds fake-seam's.
 ini / command line: `fake_seam_seed` / `--fake-seam-seed`, `fake_seam_rng_seed` /
 `--fake-seam-rng-seed`, `fake_seam_frozen`.
 
@@ -120,7 +121,14 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     return collect_file(parent, file_path)
 
 
+# First, so the profiles exist when Hypothesis' own plugin loads the one asked for.
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--hypothesis-profile", None):
+        # Hypothesis (and the strategies) cost ~0.5 s to import: only when a profile is asked for.
+        from fake_seam.strategies import register_profiles
+
+        register_profiles()  # `long` and `dev`, unless the project registered its own
     for text in MARKERS.values():
         config.addinivalue_line("markers", text)
     config.stash[_SEEDS] = {}
@@ -301,7 +309,7 @@ class ServedFake:
 
     def client(self, api_key: str | None = None, **options: Any) -> Any:
         """An official `seam.Seam` over real HTTP to this server (closed after the test)."""
-        from seam import Seam  # the optional `sdk` extra
+        from seam import Seam  # imported when first used: ~680 ms
 
         options.setdefault("wait_for_action_attempt", FAST_POLLING)
         client = Seam(api_key=api_key or self.api_key, endpoint=self.endpoint, **options)

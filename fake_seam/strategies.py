@@ -18,8 +18,9 @@ something you can read. Faults and stays name a lock by its index in the fleet (
 the fleet's size), so they stay valid while Hypothesis shrinks the fleet. Times are whole
 seconds after an origin (the fake's clock when `apply` is called, unless given).
 
-The module also registers the Hypothesis settings profiles the project's tests use (`ci`,
-`long`, `dev`); `profile_settings()` returns the one named by `HYPOTHESIS_PROFILE`.
+The module also holds the Hypothesis settings profiles fake-seam's tests use (`ci`, `long`,
+`dev`; `profile_settings()` returns the one named by `HYPOTHESIS_PROFILE`) and registers
+`long` and `dev` with Hypothesis, as the pytest plugin does for `pytest --hypothesis-profile`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from fake_seam.clock import iso, to_datetime
 from fake_seam.controls import CONTROLS
@@ -50,43 +52,57 @@ MINUTE = 60
 
 PROFILE_ENV = "HYPOTHESIS_PROFILE"
 DEFAULT_PROFILE = "ci"
-OUR_PROFILES = ("ci", "long", "dev")
-
-
-def register_profiles() -> None:
-    """`ci`: bounded and deterministic (no database, derandomized) for the default suite;
-    `long`: many more examples and longer programs, randomized, for a soak run;
-    `dev`: quick local iteration."""
-    common: dict[str, Any] = {
-        "deadline": None,
-        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-    }
-    settings.register_profile(
-        "ci",
+# What `profile_settings()` hands out. `long` and `dev` are also registered with Hypothesis
+# (`register_profiles`); `ci` is not, because Hypothesis has a `ci` profile of its own, which
+# it loads by itself on CI machines: replacing it would change every test of the project.
+_COMMON: dict[str, Any] = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+# No `explain` phase (it traces coverage, slowly); stop at the first bug found.
+_QUICK_PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
+PROFILES: dict[str, settings] = {
+    # Bounded and deterministic (no database, derandomized): the default suite.
+    "ci": settings(
         max_examples=100,
         stateful_step_count=30,
         derandomize=True,
         database=None,
         print_blob=False,
-        # No `explain` phase (it traces coverage, slowly); stop at the first bug found.
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        phases=_QUICK_PHASES,
         report_multiple_bugs=False,
-        **common,
-    )
-    settings.register_profile(
-        "long",
+        **_COMMON,
+    ),
+    # Many more examples and longer programs, randomized: a soak run.
+    "long": settings(
         max_examples=2000,
         stateful_step_count=100,
         derandomize=False,
         database=None,
         print_blob=True,
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        phases=_QUICK_PHASES,
         report_multiple_bugs=False,
-        **common,
-    )
-    settings.register_profile(
-        "dev", max_examples=10, stateful_step_count=20, derandomize=True, database=None, **common
-    )
+        **_COMMON,
+    ),
+    # Quick local iteration.
+    "dev": settings(max_examples=10, stateful_step_count=20, derandomize=True, database=None, **_COMMON),
+}
+OUR_PROFILES = tuple(PROFILES)
+REGISTERED_PROFILES = ("long", "dev")
+
+
+def register_profiles() -> list[str]:
+    """Register `long` and `dev` with Hypothesis (for `pytest --hypothesis-profile=long`),
+    each unless a profile of that name is registered already: a project's own wins. Loads
+    none of them. Returns the names it registered."""
+    added = []
+    for name in REGISTERED_PROFILES:
+        try:
+            settings.get_profile(name)
+        except InvalidArgument:
+            settings.register_profile(name, PROFILES[name])
+            added.append(name)
+    return added
 
 
 register_profiles()
@@ -107,7 +123,8 @@ def profile_settings(**overrides: Any) -> settings:
 
     Used as a decorator (`@profile_settings()`), so it sets these tests' settings without
     loading a profile for the whole process."""
-    return settings(settings.get_profile(profile_name()), **overrides)
+    name = profile_name()
+    return settings(PROFILES.get(name) or settings.get_profile(name), **overrides)
 
 
 # -- fleets -----------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from typing import Any
 import httpx
 import pytest
 
-from fake_seam import strategies  # noqa: F401 - registers the ci/long/dev Hypothesis profiles
 from fake_seam.fake import DEFAULT_API_KEY, DEFAULT_ENDPOINT, FakeSeam
 
 pytest_plugins = ["clean_tree"]

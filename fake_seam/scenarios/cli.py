@@ -26,7 +26,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "step could not run, 2 a file is malformed (then nothing runs).",
     )
     replay_cmd.add_argument(
-        "files", nargs="+", metavar="FILE", help="scenario files, or directories of *.yaml"
+        "files", nargs="*", metavar="FILE", help="scenario files, or directories of *.yaml"
+    )
+    replay_cmd.add_argument(
+        "--library",
+        action="store_true",
+        help="replay the scenario library shipped with fake-seam (see `fake-seam scenarios`)",
     )
     replay_cmd.add_argument(
         "--against",
@@ -78,6 +83,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     record_cmd.add_argument("--seed", default="default", help="default, empty, or a seed JSON file")
     record_cmd.add_argument("--rng-seed", default="0", help="seed of the fake's RNG (PINs, faults, ids)")
     record_cmd.set_defaults(run=record)
+
+    scenarios_cmd = commands.add_parser(
+        "scenarios",
+        help="list the scenario library shipped with fake-seam, or copy it to a directory",
+        description="List the scenario library shipped with fake-seam: where its files are, and "
+        "what each shows. --copy DIR copies them into DIR to read, change and replay; files "
+        "already in DIR are left as they are.",
+    )
+    scenarios_cmd.add_argument("--copy", metavar="DIR", help="copy the library's files into DIR")
+    scenarios_cmd.set_defaults(run=scenarios)
 
 
 def scenario_files(names: list[str]) -> tuple[list[Path], list[Problem]]:
@@ -131,7 +146,19 @@ def replay(args: argparse.Namespace) -> int:
     from fake_seam.scenarios import report
     from fake_seam.scenarios.runner import run_scenario
 
-    files, problems = scenario_files(args.files)
+    names = list(args.files)
+    if args.library:
+        from fake_seam.scenarios.library import LibraryMissing, library_dir
+
+        try:
+            names.append(str(library_dir()))
+        except LibraryMissing as missing:
+            sys.stderr.write(f"fake-seam: {missing}\n")
+            return 2
+    if not names:
+        sys.stderr.write("fake-seam: replay needs scenario files, a directory of them, or --library\n")
+        return 2
+    files, problems = scenario_files(names)
     variables, var_problems = parse_vars(args.var)
     scenarios, load_problems = load_all(files, variables)
     problems += var_problems + load_problems
@@ -169,3 +196,27 @@ def record(args: argparse.Namespace) -> int:
 
     args.host = "127.0.0.1"
     return serve(args, recording=lambda fake: Recorder(fake, args.out))
+
+
+def scenarios(args: argparse.Namespace) -> int:
+    from fake_seam.scenarios.library import LibraryMissing, copy_library, library_dir, library_files, summary
+
+    try:
+        folder = library_dir()
+    except LibraryMissing as missing:
+        sys.stderr.write(f"fake-seam: {missing}\n")
+        return 2
+    if args.copy:
+        copied, kept = copy_library(Path(args.copy))
+        for path in kept:
+            sys.stderr.write(f"fake-seam: {path} exists; left as it is\n")
+        sys.stdout.write(f"copied {len(copied)} scenario file(s) to {args.copy}; replay them with:\n")
+        sys.stdout.write(f"  fake-seam replay {args.copy}\n")
+        return 0
+    files = library_files()
+    width = max(len(path.name) for path in files)
+    sys.stdout.write(f"{len(files)} scenario file(s) in {folder}\n")
+    for path in files:
+        sys.stdout.write(f"  {path.name:<{width}}  {summary(path)}\n")
+    sys.stdout.write("fake-seam replay --library replays them; fake-seam scenarios --copy DIR copies them.\n")
+    return 0

@@ -852,7 +852,7 @@ _LISTABLE = {"access_code", "device", "access_codes", "slots", "pin", "backup_po
 
 @lru_cache(maxsize=1)
 def _sdk_client() -> Any:
-    from seam import Seam  # the optional `sdk` extra
+    from seam import Seam  # a dependency, imported when first used (~680 ms)
 
     # Never used to send anything: only to look routes and their signatures up.
     return Seam(api_key="seam_scenario_checker", endpoint="http://127.0.0.1:9")
@@ -861,8 +861,8 @@ def _sdk_client() -> Any:
 def sdk_method(name: str) -> tuple[Any, str | None]:
     try:
         target: Any = _sdk_client()
-    except ImportError:  # pragma: no cover - the SDK is an optional dependency
-        return None, "the official `seam` SDK is not installed (pip install seam); use request: instead"
+    except ImportError:  # pragma: no cover - only where an install lost it
+        return None, "the official `seam` SDK, a dependency of fake-seam, is missing (pip install seam)"
     walked: list[str] = []
     for part in name.split("."):
         if part.startswith("_") or not hasattr(target, part):

@@ -510,3 +510,30 @@ def test_a_marker_seed_file_is_found_next_to_the_test(pytester):
         "    assert seam.workspaces.get().workspace_id == 'ws_next_door'\n"
     )
     run(pytester).assert_outcomes(passed=1)
+
+
+# -- Hypothesis profiles (pytester, in a subprocess: loading a profile is process-wide) -----
+
+PROFILE_PROBE = """
+from hypothesis import settings
+
+def test_profile():
+    print("profile", settings.get_current_profile_name(), settings.default.max_examples)
+"""
+
+
+def test_hypothesis_profile_long_works_in_a_project_of_its_own(pytester):
+    pytester.makepyfile(PROFILE_PROBE)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q", "-s", "--hypothesis-profile=long")
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines(["profile long 2000*"])
+
+
+def test_a_projects_own_profile_of_the_same_name_wins(pytester):
+    pytester.makeconftest(
+        "from hypothesis import settings\nsettings.register_profile('long', max_examples=7)\n"
+    )
+    pytester.makepyfile(PROFILE_PROBE)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q", "-s", "--hypothesis-profile=long")
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines(["profile long 7*"])

@@ -8,6 +8,10 @@ through the `pytest11` entry point of the installed distribution.
 
 A second project runs under pytest-xdist (`-n 2`): each worker has its own fakes and its own
 HTTP server, and nothing is shared.
+
+A third (marked `slow`: it builds a wheel and installs it, with its dependencies from the
+package index, into a fresh virtualenv) is a user's project as the README's first screen sets
+it up, with nothing of this checkout but the wheel.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import subprocess
 import sys
+import venv
 from pathlib import Path
 
 import pytest
 from repo import ROOT as REPO
 
 EXAMPLE = REPO / "examples" / "test_guest_checkin.py"
+WEBHOOK_EXAMPLE = REPO / "examples" / "test_webhook_checkin.py"
 
 PYPROJECT = """\
 [project]
@@ -218,3 +225,110 @@ def test_under_xdist_each_worker_has_its_own_fakes(tmp_path: Path, monkeypatch: 
     # One HTTP server per worker that used one, never the same one for two workers.
     assert all(len(s) == 1 for s in servers.values())
     assert len(set().union(*servers.values())) == len(servers)
+
+
+# -- installed from a wheel, as the README's first screen says -------------------------------
+
+PROPERTIES = """\
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+
+from fake_seam.strategies import guest_stays
+
+ORIGIN = datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def test_which_profile():
+    print("hypothesis profile", settings.get_current_profile_name(), settings.default.max_examples)
+
+
+@given(stays=guest_stays())
+def test_a_guest_leaves_between_check_in_and_the_booked_end(stays):
+    for stay in stays:
+        assert stay.starts_at(ORIGIN) <= stay.leaves_at(ORIGIN) <= stay.ends_at(ORIGIN)
+"""
+
+
+def checked(
+    command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float
+):
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def in_venv(venv: Path, program: str, *args: str, cwd: Path, timeout: float = 120):
+    env = project_env()
+    env.pop("PYTHONPATH", None)
+    env["VIRTUAL_ENV"] = str(venv)
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return checked([str(venv / "bin" / program), *args], cwd=cwd, env=env, timeout=timeout)
+
+
+def pip_install(venv: Path, requirement: str) -> None:
+    # This interpreter's pip, installing into the virtualenv (`pip --python`): the same
+    # resolution as the virtualenv's own pip, without the seconds ensurepip takes to make one.
+    python = str(venv / "bin" / "python")
+    checked([sys.executable, "-m", "pip", "--python", python, "install", "-q", requirement], timeout=600)
+
+
+@pytest.mark.slow
+def test_a_user_installs_the_wheel_and_runs_the_fixtures_the_library_and_the_long_profile(tmp_path: Path):
+    """A fresh virtualenv outside the repository gets fake-seam the way a user does: from a
+    wheel of this checkout, its dependencies resolved by pip from the package index. First the
+    plain install (the server, replay, the SDK, the scenario library), then the `testing`
+    extra (the fixtures, the strategies and the profiles): nothing else is installed."""
+    wheels, venv_dir, project = tmp_path / "wheels", tmp_path / "venv", tmp_path / "project"
+    checked(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)], timeout=300
+    )
+    [wheel] = wheels.glob("fake_seam-*.whl")
+    venv.EnvBuilder(with_pip=False).create(venv_dir)
+    project.mkdir()
+
+    # `pip install fake-seam`
+    pip_install(venv_dir, str(wheel))
+    shipped = in_venv(
+        venv_dir,
+        "python",
+        "-c",
+        "import importlib.resources as r, seam; p = r.files('fake_seam');"
+        "print((p / 'py.typed').is_file(), len(list((p / 'scenarios' / 'library').iterdir())))",
+        cwd=project,
+    )
+    library = len(list((REPO / "scenarios").glob("*.yaml")))
+    assert shipped.stdout.split() == ["True", str(library)]
+    replayed = in_venv(venv_dir, "fake-seam", "replay", "--library", "--quiet", cwd=project, timeout=300)
+    assert f"{library} passed, 0 failed" in replayed.stdout.splitlines()[-1], replayed.stdout
+    in_venv(venv_dir, "fake-seam", "scenarios", "--copy", "scenarios", cwd=project)
+    assert {p.name for p in (project / "scenarios").iterdir()} == {
+        p.name for p in (REPO / "scenarios").iterdir()
+    }
+    in_venv(venv_dir, "fake-seam", "replay", "--quiet", "scenarios/04-backup-pull.yaml", cwd=project)
+
+    # `pip install 'fake-seam[testing]'`, then the user's own suite
+    pip_install(venv_dir, f"{wheel}[testing]")
+    (project / "pyproject.toml").write_text(PYPROJECT)
+    (project / "tests").mkdir()
+    (project / "tests" / "test_both_modes.py").write_text(BOTH_MODES)
+    (project / "tests" / "test_guest_checkin.py").write_text(EXAMPLE.read_text())
+    # Signed webhooks (svix, which the SDK brings) into the plugin's `webhook_receiver`.
+    (project / "tests" / "test_webhook_checkin.py").write_text(WEBHOOK_EXAMPLE.read_text())
+    (project / "tests" / "test_properties.py").write_text(PROPERTIES)
+    suite = in_venv(venv_dir, "pytest", "-q", "-p", "no:cacheprovider", "-s", cwd=project, timeout=300)
+    assert "14 passed" in suite.stdout, suite.stdout
+    # Without the option the project's default profile is Hypothesis' own (`ci` on CI machines).
+    assert re.search(r"hypothesis profile (default|ci) 100\b", suite.stdout), suite.stdout
+    long = in_venv(
+        venv_dir,
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-s",
+        "--hypothesis-profile=long",
+        cwd=project,
+        timeout=600,
+    )
+    assert "14 passed" in long.stdout and "hypothesis profile long 2000" in long.stdout, long.stdout

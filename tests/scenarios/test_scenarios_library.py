@@ -1,5 +1,5 @@
 """Every scenario shipped in scenarios/ replays green: from pytest (one case per file) and from
-the CLI (`fake-seam replay scenarios/`)."""
+the CLI (`fake-seam replay --library`); `fake-seam scenarios` lists and copies them."""
 
 from __future__ import annotations
 
@@ -57,10 +57,42 @@ def test_library_covers_the_backup_guide_and_troubleshooting() -> None:
 
 
 def test_cli_replays_the_whole_library(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["replay", "--quiet", str(LIBRARY)])
+    # `--library` finds the files wherever fake-seam is installed (here: this checkout).
+    code = main(["replay", "--quiet", "--library"])
     out = capsys.readouterr().out
     assert code == 0, out
     assert f"{len(FILES)} scenario(s): {len(FILES)} passed, 0 failed" in out
+    assert all(str(path) in out for path in FILES)
+
+
+def test_replay_with_nothing_to_replay_says_what_it_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay"]) == 2
+    assert "--library" in capsys.readouterr().err
+
+
+def test_scenarios_lists_the_library_with_what_each_file_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(FILES)} scenario file(s) in {LIBRARY}" in out
+    for path in FILES:
+        [line] = [line for line in out.splitlines() if path.name in line]
+        assert load_scenario(path).summary[0] in line
+
+
+def test_scenarios_copy_copies_the_library_and_leaves_files_already_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / FILES[0].name).write_text("# my own edit\n")
+    assert main(["scenarios", "--copy", str(target)]) == 0
+    captured = capsys.readouterr()
+    assert f"copied {len(FILES) - 1} scenario file(s)" in captured.out
+    assert f"{target / FILES[0].name} exists" in captured.err
+    assert (target / FILES[0].name).read_text() == "# my own edit\n"
+    assert all((target / p.name).read_bytes() == p.read_bytes() for p in FILES[1:])
+    # A copy replays as the original does: the files need nothing beside them.
+    assert main(["replay", "--quiet", str(target / "04-backup-pull.yaml")]) == 0
 
 
 def test_json_report_of_the_library(capsys: pytest.CaptureFixture[str]) -> None:

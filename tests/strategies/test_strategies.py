@@ -13,6 +13,7 @@ from fake_seam.fake import FakeSeam
 from fake_seam.strategies import (
     BRANDS,
     HOUR,
+    PROFILES,
     FaultSchedule,
     Fleet,
     KeypadEdit,
@@ -276,9 +277,18 @@ def test_a_scenario_applies_its_fleet_and_faults(scenario: Scenario) -> None:
 
 
 def test_profiles_ci_is_bounded_and_deterministic_and_long_runs_longer() -> None:
-    ci, long = settings.get_profile("ci"), settings.get_profile("long")
+    ci, long = PROFILES["ci"], PROFILES["long"]
     assert ci.derandomize and ci.database is None and ci.deadline is None
     assert long.max_examples > ci.max_examples and long.stateful_step_count > ci.stateful_step_count
+
+
+def test_hypothesis_own_ci_profile_is_left_alone() -> None:
+    # Hypothesis loads its `ci` by itself on CI machines: fake-seam's must not take its place.
+    hypothesis_ci = settings.get_profile("ci")
+    assert (
+        hypothesis_ci.print_blob and hypothesis_ci.stateful_step_count != PROFILES["ci"].stateful_step_count
+    )
+    assert settings.get_profile("long") is PROFILES["long"]
 
 
 def test_profile_is_chosen_by_hypothesis_profile(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -289,7 +299,7 @@ def test_profile_is_chosen_by_hypothesis_profile(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(settings, "_current_profile", "default")
     assert profile_name() == "ci"
     assert profile_settings(max_examples=3).max_examples == 3
-    # `pytest --hypothesis-profile=long` works too (tests/conftest.py registers the profiles).
+    # `pytest --hypothesis-profile=long` works too (the plugin registers `long` and `dev`).
     monkeypatch.setattr(settings, "_current_profile", "long")
     assert profile_name() == "long"
 
