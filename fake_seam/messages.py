@@ -432,7 +432,7 @@ def not_a_control_answer(path: str, status: int, text: str) -> str:
 
 NO_ACTIVE_MOCK = "no mock_seam() is active: start one (with, decorator or the mock_seam fixture) first"
 MOCK_NOT_STARTED = "this mock_seam() was stopped more often than it was started"
-SDK_MISSING = "mock_seam() patches the official Seam SDK: pip install 'fake-seam[sdk]'"
+SDK_MISSING = "mock_seam() patches the official Seam SDK, which fake-seam depends on: pip install fake-seam"
 
 
 # -- the call log (`fake.calls`): what its assertions say ------------------------------
