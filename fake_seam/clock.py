@@ -176,6 +176,9 @@ class Timeline:
         self._jobs: list[Job] = []
         self._seq = itertools.count()
         self._running_at: float | None = None
+        # The latest time the world was brought to; a clock read below it was moved back.
+        self._reached = float("-inf")
+        self._rewind_listeners: list[Callable[[float], None]] = []
 
     def timestamp(self) -> float:
         if self._running_at is not None:
@@ -204,9 +207,19 @@ class Timeline:
     def pending(self) -> list[Job]:
         return sorted(job for job in self._jobs if not job.cancelled)
 
+    def on_rewind(self, listener: Callable[[float], None]) -> None:
+        """Call `listener(now)` when the clock is found moved back (a `set` to an earlier
+        time, freezegun or time-machine going back), before anything else runs at that time."""
+        self._rewind_listeners.append(listener)
+
     def run_until(self, until: float | None = None) -> int:
         """Run every job due at or before `until` (default: the clock's now), in order."""
         limit = self.clock.timestamp() if until is None else until
+        if limit < self._reached:
+            self._reached = limit
+            for listener in self._rewind_listeners:
+                listener(limit)
+        self._reached = limit
         ran = 0
         while self._jobs and self._jobs[0].due <= limit:
             job = heapq.heappop(self._jobs)

@@ -40,6 +40,7 @@ class SeamCloud:
         self.codes = AccessCodes(self.store, self.events, timeline, self.settings)
         self.pools = BackupPools(self.store, self.codes)
         self.codes.hooks.append(self.pools)  # pools follow each code's life
+        timeline.on_rewind(self.codes.rewound)
         self.reports = LockReports(self.store, self.events, self.codes, self.pools)
         self.devices = Devices(self.store, self.events, self.pools, self.reports, timeline, self.settings)
         self.attempts = ActionAttempts(self.store)
