@@ -137,9 +137,13 @@ class Job:
     action: Callable[..., None] = field(compare=False)
     arg: Any = field(compare=False, default=NO_ARG)
     cancelled: bool = field(compare=False, default=False)
+    timeline: Timeline | None = field(compare=False, default=None, repr=False)
 
     def cancel(self) -> None:
-        self.cancelled = True
+        if not self.cancelled:
+            self.cancelled = True
+            if self.timeline is not None:
+                self.timeline.cancelled_one()
 
     def run(self) -> None:
         if self.arg is NO_ARG:
@@ -179,6 +183,7 @@ class Timeline:
         # The latest time the world was brought to; a clock read below it was moved back.
         self._reached = float("-inf")
         self._rewind_listeners: list[Callable[[float], None]] = []
+        self._cancelled = 0  # cancelled jobs still in the queue
 
     def timestamp(self) -> float:
         if self._running_at is not None:
@@ -192,16 +197,35 @@ class Timeline:
         """Book `action()`, or `action(arg)`, at `due`. (`arg` is keyword-only so that a stray
         positional value, such as a label, is refused here rather than passed to the action.)"""
         when = due.timestamp() if isinstance(due, datetime) else due
-        job = Job(when, next(self._seq), action, arg)
+        job = Job(when, next(self._seq), action, arg, timeline=self)
         heapq.heappush(self._jobs, job)
         return job
+
+    def cancelled_one(self) -> None:
+        """A job was cancelled. It leaves the queue when it falls due, or sooner: once the
+        cancelled outnumber the rest, the queue is rebuilt without them (a job booked far
+        ahead, like a code's end, would otherwise hold its code until then)."""
+        self._cancelled += 1
+        if self._cancelled >= 64 and self._cancelled * 2 >= len(self._jobs):
+            self._jobs[:] = [job for job in self._jobs if not job.cancelled]
+            heapq.heapify(self._jobs)
+            self._cancelled = 0
 
     def after(self, seconds: float, action: Callable[..., None], *, arg: Any = NO_ARG) -> Job:
         return self.at(self.timestamp() + seconds, action, arg=arg)
 
+    def clear(self) -> None:
+        """Drop every job and listener (the world they belonged to was replaced)."""
+        for job in self._jobs:
+            job.timeline = None
+        self._jobs.clear()
+        self._cancelled = 0
+        self._rewind_listeners.clear()
+
     def next_due(self) -> float | None:
         while self._jobs and self._jobs[0].cancelled:
             heapq.heappop(self._jobs)
+            self._cancelled -= 1
         return self._jobs[0].due if self._jobs else None
 
     def pending(self) -> list[Job]:
@@ -224,7 +248,9 @@ class Timeline:
         while self._jobs and self._jobs[0].due <= limit:
             job = heapq.heappop(self._jobs)
             if job.cancelled:
+                self._cancelled -= 1
                 continue
+            job.timeline = None  # out of the queue: a later cancel() has nothing to count
             self._running_at = job.due
             try:
                 job.run()

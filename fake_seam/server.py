@@ -128,6 +128,7 @@ class FakeSeamServer(uvicorn.Server):
             # requests created (halves the longest pause under load). At worst a reset keeps
             # the first seed's few hundred kB.
             gc.freeze()
+            self.fake.after_reset.append(_refreeze)
 
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         self._stop = asyncio.Event()
@@ -140,6 +141,14 @@ class FakeSeamServer(uvicorn.Server):
             self._stop.set()
             await waker
             self.fake.webhooks.stop()
+
+
+def _refreeze() -> None:
+    """After a reset: what was frozen may be the old world's skeleton, which only a full
+    collection frees; collect it, then freeze the new seed as start-up did."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _real_time_loop() -> asyncio.AbstractEventLoop:

@@ -53,3 +53,10 @@ class SeamCloud:
         self.connect_webviews = ConnectWebviews(self.store, self.events, self.workspaces)
         self.seed_spec = load_seed(seed)
         self.workspaces.apply_seed(self.seed_spec)
+
+    def close(self) -> None:
+        """This cloud is being replaced (a reset): drop its jobs and data at once, rather than
+        when the collector finds the cycles between records and their jobs."""
+        self.timeline.clear()
+        self.events.subscribers.clear()
+        self.store.clear()

@@ -200,6 +200,14 @@ class Store:
         # back cannot put a new event before one a client has already seen.
         self.latest_event_at = float("-inf")
 
+    def clear(self) -> None:
+        """Let go of everything held (a reset replaces this store): what refers to the old
+        store, even a cycle the collector never visits, then holds nothing big."""
+        for held in vars(self).values():
+            if isinstance(held, dict | list | deque):
+                held.clear()
+        self.credentials = Credentials()
+
     # -- time -------------------------------------------------------------------------
 
     def now(self) -> float:
