@@ -65,6 +65,7 @@ class Load:
         self.statuses: Counter[int] = Counter()
         self.failures: list[str] = []
         self.events_seen = 0
+        self.made = 0
         self.since = "2000-01-01T00:00:00.000Z"
         self.now = datetime.now(UTC)
 
@@ -91,7 +92,7 @@ class Load:
             self.create(lock)
         elif roll < 0.30 and live:
             code_id = self.rng.choice(live)
-            self.post("/access_codes/update", {"access_code_id": code_id, "name": f"n{self.rng.random():.6f}"})
+            self.post("/access_codes/update", {"access_code_id": code_id, "name": f"u{self.rng.randrange(10**8)}"})
         elif roll < 0.40 and live:
             self.post("/access_codes/get", {"access_code_id": self.rng.choice(live)})
         elif roll < 0.55:
@@ -112,7 +113,8 @@ class Load:
             self.post("/access_codes/delete", {"access_code_id": live.popleft()})
 
     def create(self, lock: str) -> None:
-        body: dict[str, Any] = {"device_id": lock, "name": f"soak {self.rng.random():.9f}"}
+        self.made += 1  # names short enough for every seed lock (Schlage: 9 characters)
+        body: dict[str, Any] = {"device_id": lock, "name": f"s{self.made % 10**8}"}
         if self.rng.random() < 0.5:  # time-bound: starts and ends as the clock advances
             starts = self.now + timedelta(seconds=self.rng.uniform(0, 3600))
             body["starts_at"] = iso(starts)

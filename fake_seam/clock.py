@@ -228,6 +228,11 @@ class Timeline:
             self._cancelled -= 1
         return self._jobs[0].due if self._jobs else None
 
+    @property
+    def queued(self) -> int:
+        """Jobs in the queue, cancelled ones not yet dropped included (what it holds)."""
+        return len(self._jobs)
+
     def pending(self) -> list[Job]:
         return sorted(job for job in self._jobs if not job.cancelled)
 

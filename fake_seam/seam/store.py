@@ -253,7 +253,8 @@ class Store:
         return max(self.now(), self.latest_event_at)
 
     def retention_cutoff(self) -> float:
-        """Events and finished attempts from before this are gone."""
+        """Events and finished attempts from this time or before are gone (as old as the
+        limit, or older)."""
         keep = self.settings.retention_seconds
         return float("-inf") if keep is None else self.event_time() - keep
 
@@ -280,7 +281,7 @@ class Store:
         cutoff = self.retention_cutoff()
         most = self.settings.retention_count
         while (oldest := log.oldest()) is not None and (
-            oldest.occurred_at < cutoff or (most is not None and len(log) > most)
+            oldest.occurred_at <= cutoff or (most is not None and len(log) > most)
         ):
             self.events.pop(log.drop_oldest().event_id, None)
 
@@ -306,7 +307,7 @@ class Store:
         most = self.settings.retention_count
         by_id = self.attempts_by_workspace.get(workspace_id, {})
         while finished and (
-            finished[0].created_at < cutoff or (most is not None and len(finished) > most)
+            finished[0].created_at <= cutoff or (most is not None and len(finished) > most)
         ):
             gone = finished.popleft().action_attempt_id
             self.action_attempts.pop(gone, None)
