@@ -211,7 +211,8 @@ def report(result: dict[str, Any]) -> None:
     rss = result["rss_mib"]
     growth = result["growth_after_warmup"]
     verdict = "PASS" if growth <= FLAT_WITHIN else "MISS"
-    retention = f"retention: days={result['retention_days'] or 'none'}, count={result['retention_count'] or 'default'}"
+    days, count = result["retention_days"] or "serve's default", result["retention_count"] or "serve's default"
+    retention = f"retention: days={days}, count={count}"
     print(f"fake-seam soak: {result['seconds']}s, {retention}")
     print(
         f"requests {result['requests']:,} ({result['requests_per_s']:,.0f}/s), "
@@ -231,8 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=180.0, help="load duration (default 180)")
     parser.add_argument("--warmup", type=float, default=None, help="warm-up seconds (default: a sixth of the run)")
-    parser.add_argument("--retention-days", type=float, default=None, help="passed to serve (default: its own)")
-    parser.add_argument("--retention-count", type=int, default=None, help="passed to serve (default: its own)")
+    parser.add_argument("--retention-days", help="passed to serve: DAYS or none (default: serve's own)")
+    parser.add_argument("--retention-count", help="passed to serve: N or none (default: serve's own)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the load's RNG")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--cache-dir", type=Path, help="where logs and bytecode go (default benchmarks/.cache)")

@@ -11,7 +11,7 @@ from typing import Any
 
 from fake_seam.api.calls import DEFAULT_CALL_LOG_SIZE, CallLog
 from fake_seam.api.handler import Api
-from fake_seam.clock import Clock, Timeline
+from fake_seam.clock import Clock, Timeline, ts
 from fake_seam.control_methods import ControlMethods
 from fake_seam.seam import SeamCloud, Settings
 from fake_seam.seam.errors import device_not_found
@@ -163,10 +163,11 @@ class FakeSeam(ControlMethods):
         The old cloud lets go of its data at once, so memory returns to what the seed needs."""
         with self.lock:
             old = self.cloud
+            old.close()
+            ts.cache_clear()  # its strings, spread over the heap, would keep freed pages in use
             self._build()
             if self._api is not None:
                 self._api.calls.clear()
-            old.close()
             for hook in self.after_reset:
                 hook()
 
