@@ -92,7 +92,9 @@ class Load:
             self.create(lock)
         elif roll < 0.30 and live:
             code_id = self.rng.choice(live)
-            self.post("/access_codes/update", {"access_code_id": code_id, "name": f"u{self.rng.randrange(10**8)}"})
+            self.post(
+                "/access_codes/update", {"access_code_id": code_id, "name": f"u{self.rng.randrange(10**8)}"}
+            )
         elif roll < 0.40 and live:
             self.post("/access_codes/get", {"access_code_id": self.rng.choice(live)})
         elif roll < 0.55:
@@ -211,7 +213,10 @@ def report(result: dict[str, Any]) -> None:
     rss = result["rss_mib"]
     growth = result["growth_after_warmup"]
     verdict = "PASS" if growth <= FLAT_WITHIN else "MISS"
-    days, count = result["retention_days"] or "serve's default", result["retention_count"] or "serve's default"
+    days, count = (
+        result["retention_days"] or "serve's default",
+        result["retention_count"] or "serve's default",
+    )
     retention = f"retention: days={days}, count={count}"
     print(f"fake-seam soak: {result['seconds']}s, {retention}")
     print(
@@ -231,12 +236,21 @@ def report(result: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=180.0, help="load duration (default 180)")
-    parser.add_argument("--warmup", type=float, default=None, help="warm-up seconds (default: a sixth of the run)")
-    parser.add_argument("--retention-days", help="passed to serve: DAYS or none (default: serve's own)")
+    parser.add_argument(
+        "--warmup", type=float, default=None, help="warm-up seconds (default: a sixth of the run)"
+    )
+    parser.add_argument(
+        "--retention-days",
+        default="1",
+        help="passed to serve: DAYS or none (default 1: the load's clock advances cover about a "
+        "simulated day a minute, so the age limit is exercised too)",
+    )
     parser.add_argument("--retention-count", help="passed to serve: N or none (default: serve's own)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the load's RNG")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
-    parser.add_argument("--cache-dir", type=Path, help="where logs and bytecode go (default benchmarks/.cache)")
+    parser.add_argument(
+        "--cache-dir", type=Path, help="where logs and bytecode go (default benchmarks/.cache)"
+    )
     args = parser.parse_args(argv)
     if args.warmup is None:
         args.warmup = args.seconds / 6

@@ -306,9 +306,7 @@ class Store:
         cutoff = self.retention_cutoff()
         most = self.settings.retention_count
         by_id = self.attempts_by_workspace.get(workspace_id, {})
-        while finished and (
-            finished[0].created_at <= cutoff or (most is not None and len(finished) > most)
-        ):
+        while finished and (finished[0].created_at <= cutoff or (most is not None and len(finished) > most)):
             gone = finished.popleft().action_attempt_id
             self.action_attempts.pop(gone, None)
             by_id.pop(gone, None)
