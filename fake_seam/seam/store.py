@@ -368,9 +368,12 @@ class Store:
         code.cancel_jobs()
         self.access_codes.pop(code.access_code_id, None)
         self.codes_by_device.get(code.device_id, {}).pop(code.access_code_id, None)
-        holders = self.pins_by_device.get(code.device_id, {}).get(code.code)
-        if holders:
+        pins = self.pins_by_device.get(code.device_id, {})
+        holders = pins.get(code.code)
+        if holders is not None:
             holders[:] = [c for c in holders if c is not code]
+            if not holders:  # a PIN no code holds leaves the index (else it grows with every PIN used)
+                del pins[code.code]
 
     def known_device(self, device_id: str) -> Device:
         """A device in any workspace (the controls' view: they act on the hardware); 404 when

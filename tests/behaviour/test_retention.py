@@ -239,3 +239,13 @@ def test_cancelled_jobs_do_not_pile_up_in_the_queue() -> None:
         sdk.access_codes.delete(access_code_id=code.access_code_id)
     fake.settle()
     assert fake.timeline.queued < 200
+
+
+def test_the_pin_index_forgets_pins_no_code_holds() -> None:
+    fake = FakeSeam(frozen=True, now=START)
+    sdk = fake.client()
+    for i in range(50):
+        code = sdk.access_codes.create(device_id="schlage_device_id", name=f"G{i}", code=f"{1000 + i}")
+        sdk.access_codes.delete(access_code_id=code.access_code_id)
+        fake.settle()  # the removal lands: the code is gone
+    assert fake.cloud.store.pins_by_device["schlage_device_id"] == {}
