@@ -4,10 +4,28 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from fake_seam.scenarios import cli as scenario_cli
+from fake_seam.seam.store import Settings
 from fake_seam.serve import CONTROL_TOKEN_ENV, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, serve
+
+
+def _limit(kind: Callable[[str], float]) -> Callable[[str], float | None]:
+    """A retention limit: a number not below 0, or `none`."""
+
+    def parse(text: str) -> float | None:
+        if text.strip().lower() == "none":
+            return None
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value >= 0:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+        return value
+
+    return parse
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -87,6 +105,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="SECONDS",
         help=f"answer 408 and close when a request's headers take longer than this "
         f"(default {DEFAULT_HEADER_TIMEOUT:g})",
+    )
+    serve_cmd.add_argument(
+        "--retention-days",
+        type=_limit(float),
+        default=None,
+        metavar="DAYS",
+        help="drop events and finished action attempts older than this, in simulated days "
+        "(default: no age limit)",
+    )
+    serve_cmd.add_argument(
+        "--retention-count",
+        type=_limit(int),
+        default=Settings.retention_count,
+        metavar="N",
+        help=f"keep at most N events and N finished action attempts per workspace, dropping "
+        f"the oldest (default {Settings.retention_count:,}; 'none': no limit)",
     )
     serve_cmd.set_defaults(run=serve_command)
 

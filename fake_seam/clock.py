@@ -137,9 +137,13 @@ class Job:
     action: Callable[..., None] = field(compare=False)
     arg: Any = field(compare=False, default=NO_ARG)
     cancelled: bool = field(compare=False, default=False)
+    timeline: Timeline | None = field(compare=False, default=None, repr=False)
 
     def cancel(self) -> None:
-        self.cancelled = True
+        if not self.cancelled:
+            self.cancelled = True
+            if self.timeline is not None:
+                self.timeline.cancelled_one()
 
     def run(self) -> None:
         if self.arg is NO_ARG:
@@ -176,6 +180,10 @@ class Timeline:
         self._jobs: list[Job] = []
         self._seq = itertools.count()
         self._running_at: float | None = None
+        # The latest time the world was brought to; a clock read below it was moved back.
+        self._reached = float("-inf")
+        self._rewind_listeners: list[Callable[[float], None]] = []
+        self._cancelled = 0  # cancelled jobs still in the queue
 
     def timestamp(self) -> float:
         if self._running_at is not None:
@@ -189,29 +197,65 @@ class Timeline:
         """Book `action()`, or `action(arg)`, at `due`. (`arg` is keyword-only so that a stray
         positional value, such as a label, is refused here rather than passed to the action.)"""
         when = due.timestamp() if isinstance(due, datetime) else due
-        job = Job(when, next(self._seq), action, arg)
+        job = Job(when, next(self._seq), action, arg, timeline=self)
         heapq.heappush(self._jobs, job)
         return job
+
+    def cancelled_one(self) -> None:
+        """A job was cancelled. It leaves the queue when it falls due, or sooner: once the
+        cancelled outnumber the rest, the queue is rebuilt without them (a job booked far
+        ahead, like a code's end, would otherwise hold its code until then)."""
+        self._cancelled += 1
+        if self._cancelled >= 64 and self._cancelled * 2 >= len(self._jobs):
+            self._jobs[:] = [job for job in self._jobs if not job.cancelled]
+            heapq.heapify(self._jobs)
+            self._cancelled = 0
 
     def after(self, seconds: float, action: Callable[..., None], *, arg: Any = NO_ARG) -> Job:
         return self.at(self.timestamp() + seconds, action, arg=arg)
 
+    def clear(self) -> None:
+        """Drop every job and listener (the world they belonged to was replaced)."""
+        for job in self._jobs:
+            job.timeline = None
+        self._jobs.clear()
+        self._cancelled = 0
+        self._rewind_listeners.clear()
+
     def next_due(self) -> float | None:
         while self._jobs and self._jobs[0].cancelled:
             heapq.heappop(self._jobs)
+            self._cancelled -= 1
         return self._jobs[0].due if self._jobs else None
+
+    @property
+    def queued(self) -> int:
+        """Jobs in the queue, cancelled ones not yet dropped included (what it holds)."""
+        return len(self._jobs)
 
     def pending(self) -> list[Job]:
         return sorted(job for job in self._jobs if not job.cancelled)
 
+    def on_rewind(self, listener: Callable[[float], None]) -> None:
+        """Call `listener(now)` when the clock is found moved back (a `set` to an earlier
+        time, freezegun or time-machine going back), before anything else runs at that time."""
+        self._rewind_listeners.append(listener)
+
     def run_until(self, until: float | None = None) -> int:
         """Run every job due at or before `until` (default: the clock's now), in order."""
         limit = self.clock.timestamp() if until is None else until
+        if limit < self._reached:
+            self._reached = limit
+            for listener in self._rewind_listeners:
+                listener(limit)
+        self._reached = limit
         ran = 0
         while self._jobs and self._jobs[0].due <= limit:
             job = heapq.heappop(self._jobs)
             if job.cancelled:
+                self._cancelled -= 1
                 continue
+            job.timeline = None  # out of the queue: a later cancel() has nothing to count
             self._running_at = job.due
             try:
                 job.run()

@@ -297,7 +297,8 @@ class ControlMethods:
         return returned
 
     def set_time(self, now: datetime | str) -> datetime:
-        """Set the clock: forward runs what falls due on the way; backward just moves it.
+        """Set the clock: forward runs what falls due on the way; backward moves it back (events
+        stay in order, time-bound codes are judged again at the earlier time).
 
         The same as `/_fake/clock/set`.
         """

@@ -5,13 +5,13 @@ made from its declaration). Make as many as you like in one process."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from fake_seam.api.calls import DEFAULT_CALL_LOG_SIZE, CallLog
 from fake_seam.api.handler import Api
-from fake_seam.clock import Clock, Timeline
+from fake_seam.clock import Clock, Timeline, ts
 from fake_seam.control_methods import ControlMethods
 from fake_seam.seam import SeamCloud, Settings
 from fake_seam.seam.errors import device_not_found
@@ -53,6 +53,8 @@ class FakeSeam(ControlMethods):
         self.outages: dict[str, set[str]] = {}
         self._app: Any = None
         self._api: Any = None
+        # Called after each reset, e.g. by a server that tunes the collector for its process.
+        self.after_reset: list[Callable[[], None]] = []
         self._build()
         # Webhook deliveries: sent by `fake.webhooks.flush()` (a served fake also sends them
         # as they fall due). Outside the cloud: a reset keeps the receivers registered here.
@@ -157,11 +159,17 @@ class FakeSeam(ControlMethods):
             return self.timeline.run_until()
 
     def restore_seed(self) -> None:
-        """A new cloud from the seed (what `reset` does; the clock stays), and an empty call log."""
+        """A new cloud from the seed (what `reset` does; the clock stays), and an empty call log.
+        The old cloud lets go of its data at once, so memory returns to what the seed needs."""
         with self.lock:
+            old = self.cloud
+            old.close()
+            ts.cache_clear()  # its strings, spread over the heap, would keep freed pages in use
             self._build()
             if self._api is not None:
                 self._api.calls.clear()
+            for hook in self.after_reset:
+                hook()
 
     def device(self, device_id: str) -> Device:
         return self.cloud.store.known_device(device_id)

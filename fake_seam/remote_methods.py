@@ -286,7 +286,8 @@ class RemoteControlMethods:
         return returned
 
     def set_time(self, now: datetime | str) -> datetime:
-        """Set the clock: forward runs what falls due on the way; backward just moves it.
+        """Set the clock: forward runs what falls due on the way; backward moves it back (events
+        stay in order, time-bound codes are judged again at the earlier time).
 
         Sends `/_fake/clock/set`.
         """

@@ -15,6 +15,7 @@ from fake_seam import messages as msgs
 from fake_seam.api.control_access import CONTROL_TOKEN_ENV, is_loopback
 from fake_seam.api.limits import DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT
 from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
+from fake_seam.seam import Settings
 from fake_seam.seam.seed import SeedError
 
 __all__ = ["CONTROL_TOKEN_ENV", "DEFAULT_HEADER_TIMEOUT", "DEFAULT_IDLE_TIMEOUT", "api_key_of", "serve"]
@@ -54,7 +55,11 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
     try:
         # No call log: nothing in a standalone server could read it (`--record` has its own).
         fake = FakeSeam(
-            args.seed, rng_seed=args.rng_seed, webhook_urls=getattr(args, "webhook", ()), call_log_size=0
+            args.seed,
+            rng_seed=args.rng_seed,
+            webhook_urls=getattr(args, "webhook", ()),
+            call_log_size=0,
+            settings=settings_of(args),
         )
     except SeedError as problem:
         message = str(problem)
@@ -108,6 +113,16 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
             print(f"fake-seam: recorded {recorder.count} calls to {recorder.path}")
     print("fake-seam stopped")
     return 0
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The fake's settings from `serve`'s flags (retention; the rest keep their defaults)."""
+    days = getattr(args, "retention_days", None)
+    count = getattr(args, "retention_count", Settings.retention_count)
+    return Settings(
+        retention_seconds=None if days is None else days * 86400.0,
+        retention_count=None if count is None else int(count),
+    )
 
 
 def _stop_like_ctrl_c(signum: int, frame: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import gc
 import os
 import socket
@@ -128,6 +129,7 @@ class FakeSeamServer(uvicorn.Server):
             # requests created (halves the longest pause under load). At worst a reset keeps
             # the first seed's few hundred kB.
             gc.freeze()
+            self.fake.after_reset.append(_refreeze)
 
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         self._stop = asyncio.Event()
@@ -140,6 +142,28 @@ class FakeSeamServer(uvicorn.Server):
             self._stop.set()
             await waker
             self.fake.webhooks.stop()
+
+
+def _refreeze() -> None:
+    """After a reset: what was frozen may be the old world's skeleton, which only a full
+    collection frees; collect it, hand the C heap's free pages back to the system (glibc),
+    then freeze the new seed as start-up did."""
+    gc.unfreeze()
+    gc.collect()
+    _trim_heap()
+    gc.freeze()
+
+
+def _trim_heap() -> None:
+    """glibc's `malloc_trim(0)`: free pages at the end or in the middle of the C heap go back
+    to the system (big lists and dicts of a dropped world live there). Elsewhere, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # musl and others have no malloc_trim
+        pass
 
 
 def _real_time_loop() -> asyncio.AbstractEventLoop:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ from fake_seam.wire import params, shapes
 def get_event(ctx: Context, p: params.EventsGetParams) -> dict[str, Any]:
     cloud = ctx.cloud
     caller = ctx.require_caller()
+    log = cloud.store.workspace_events(caller.workspace_id)  # retention applied first
     if p.event_id is not None:
         event = cloud.store.events.get(p.event_id)
         if (
@@ -27,7 +27,7 @@ def get_event(ctx: Context, p: params.EventsGetParams) -> dict[str, Any]:
             raise not_found("event", msgs.EVENT_NOT_FOUND, event_id=p.event_id)
         return {"event": shapes.event(event)}
     if p.device_id is not None or p.event_type is not None:
-        for event in reversed(cloud.store.events_by_workspace.get(caller.workspace_id, [])):
+        for event in reversed(log):
             if p.device_id is not None and event.fields.get("device_id") != p.device_id:
                 continue
             if p.event_type is not None and event.event_type != p.event_type:
@@ -70,10 +70,11 @@ def list_events(ctx: Context, p: params.EventsListParams) -> dict[str, Any]:
             raise invalid_input("between", msgs.INVALID_DATETIME) from None
     else:
         raise invalid_input("since", msgs.SINCE_OR_BETWEEN_REQUIRED)
-    log = cloud.store.events_by_workspace.get(caller.workspace_id, [])
+    log = cloud.store.workspace_events(caller.workspace_id)
     # Compared at the millisecond an event shows (`occurred_at` has ms), so `since` set to a
     # shown time, or to a clock reading with more digits, includes events at that instant.
-    first = bisect.bisect_left(log, millis(start), key=lambda e: millis(e.occurred_at))
+    # The log is in `occurred_at` order even if the clock was moved back (see `event_time`).
+    first = log.first_index(millis(start), key=lambda e: millis(e.occurred_at))
     last = millis(end) if end is not None else None
     devices = as_set(p.device_id, p.device_ids)
     codes = as_set(p.access_code_id, p.access_code_ids)
@@ -83,7 +84,7 @@ def list_events(ctx: Context, p: params.EventsListParams) -> dict[str, Any]:
     allowed_accounts = caller.connected_account_ids
     limit = p.limit or 500
     out = []
-    for event in log[first:]:
+    for event in log.since_index(first):
         if last is not None and millis(event.occurred_at) > last:
             break
         fields = event.fields
@@ -117,6 +118,7 @@ def list_action_attempts(ctx: Context, p: params.ActionAttemptsListParams) -> di
     caller = ctx.require_caller()
     ids = p.action_attempt_ids
     if ids is not None:
+        cloud.store.prune_attempts(caller.workspace_id)
         attempts = [
             cloud.store.action_attempts[i]
             for i in dict.fromkeys(ids)
@@ -124,11 +126,11 @@ def list_action_attempts(ctx: Context, p: params.ActionAttemptsListParams) -> di
             and cloud.store.action_attempts[i].workspace_id == caller.workspace_id
         ]
     else:
-        attempts = list(cloud.store.attempts_by_workspace.get(caller.workspace_id, {}).values())
+        attempts = cloud.attempts.listed(caller)
     device_id = p.device_id
     if device_id is not None:
         attempts = [a for a in attempts if a.device_id == device_id]
     for attempt in attempts:
-        attempt.settle()
+        cloud.attempts.settle(attempt)
     page, pagination = paginate(ctx, attempts, p)
     return {"action_attempts": [shapes.action_attempt(a) for a in page], "pagination": pagination}

@@ -85,7 +85,8 @@ class SetTime(ControlParams):
     describe=lambda p, a: f"clock set to {_clock(a['now'])}",
 )
 def set_time(fake: Bench, p: SetTime) -> datetime:
-    """Set the clock: forward runs what falls due on the way; backward just moves it."""
+    """Set the clock: forward runs what falls due on the way; backward moves it back (events
+    stay in order, time-bound codes are judged again at the earlier time)."""
     try:
         target = to_datetime(p.now)
     except ValueError:
@@ -94,6 +95,7 @@ def set_time(fake: Bench, p: SetTime) -> datetime:
     if target.timestamp() > fake.clock.timestamp():
         return advance.apply(fake, Advance(seconds=target.timestamp() - fake.clock.timestamp()))
     fake.clock.set(target)
+    fake.timeline.run_until()  # codes are judged again at the earlier time (README: "Time")
     return fake.clock.now()
 
 

@@ -382,6 +382,15 @@ class AccessCodes:
             return  # a failed write will be tried again on schedule
         self.write(record)
 
+    def rewound(self, now: float) -> None:
+        """The clock was moved back: what has happened stays (events, codes that ended), but
+        each time-bound code is judged again at the new time, so one whose `starts_at` is
+        ahead again leaves its lock (an erase, landing after the programming delay) and waits
+        for its start, and one whose end is ahead again gets its end booked again."""
+        for record in list(self.store.access_codes.values()):
+            if record.type == "time_bound" and not record.deleted:
+                self.reconcile(record)
+
     def window_of(self, record: AccessCode, lock: SimulatedLock) -> tuple[float | None, float | None]:
         if lock.native_scheduling and not record.is_backup and record.type == "time_bound":
             return (record.starts_at, record.ends_at)

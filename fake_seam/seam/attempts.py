@@ -31,8 +31,8 @@ class ActionAttempts:
             outcome = (status, None if error else (result or {}), error)
             attempt = ActionAttempt(self.store.ids.uuid(), workspace_id, action_type, outcome=outcome)
         attempt.device_id = device_id
-        self.store.action_attempts[attempt.action_attempt_id] = attempt
-        self.store.attempts_by_workspace[workspace_id][attempt.action_attempt_id] = attempt
+        attempt.created_at = self.store.event_time()
+        self.store.add_attempt(attempt)
         return attempt
 
     def finished_attempt(
@@ -54,6 +54,7 @@ class ActionAttempts:
         return attempt
 
     def attempt(self, caller: Caller, action_attempt_id: str, *, poll: bool = True) -> ActionAttempt:
+        self.store.prune_attempts(caller.workspace_id)
         attempt = self.store.action_attempts.get(action_attempt_id)
         if (
             attempt is None
@@ -66,9 +67,19 @@ class ActionAttempts:
                 action_attempt_id=action_attempt_id,
             )
         if poll:
-            # The device has answered by the time anyone asks: the SDK's first poll sees it.
-            attempt.settle()
+            self.settle(attempt)
         return attempt
+
+    def settle(self, attempt: ActionAttempt) -> None:
+        """The device has answered by the time anyone asks: the SDK's first poll sees it. A
+        finished attempt joins the history that retention trims."""
+        attempt.settle()
+        self.store.release_attempt(attempt)
+
+    def listed(self, caller: Caller) -> list[ActionAttempt]:
+        """The caller's workspace's attempts, as retention leaves them now."""
+        self.store.prune_attempts(caller.workspace_id)
+        return list(self.store.attempts_by_workspace.get(caller.workspace_id, {}).values())
 
     def steer_attempt(
         self,
@@ -83,4 +94,5 @@ class ActionAttempts:
                 "action_attempt", msgs.ACTION_ATTEMPT_NOT_FOUND, action_attempt_id=action_attempt_id
             )
         attempt.steer(status, result, error)
+        self.store.release_attempt(attempt)
         return attempt

@@ -40,6 +40,7 @@ class SeamCloud:
         self.codes = AccessCodes(self.store, self.events, timeline, self.settings)
         self.pools = BackupPools(self.store, self.codes)
         self.codes.hooks.append(self.pools)  # pools follow each code's life
+        timeline.on_rewind(self.codes.rewound)
         self.reports = LockReports(self.store, self.events, self.codes, self.pools)
         self.devices = Devices(self.store, self.events, self.pools, self.reports, timeline, self.settings)
         self.attempts = ActionAttempts(self.store)
@@ -52,3 +53,10 @@ class SeamCloud:
         self.connect_webviews = ConnectWebviews(self.store, self.events, self.workspaces)
         self.seed_spec = load_seed(seed)
         self.workspaces.apply_seed(self.seed_spec)
+
+    def close(self) -> None:
+        """This cloud is being replaced (a reset): drop its jobs and data at once, rather than
+        when the collector finds the cycles between records and their jobs."""
+        self.timeline.clear()
+        self.events.subscribers.clear()
+        self.store.clear()

@@ -1,12 +1,12 @@
 """The one place every event the fake emits passes through.
 
-Events are stored per workspace in time order; subscribers (webhooks, the console,
+Events are stored per workspace in time order (see `Store.event_time`) and kept as the
+retention settings say (`Settings.retention_seconds`, `retention_count`); subscribers (webhooks, the console,
 persistence) are called with each new event, after it is stored.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
 from typing import Any
 
@@ -28,16 +28,12 @@ class EventLog:
 
     def emit(self, workspace_id: str, event_type: str, **fields: Any) -> Event:
         store = self.store
-        now = store.now()
+        # Never before the latest event, even if the clock was moved back: a client polling
+        # `events/list` with `since` = the last `occurred_at` it saw still gets this one.
+        now = store.event_time()
         store.event_seq += 1
         event = Event(store.ids.uuid(), workspace_id, event_type, now, now, fields, store.event_seq)
-        store.events[event.event_id] = event
-        log = store.events_by_workspace.setdefault(workspace_id, [])
-        if log and log[-1].occurred_at > now:
-            # The clock was moved back (e.g. freezegun): keep the log in time order anyway.
-            bisect.insort(log, event, key=lambda e: (e.occurred_at, e.seq))
-        else:
-            log.append(event)
+        store.add_event(event)
         for subscriber in self.subscribers:
             subscriber(event)
         return event

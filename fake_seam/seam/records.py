@@ -340,6 +340,8 @@ class ActionAttempt:
     device_id: str | None = None  # the device acted on (action_attempts/list?device_id=)
     # The access code an attempt acted on, as it was then (see `Snapshot`), instead of a dict.
     snapshot: Snapshot | None = None
+    created_at: float = 0.0  # when it was made, for retention (not part of Seam's shape)
+    retained: bool = False  # in its workspace's history, which retention trims (once finished)
 
     @property
     def result(self) -> dict[str, Any] | None:

@@ -3,9 +3,13 @@ rules that change it live in the services (access codes, backup pools, devices, 
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import overload
 
 from fake_seam import messages as msgs
 from fake_seam.clock import Timeline
@@ -39,6 +43,86 @@ class Settings:
     native_preload_seconds: float = 72 * 3600.0  # natively scheduled codes are written this early
     default_pool_size: int = 3
     default_many_active_threshold: int = 2
+    # How long events and finished action attempts are kept, per workspace: by simulated age
+    # and by count (None: no limit). Seam's docs state no retention period for either
+    # (https://docs.seam.co/latest/api/events/list says nothing of one, nor does the webhooks
+    # guide), so the defaults are the fake's own: no age limit, since a test that freezes
+    # time years back and then reads its events at wall time would lose them all, and a
+    # count cap that bounds memory whatever the clock does.
+    retention_seconds: float | None = None
+    retention_count: int | None = 10_000
+
+
+class EventHistory:
+    """One workspace's events in time order: appended at the end, dropped from the front.
+
+    A list with a moving head, so dropping the oldest event is O(1) (amortized: the list is
+    compacted once the dropped part outgrows the live part)."""
+
+    __slots__ = ("_items", "_head")
+
+    def __init__(self) -> None:
+        self._items: list[Event | None] = []
+        self._head = 0
+
+    def __len__(self) -> int:
+        return len(self._items) - self._head
+
+    def __bool__(self) -> bool:
+        return len(self._items) > self._head
+
+    def __iter__(self) -> Iterator[Event]:
+        return self.since_index(self._head)
+
+    def __reversed__(self) -> Iterator[Event]:
+        items = self._items
+        for index in range(len(items) - 1, self._head - 1, -1):
+            event = items[index]
+            assert event is not None
+            yield event
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        if isinstance(index, slice):  # a copy, as a list's slice is
+            return list(self)[index]
+        live = len(self)
+        if not -live <= index < live:
+            raise IndexError(index)
+        event = self._items[index if index < 0 else self._head + index]
+        assert event is not None
+        return event
+
+    def append(self, event: Event) -> None:
+        self._items.append(event)
+
+    def oldest(self) -> Event | None:
+        return self._items[self._head] if self else None
+
+    def drop_oldest(self) -> Event:
+        event = self._items[self._head]
+        assert event is not None
+        self._items[self._head] = None  # freed now, not at the next compaction
+        self._head += 1
+        if self._head >= 64 and self._head * 2 >= len(self._items):
+            del self._items[: self._head]
+            self._head = 0
+        return event
+
+    def first_index(self, at_least: int, key: Callable[[Event], int]) -> int:
+        """Where the first event with `key(event) >= at_least` is (for `since_index`)."""
+        return bisect.bisect_left(
+            self._items,
+            at_least,
+            lo=self._head,
+            key=lambda e: key(e) if e is not None else at_least,
+        )
+
+    def since_index(self, index: int) -> Iterator[Event]:
+        return (e for e in islice(self._items, max(index, self._head), None) if e is not None)
 
 
 @dataclass
@@ -87,9 +171,12 @@ class Store:
         self.unmanaged: dict[str, UnmanagedAccessCode] = {}
         self.unmanaged_by_device: dict[str, dict[str, UnmanagedAccessCode]] = {}
         self.events: dict[str, Event] = {}
-        self.events_by_workspace: dict[str, list[Event]] = {}
+        self.events_by_workspace: dict[str, EventHistory] = {}
         self.action_attempts: dict[str, ActionAttempt] = {}
         self.attempts_by_workspace: dict[str, dict[str, ActionAttempt]] = {}
+        # Finished attempts per workspace, oldest first: what retention drops. A pending
+        # attempt waits outside it until it is polled (`release_attempt`).
+        self.finished_attempts: dict[str, deque[ActionAttempt]] = {}
         self.locks_by_id: dict[str, Device] = {}
         self.client_sessions: dict[str, ClientSession] = {}
         self.client_sessions_by_workspace: dict[str, dict[str, ClientSession]] = {}
@@ -109,6 +196,17 @@ class Store:
         self.outbox: dict[str, deque[Delivery]] = {}
         # Every delivery made or on its way, newest last, for inspection; bounded like a log.
         self.deliveries: deque[Delivery] = deque(maxlen=DELIVERY_HISTORY)
+        # The latest `occurred_at` of any event: events never go below it, so a clock moved
+        # back cannot put a new event before one a client has already seen.
+        self.latest_event_at = float("-inf")
+
+    def clear(self) -> None:
+        """Let go of everything held (a reset replaces this store): what refers to the old
+        store, even a cycle the collector never visits, then holds nothing big."""
+        for held in vars(self).values():
+            if isinstance(held, dict | list | deque):
+                held.clear()
+        self.credentials = Credentials()
 
     # -- time -------------------------------------------------------------------------
 
@@ -120,8 +218,9 @@ class Store:
     def add_workspace(self, workspace: Workspace) -> None:
         self.workspaces[workspace.workspace_id] = workspace
         self.devices_by_workspace.setdefault(workspace.workspace_id, {})
-        self.events_by_workspace.setdefault(workspace.workspace_id, [])
+        self.events_by_workspace.setdefault(workspace.workspace_id, EventHistory())
         self.attempts_by_workspace.setdefault(workspace.workspace_id, {})
+        self.finished_attempts.setdefault(workspace.workspace_id, deque())
         self.client_sessions_by_workspace.setdefault(workspace.workspace_id, {})
 
     def add_device(self, device: Device) -> None:
@@ -145,6 +244,82 @@ class Store:
             for key in list(device.lock.pending):
                 device.lock.cancel(key)
             self.locks_by_id.pop(device.lock.lock_id, None)
+
+    # -- history: events and action attempts, kept as `Settings.retention_*` say ----------
+
+    def event_time(self) -> float:
+        """The time a new event gets: the clock's, or the latest event's if the clock was
+        moved back below it."""
+        return max(self.now(), self.latest_event_at)
+
+    def retention_cutoff(self) -> float:
+        """Events and finished attempts from this time or before are gone (as old as the
+        limit, or older)."""
+        keep = self.settings.retention_seconds
+        return float("-inf") if keep is None else self.event_time() - keep
+
+    def add_event(self, event: Event) -> None:
+        self.events[event.event_id] = event
+        self.latest_event_at = max(self.latest_event_at, event.occurred_at)
+        log = self.events_by_workspace.get(event.workspace_id)
+        if log is None:
+            log = self.events_by_workspace[event.workspace_id] = EventHistory()
+        log.append(event)
+        self.prune_events(event.workspace_id)
+
+    def workspace_events(self, workspace_id: str) -> EventHistory:
+        """A workspace's events as retention leaves them now (call before reading them)."""
+        self.prune_events(workspace_id)
+        return self.events_by_workspace.get(workspace_id) or EventHistory()
+
+    def prune_events(self, workspace_id: str) -> None:
+        """Drop the workspace's events past their age or count: each event is dropped once,
+        from the front, so this costs O(1) per event over a run."""
+        log = self.events_by_workspace.get(workspace_id)
+        if not log:
+            return
+        cutoff = self.retention_cutoff()
+        most = self.settings.retention_count
+        while (oldest := log.oldest()) is not None and (
+            oldest.occurred_at <= cutoff or (most is not None and len(log) > most)
+        ):
+            self.events.pop(log.drop_oldest().event_id, None)
+
+    def add_attempt(self, attempt: ActionAttempt) -> None:
+        self.action_attempts[attempt.action_attempt_id] = attempt
+        self.attempts_by_workspace.setdefault(attempt.workspace_id, {})[attempt.action_attempt_id] = attempt
+        self.release_attempt(attempt)
+
+    def release_attempt(self, attempt: ActionAttempt) -> None:
+        """A finished attempt joins its workspace's history, which retention trims. A pending
+        one is kept out of it (an SDK may be polling it) until it is polled or steered."""
+        if attempt.status == "pending" or attempt.retained:
+            return
+        attempt.retained = True
+        self.finished_attempts.setdefault(attempt.workspace_id, deque()).append(attempt)
+        self.prune_attempts(attempt.workspace_id)
+
+    def prune_attempts(self, workspace_id: str) -> None:
+        finished = self.finished_attempts.get(workspace_id)
+        if not finished:
+            return
+        cutoff = self.retention_cutoff()
+        most = self.settings.retention_count
+        by_id = self.attempts_by_workspace.get(workspace_id, {})
+        while finished and (finished[0].created_at <= cutoff or (most is not None and len(finished) > most)):
+            gone = finished.popleft().action_attempt_id
+            self.action_attempts.pop(gone, None)
+            by_id.pop(gone, None)
+
+    def drop_history(self, workspace_id: str) -> None:
+        """Forget a workspace's events and action attempts (a sandbox reset)."""
+        for event in self.events_by_workspace.get(workspace_id, EventHistory()):
+            self.events.pop(event.event_id, None)
+        self.events_by_workspace[workspace_id] = EventHistory()
+        for attempt_id in self.attempts_by_workspace.get(workspace_id, {}):
+            self.action_attempts.pop(attempt_id, None)
+        self.attempts_by_workspace[workspace_id] = {}
+        self.finished_attempts[workspace_id] = deque()
 
     def add_client_session(self, session: ClientSession) -> None:
         self.client_sessions[session.client_session_id] = session
@@ -193,9 +368,12 @@ class Store:
         code.cancel_jobs()
         self.access_codes.pop(code.access_code_id, None)
         self.codes_by_device.get(code.device_id, {}).pop(code.access_code_id, None)
-        holders = self.pins_by_device.get(code.device_id, {}).get(code.code)
-        if holders:
+        pins = self.pins_by_device.get(code.device_id, {})
+        holders = pins.get(code.code)
+        if holders is not None:
             holders[:] = [c for c in holders if c is not code]
+            if not holders:  # a PIN no code holds leaves the index (else it grows with every PIN used)
+                del pins[code.code]
 
     def known_device(self, device_id: str) -> Device:
         """A device in any workspace (the controls' view: they act on the hardware); 404 when

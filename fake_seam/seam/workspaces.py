@@ -151,12 +151,7 @@ class Workspaces:
             a for a, acc in self.store.connected_accounts.items() if acc.workspace_id == workspace_id
         ]:
             del self.store.connected_accounts[account_id]
-        for event in self.store.events_by_workspace.get(workspace_id, []):
-            self.store.events.pop(event.event_id, None)
-        self.store.events_by_workspace[workspace_id] = []
-        for attempt_id in self.store.attempts_by_workspace.get(workspace_id, {}):
-            self.store.action_attempts.pop(attempt_id, None)
-        self.store.attempts_by_workspace[workspace_id] = {}
+        self.store.drop_history(workspace_id)
         self.store.drop_client_sessions(workspace_id)
         for table in (self.store.connect_webviews, self.store.user_identities):
             for key in [k for k, v in table.items() if v.workspace_id == workspace_id]:

@@ -156,7 +156,7 @@ def test_every_event_reaches_subscribers_in_order_until_they_leave() -> None:
     assert code is not None
     bench.wait(60)
     assert [e.event_type for e in seen] == ["access_code.created", "access_code.set_on_device"]
-    assert seen == bench.store.events_by_workspace["ws"]
+    assert seen == list(bench.store.events_by_workspace["ws"])
     leave()
     bench.codes.delete(WS, code.access_code_id)
     assert len(seen) == 2 and len(bench.store.events_by_workspace["ws"]) > 2
