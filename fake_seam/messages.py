@@ -406,6 +406,10 @@ def webhook_status(status_code: int) -> str:
     return f"the receiver answered {status_code}"
 
 
+def outbox_full(limit: int) -> str:
+    return f"given up unsent: more than {limit:,} deliveries were waiting for this webhook"
+
+
 # -- onboarding -----------------------------------------------------------------------------
 
 CONNECT_WEBVIEW_NOT_FOUND = "Connect webview not found"

@@ -22,6 +22,9 @@ from fake_seam.seam.store import Caller, Store
 # 2 h, 5 h, 10 h and 10 h (https://docs.svix.com/retries). The delay before try n + 1.
 RETRY_SCHEDULE: tuple[float, ...] = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
 SECRET_BYTES = 24
+# At most this many deliveries wait for one webhook (a receiver that never answers would
+# otherwise hold every event for ever); past it the oldest waiting one is given up.
+OUTBOX_LIMIT = 10_000
 
 
 class Webhooks:
@@ -89,8 +92,20 @@ class Webhooks:
         for webhook in webhooks.values():
             if webhook.wants(event.event_type):
                 delivery = Delivery("msg_" + store.webhook_ids.uuid(), webhook, event, store.now())
-                store.outbox.setdefault(webhook.webhook_id, deque()).append(delivery)
+                queue = store.outbox.setdefault(webhook.webhook_id, deque())
+                if len(queue) >= OUTBOX_LIMIT:
+                    self._give_up_oldest_waiting(queue)
+                queue.append(delivery)
                 store.deliveries.append(delivery)
+
+    def _give_up_oldest_waiting(self, queue: deque[Delivery]) -> None:
+        oldest = 1 if queue[0].state == "sending" else 0
+        dropped = queue[oldest]
+        del queue[oldest]
+        dropped.state = "failed"
+        number = len(dropped.attempts) + 1
+        reason = msgs.outbox_full(OUTBOX_LIMIT)
+        dropped.attempts.append(DeliveryAttempt(number, self.store.now(), None, reason))
 
     def take_due(self, now: float) -> list[Delivery]:
         """The deliveries to try now, at most one per webhook (the oldest it has not had),

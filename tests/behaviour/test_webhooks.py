@@ -317,3 +317,18 @@ def test_flush_is_safe_from_two_threads(fake: FakeSeam, sdk: Seam, receiver: Web
         thread.join()
     assert len(receiver.events()) == 10
     assert len({r.message_id for r in receiver.received}) == 10
+
+
+def test_a_receiver_that_never_answers_holds_a_bounded_number_of_deliveries(
+    fake: FakeSeam, sdk: Seam, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fake_seam.seam import webhooks
+
+    monkeypatch.setattr(webhooks, "OUTBOX_LIMIT", 3)
+    sdk.webhooks.create(url="http://127.0.0.1:9/never-tried")  # nothing is flushed
+    for _ in range(3):
+        fake.go_offline(FRONT)
+        fake.go_online(FRONT)
+    assert len(fake.cloud.store.outbox[sdk.webhooks.list()[0].webhook_id]) == 3
+    given_up = [d for d in fake.webhooks.deliveries() if d["outcome"] == "failed"]
+    assert len(given_up) == 3 and all("more than 3" in d["error"] for d in given_up)
