@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from fake_seam.controls import Bench
+    from fake_seam.wire.validation import Route
 
 log = logging.getLogger("fake_seam")
 JSON = b"application/json"
@@ -267,27 +268,28 @@ def is_json(content_type: str) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
-@cache
-def client_sessions_may_call(path: str) -> bool:
+def spec_of(path: str) -> Route | None:
+    """The route as Seam's spec declares it (None for the fake's own routes)."""
     from fake_seam.wire.params import ROUTES  # loaded by load_routes (~110 ms)
 
-    spec = ROUTES.get(path)
+    return ROUTES.get(path)
+
+
+@cache
+def client_sessions_may_call(path: str) -> bool:
+    spec = spec_of(path)
     return spec is None or spec.client_sessions
 
 
 @cache
 def publishable_key_may_call(path: str) -> bool:
-    from fake_seam.wire.params import ROUTES  # loaded by load_routes (~110 ms)
-
-    spec = ROUTES.get(path)
+    spec = spec_of(path)
     return spec is not None and spec.publishable_key
 
 
 @cache
 def route_methods(path: str) -> frozenset[str]:
-    from fake_seam.wire.params import ROUTES  # loaded by load_routes (~110 ms)
-
-    spec = ROUTES.get(path)
+    spec = spec_of(path)
     return spec.methods if spec else frozenset({"GET", "POST"})
 
 

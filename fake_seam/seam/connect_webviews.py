@@ -54,14 +54,11 @@ class ConnectWebviews:
         custom_metadata_has: dict[str, Any] | None = None,
         customer_key: str | None = None,
     ) -> list[ConnectWebview]:
-        session = self.store.granted(caller)
         out = []
         for webview in self.store.connect_webviews.values():
             if webview.workspace_id != caller.workspace_id:
                 continue
-            if caller.kind == "client_session_token" and (
-                session is None or webview.connect_webview_id not in session.connect_webview_ids
-            ):
+            if not self.store.sees_granted(caller, "connect_webview_ids", webview.connect_webview_id):
                 continue
             if custom_metadata_has and any(
                 webview.custom_metadata.get(k) != v for k, v in custom_metadata_has.items()

@@ -454,16 +454,20 @@ class Store:
             return None
         return self.client_sessions.get(caller.client_session_id)
 
+    def sees_granted(self, caller: Caller, grant: str, object_id: str) -> bool:
+        """Whether a client session was granted the object (`grant`: `connect_webview_ids` or
+        `user_identity_ids`); every other caller sees the whole workspace."""
+        if caller.kind != "client_session_token":
+            return True
+        session = self.granted(caller)
+        return session is not None and object_id in getattr(session, grant)
+
     def connect_webview(self, caller: Caller, connect_webview_id: str | None) -> ConnectWebview:
         webview = self.connect_webviews.get(connect_webview_id or "")
-        session = self.granted(caller)
         if (
             webview is None
             or webview.workspace_id != caller.workspace_id
-            or (
-                caller.kind == "client_session_token"
-                and (session is None or webview.connect_webview_id not in session.connect_webview_ids)
-            )
+            or not self.sees_granted(caller, "connect_webview_ids", webview.connect_webview_id)
         ):
             raise not_found(
                 "connect_webview", msgs.CONNECT_WEBVIEW_NOT_FOUND, connect_webview_id=connect_webview_id
@@ -472,14 +476,10 @@ class Store:
 
     def user_identity(self, caller: Caller, user_identity_id: str | None) -> UserIdentity:
         identity = self.user_identities.get(user_identity_id or "")
-        session = self.granted(caller)
         if (
             identity is None
             or identity.workspace_id != caller.workspace_id
-            or (
-                caller.kind == "client_session_token"
-                and (session is None or identity.user_identity_id not in session.user_identity_ids)
-            )
+            or not self.sees_granted(caller, "user_identity_ids", identity.user_identity_id)
         ):
             raise not_found("user_identity", msgs.USER_IDENTITY_NOT_FOUND, user_identity_id=user_identity_id)
         return identity

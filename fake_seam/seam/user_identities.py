@@ -46,14 +46,11 @@ class UserIdentities:
     def list_identities(
         self, caller: Caller, *, user_identity_ids: list[str] | None = None, search: str | None = None
     ) -> list[UserIdentity]:
-        session = self.store.granted(caller)
         out = []
         for identity in self.store.user_identities.values():
             if identity.workspace_id != caller.workspace_id:
                 continue
-            if caller.kind == "client_session_token" and (
-                session is None or identity.user_identity_id not in session.user_identity_ids
-            ):
+            if not self.store.sees_granted(caller, "user_identity_ids", identity.user_identity_id):
                 continue
             if user_identity_ids is not None and identity.user_identity_id not in user_identity_ids:
                 continue
