@@ -211,6 +211,13 @@ class Target:
         """Run a control: its answer (the route's JSON) and a note for the report."""
         raise NotImplementedError
 
+    def replay_freeze(self, params: Any) -> tuple[dict[str, Any], str]:
+        """The `freeze` control in a replay: answered, but the clock stays frozen, so time
+        moves only by the steps (`wait:`, `advance`, `set_time`, `settle`) and every run of
+        a scenario sees the same history."""
+        note = "" if params.frozen else " (a replay's clock moves only by its steps: it stays frozen)"
+        return {"now": iso(self.now()), "frozen": bool(params.frozen)}, note
+
     def run(self, name: str, **values: Any) -> dict[str, Any]:
         declared = CONTROLS[name]
         return self.control(declared, declared.params_of(**values))[0]
@@ -284,6 +291,8 @@ class InProcessTarget(Target):
     # -- controls ---------------------------------------------------------------------------
 
     def control(self, declared: Control[Any, Any], params: Any) -> tuple[dict[str, Any], str]:
+        if declared.name == "freeze":
+            return self.replay_freeze(params)
         return declared.respond(self.fake, params), ""
 
     # -- inspection -------------------------------------------------------------------------
@@ -351,6 +360,8 @@ class RemoteTarget(Target):
                     f"{declared.path} exists only on a fake-seam server; Seam's sandbox has no such route"
                 )
             return sandbox(self, params)
+        if declared.name == "freeze":
+            return self.replay_freeze(params)
         body = self.api("POST", declared.path, params.model_dump(mode="json", exclude_unset=True), auth=False)
         if isinstance(body, dict) and declared.ok:
             body.pop("ok", None)
@@ -359,7 +370,7 @@ class RemoteTarget(Target):
     def prepare(self) -> None:
         if self.is_fake and self.reset:
             # Freeze first, so the scenario starts exactly at its start time; then the seed again.
-            self.run("freeze", frozen=True)
+            self.api("POST", CONTROLS["freeze"].path, {"frozen": True}, auth=False)
             self.run("set_time", now=iso(self.start))
             self.run("reset")
 

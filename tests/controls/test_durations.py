@@ -41,7 +41,9 @@ def test_advance_from_python_takes_a_duration_text(fake: FakeSeam) -> None:
 
 
 def test_go_offline_for_a_duration_text(fake: FakeSeam, raw: httpx.Client) -> None:
-    answer = raw.post("/_fake/devices/go_offline", json={"device_id": "august_device_1", "for_seconds": "10m"})
+    answer = raw.post(
+        "/_fake/devices/go_offline", json={"device_id": "august_device_1", "for_seconds": "10m"}
+    )
     assert answer.status_code == 200, answer.text
     fake.advance("9m")
     assert not fake.device("august_device_1").lock.online  # type: ignore[union-attr]
