@@ -229,6 +229,28 @@ def test_unexpected_api_error_stops_the_scenario() -> None:
     assert result.steps[1].status == "not run"
 
 
+def test_a_stopped_scenario_counts_the_error_and_the_steps_that_never_ran() -> None:
+    result = run_scenario(
+        parse_scenario("""
+        steps:
+          - call: devices.get
+            params: {device_id: august_device_1}
+            expect: {result: {device_id: august_device_1}}
+          - call: access_codes.get
+            params: {access_code_id: nope}
+          - settle: true
+          - advance: 1m
+          - call: devices.list
+            expect: {result: {length: 6}}
+    """)
+    )
+    head = reports.text([result], quiet=True).splitlines()[0]
+    assert head.startswith("FAILED") and "1 passed, 0 failed, 0 skipped; steps: 1 error, 3 not run;" in head
+    assert reports.totals([result]).strip().endswith("steps: 1 error, 3 not run")
+    shown = json.loads(reports.as_json([result]))["scenarios"][0]
+    assert (shown["steps_total"], shown["steps_error"], shown["steps_not_run"]) == (5, 1, 3)
+
+
 def test_expected_error_that_does_not_happen_fails() -> None:
     result = run_scenario(
         parse_scenario("""
