@@ -92,6 +92,8 @@ def _stopped(results: Sequence[ScenarioResult]) -> str:
     steps = [s for r in results for s in r.steps]
     errors = sum(1 for s in steps if s.status == "error")
     not_run = sum(1 for s in steps if s.status == "not run")
+    # A scenario that could not start ran none of its steps.
+    not_run += sum(len(r.scenario.steps) for r in results if r.setup_error is not None and not r.steps)
     parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
     if not_run:
         parts.append(f"{not_run} not run")

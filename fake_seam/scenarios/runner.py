@@ -118,6 +118,7 @@ def run_scenario(
                 start=scenario.start,
                 reset=reset,
                 control_token=control_token,
+                seed=scenario.seed,
             )
             kind = f"{target.kind} at {against}"
         target.prepare()

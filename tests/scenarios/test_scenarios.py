@@ -450,6 +450,48 @@ def test_against_seam_uses_sandbox_routes_and_skips_the_rest(
     assert result.target == f"seam at {server.endpoint}"
 
 
+def test_against_a_server_with_another_fleet_names_what_it_lacks(tmp_path: Path) -> None:
+    """Not a `device_not_found` at some step: before anything runs, the fleet differs, and how."""
+    seed = {
+        "workspaces": [
+            {
+                "workspace_id": "seed_workspace_1",
+                "name": "Elsewhere",
+                "api_keys": ["seam_apikey1_token"],
+                "connected_accounts": [
+                    {
+                        "connected_account_id": "ca_1",
+                        "provider": "august",
+                        "user_identifier": {"email": "host@example.com"},
+                    }
+                ],
+                "devices": [
+                    {
+                        "device_id": "august_device_1",
+                        "connected_account_id": "ca_1",
+                        "kind": "lock",
+                        "manufacturer": "august",
+                        "display_name": "Front Door",
+                    }
+                ],
+            }
+        ]
+    }
+    scenario = parse_scenario(
+        "steps:\n  - call: devices.get\n    params: {device_id: august_device_2}\n"
+        "  - call: devices.get\n    params: {device_id: august_device_1}\n"
+    )
+    with ThreadedServer(FakeSeam(seed)) as server:
+        result = run_scenario(scenario, against=server.endpoint)
+    assert not result.passed and not result.steps
+    problem = result.setup_error or ""
+    assert "the server's fleet differs from the scenario's" in problem
+    assert "workspace seed_workspace_1 has no device august_device_2, " in problem
+    assert "august_device_1" not in problem.split("has no device")[1]
+    assert "--print-seed" in problem
+    assert "steps: 2 not run" in reports.text([result], quiet=True)
+
+
 def test_against_a_server_that_is_not_there() -> None:
     result = run_scenario(parse_scenario("steps:\n  - settle: true\n"), against="http://127.0.0.1:9")
     assert not result.passed and "cannot reach" in (result.setup_error or "")
