@@ -711,9 +711,17 @@ class _Builder:
 
     def expect_events(self, step: Step, spec: Any, line: int) -> None:
         if isinstance(spec, list):
+            # Everywhere else a bare list means exactly these; here it has always meant
+            # "includes": kept, with a warning asking for the explicit form.
+            warnings.warn(
+                f"{self.c.file}:{line}: `events: [...]` means `events: {{contains: [...]}}` "
+                "(these, among others); write that, or `events: {exactly: [...]}` for these and no others",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             for index, item in enumerate(spec):
                 if isinstance(item, dict) and any(
-                    k in item for k in ("contains", "excludes", "sequence", "count", "workspace")
+                    k in item for k in ("contains", "excludes", "exactly", "sequence", "count", "workspace")
                 ):
                     self.fail(
                         step,
@@ -726,18 +734,18 @@ class _Builder:
             self.fail(
                 step,
                 line,
-                "events: is a list of event types, or a mapping "
-                "{contains, excludes, sequence, count, device, access_code, workspace}",
+                "events: is a mapping "
+                "{contains, exactly, excludes, sequence, count, device, access_code, workspace}",
             )
             return
         self.keys(
             step,
             spec,
             line,
-            ("contains", "excludes", "sequence", "count", "device", "access_code", "workspace"),
+            ("contains", "exactly", "excludes", "sequence", "count", "device", "access_code", "workspace"),
             "events",
         )
-        for key in ("contains", "excludes", "sequence"):
+        for key in ("contains", "exactly", "excludes", "sequence"):
             if key in spec and not isinstance(spec[key], list):
                 self.fail(step, line, f"events {key}: takes a list")
 

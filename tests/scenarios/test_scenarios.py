@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,7 @@ steps:
     capture: {pin: code}
   - advance: 30s
     expect:
-      events: [{event_type: access_code.failed_to_set_on_device, access_code_id: "${guest.access_code_id}"}]
+      events: {contains: [{event_type: access_code.failed_to_set_on_device, access_code_id: "${guest.access_code_id}"}]}
       access_code: {id: "${guest.access_code_id}", status: setting, errors: [failed_to_set_on_device]}
       pin: {device: porch, code: "${pin}", opens: false}
   - advance: 5m30s
@@ -663,6 +664,50 @@ def test_fake_seam_record_command_end_to_end(tmp_path: Path) -> None:
     ]
     result = run_scenario(scenario)
     assert result.passed, reports.text([result])
+
+
+LIST_RULE_STORY = """
+    steps:
+      - call: access_codes.create
+        params: {device_id: august_device_1, name: Ada, code: "1357"}
+        expect:
+          events: EVENTS
+"""
+
+
+def test_a_bare_list_of_events_still_means_includes_and_warns_with_the_explicit_forms() -> None:
+    with pytest.warns(DeprecationWarning) as caught:
+        scenario = parse_scenario(LIST_RULE_STORY.replace("EVENTS", "[access_code.created]"))
+    message = str(caught[0].message)
+    assert "events: {contains: [...]}" in message and "events: {exactly: [...]}" in message
+    assert run_scenario(scenario).passed
+
+
+@pytest.mark.parametrize(
+    ("events", "passes"),
+    [
+        ("{contains: [access_code.created]}", True),
+        ("{exactly: [access_code.created]}", True),
+        ("{exactly: []}", False),
+        ("{exactly: [access_code.created, access_code.set_on_device]}", False),
+    ],
+)
+def test_events_say_includes_or_exactly(events: str, passes: bool) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        result = run_scenario(parse_scenario(LIST_RULE_STORY.replace("EVENTS", events)))
+    assert result.passed is passes, reports.text([result])
+    if not passes:
+        assert "are exactly" in reports.text([result]) and "expected exactly" in reports.text([result])
+
+
+def test_the_cli_shows_a_deprecated_form_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, LIST_RULE_STORY.replace("EVENTS", "[access_code.created]"))
+    assert main(["replay", "--quiet", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"fake-seam: warning: {path}:5: `events: [...]` means `events: {{contains: [...]}}`" in err
 
 
 def test_failed_contains_and_excludes_say_what_was_there() -> None:
