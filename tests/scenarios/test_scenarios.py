@@ -76,7 +76,27 @@ def problems_of(text: str) -> list[tuple[int | None, str]]:
         (
             "steps:\n  - call: access_codes.create\n    params: {device_id: d, code: 1.5}\n",
             3,
-            "a PIN is text",
+            'parameter code: Expected string, received number (/access_codes/create would refuse it; write it as text: code: "1.5")',
+        ),
+        (
+            "steps:\n  - call: access_codes.create\n    params: {device_id: d, name: 42}\n",
+            3,
+            "step 1 (call): parameter name: Expected string, received number",
+        ),
+        (
+            "steps:\n  - call: access_codes.create\n    params: {device_id: d, code: 1234}\n",
+            3,
+            'write it as text: code: "1234"',
+        ),
+        (
+            "steps:\n  - request: {method: POST, path: /devices/list, params: {limit: lots}}\n",
+            2,
+            "step 1 (request): parameter limit: Expected number, received string",
+        ),
+        (
+            "steps:\n  - call: access_codes.create\n    params: {device_id: d, is_one_time_use: 'yes'}\n",
+            3,
+            "parameter is_one_time_use: Expected boolean, received string",
         ),
         (
             "steps:\n  - settle: true\n    expect:\n      result: {code: {contains: '1', foo: 1}}\n",
@@ -228,6 +248,36 @@ def test_unexpected_api_error_stops_the_scenario() -> None:
     assert result.steps[0].status == "error"
     assert "access_code_not_found (404)" in result.steps[0].error
     assert result.steps[1].status == "not run"
+
+
+def test_parameters_holding_references_are_checked_when_the_step_runs() -> None:
+    """`${...}` is known only at run time: the file is not refused for it, and a value that
+    resolves to the wrong type is refused by the route then (the step errors)."""
+    scenario = parse_scenario(
+        """
+        vars: {count: 3}
+        steps:
+          - call: access_codes.create
+            params: {device_id: "${device}", name: "${count}"}
+        """.replace("${device}", "august_device_1")
+    )
+    result = run_scenario(scenario)
+    assert result.steps[0].status == "error"
+    assert "invalid_input" in result.steps[0].error and "name" in result.steps[0].error
+
+
+def test_a_step_expecting_an_error_may_send_what_the_route_refuses() -> None:
+    result = run_scenario(
+        parse_scenario("""
+        steps:
+          - call: access_codes.create
+            params: {device_id: august_device_1, name: 42}
+            expect: {error: invalid_input}
+          - request: {path: /access_codes/create, params: {device_id: august_device_1, code: 1234}}
+            expect: {http_status: 400}
+    """)
+    )
+    assert result.passed, reports.text([result])
 
 
 def test_a_stopped_scenario_counts_the_error_and_the_steps_that_never_ran() -> None:
