@@ -1,7 +1,9 @@
 """Recording a live session as a scenario that replays green (like moto's recorder).
 
-`Recorder(fake, path)` watches every request the fake answers (through `fake.api.observers`)
-and `save()` writes them as `request:` steps whose expectations are the answers given:
+`Recorder(fake, path)` watches every request the fake answers (through `fake.api.observers`),
+and every control called from Python (`fake.go_offline(...)`, through `fake.control_observers`)
+as the `/_fake` request that does the same, and `save()` writes them as `request:` steps whose
+expectations are the answers given:
 
 - the clock: the scenario starts at the fake's clock when recording began, and each step
   `wait`s from where the replay's clock stands to the moment the request began (time that
@@ -38,6 +40,8 @@ from fake_seam.seam.seed import load_seed
 
 # Reads of the fake's own state: nothing to replay.
 SKIPPED_ROUTES = {"/_fake/database", "/_fake/default_seed", "/_fake/clock"}
+# Controls that only read (from Python: `fake.slots(...)`): nothing to replay.
+READ_CONTROLS = {"now", "database", "default_seed", "slots", "backup_pool", "webhook_deliveries"}
 # Written as the `freeze` action, which a replay answers without letting its clock run.
 FREEZE_ROUTE = "/_fake/clock/freeze"
 ID_NAMES = {
@@ -128,6 +132,9 @@ class Recorder:
         self._replay = self.start.timestamp()  # the replay's clock, step by step
         self._guard = threading.Lock()
         fake.api.observers.append(self.observe)
+        observers = getattr(fake, "control_observers", None)
+        if observers is not None:
+            observers.append(self.observe_control)
 
     @property
     def count(self) -> int:
@@ -135,11 +142,25 @@ class Recorder:
 
     def observe(self, method: str, path: str, params: dict[str, Any], status: int, body: bytes) -> None:
         """Called by the fake after each request: keep it cheap, the work is done in `save`."""
+        self.keep(method, path, params, status, body, self.fake.api.started or self.fake.clock.timestamp())
+
+    def observe_control(self, declared: Any, params: Any, result: Any, began: float) -> None:
+        """Called after a control run from Python (`fake.go_offline(...)`): kept as the
+        request to its `/_fake` route that would have done the same."""
+        if declared.path in SKIPPED_ROUTES or declared.name in READ_CONTROLS:
+            return
+        wire = params.model_dump(mode="json", exclude_none=True)
+        answer = {**declared.answer(self.fake, params, result), "ok": True}
+        body = json.dumps(answer, default=str).encode()
+        self.keep("POST", declared.path, wire, 200, body, began)
+
+    def keep(
+        self, method: str, path: str, params: dict[str, Any], status: int, body: bytes, began: float
+    ) -> None:
         path = "/" + path.strip("/")
         if path in SKIPPED_ROUTES:
             return
         with self._guard:
-            began = self.fake.api.started or self.fake.clock.timestamp()
             ended = self.fake.clock.timestamp()
             # The replay's clock stands still between steps: each step waits from where the
             # replay's clock is to the moment this request began, in whole milliseconds rounded
@@ -173,6 +194,9 @@ class Recorder:
     def close(self) -> None:
         if self.observe in self.fake.api.observers:
             self.fake.api.observers.remove(self.observe)
+        observers = getattr(self.fake, "control_observers", None)
+        if observers is not None and self.observe_control in observers:
+            observers.remove(self.observe_control)
 
     def save(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """Whatever a session does, its recording replays green: random sessions of official-SDK calls
-and `/_fake` controls (clock advance, set, freeze and unfreeze, reset, offline and online,
-fault plans, keypad, pool size, settle), recorded by `Recorder`, replayed by the runner, must
-get the same answers (status, error type, key fields) at every step."""
+and controls, over HTTP (`/_fake`) or from Python (`FakeSeam`'s methods) — clock advance, set,
+freeze and unfreeze, reset, offline and online, fault plans, keypad, pool size, settle —
+recorded by `Recorder` and replayed by the runner, must get the same answers (status, error
+type, key fields) at every step."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from fake_seam.fake import DEFAULT_API_KEY, DEFAULT_ENDPOINT, FakeSeam
 from fake_seam.scenarios import parse_scenario, run_scenario
 from fake_seam.scenarios import report as reports
 from fake_seam.scenarios.recorder import Recorder
+from fake_seam.seam.errors import SeamError
 from fake_seam.strategies import profile_settings
 
 START = "2026-12-01T12:00:00Z"
@@ -59,7 +61,17 @@ controls = st.one_of(
     st.tuples(st.just("keypad_code"), lock, st.sampled_from(["4242", "8080"])),
     st.tuples(st.just("pool"), lock, st.integers(0, 3)),
 )
-sessions = st.lists(st.one_of(sdk_calls, controls), min_size=1, max_size=14)
+# The same controls called from Python (`FakeSeam`'s methods), which no request carries.
+python_controls = st.one_of(
+    st.tuples(st.just("py_advance"), DURATIONS),
+    st.tuples(st.just("py_offline"), lock, st.sampled_from([None, 600])),
+    st.tuples(st.just("py_online"), lock),
+    st.tuples(st.just("py_fail_next"), lock, st.integers(1, 2)),
+    st.tuples(st.just("py_keypad_code"), lock, st.sampled_from(["4242", "8080"])),
+    st.tuples(st.just("py_reset")),
+    st.tuples(st.just("py_freeze"), st.booleans()),
+)
+sessions = st.lists(st.one_of(sdk_calls, controls, python_controls), min_size=1, max_size=14)
 
 
 def play(fake: FakeSeam, session: list[tuple[Any, ...]]) -> None:
@@ -140,9 +152,33 @@ def play(fake: FakeSeam, session: list[tuple[Any, ...]]) -> None:
             http.post("/_fake/devices/keypad_entry", json={"device_id": args[0], "code": pin})
         elif op == "keypad_code":
             http.post("/_fake/devices/add_keypad_code", json={"device_id": args[0], "code": args[1]})
+        elif op.startswith("py_"):
+            python_control(fake, op.removeprefix("py_"), *args)
+            if op == "py_reset":
+                codes.clear()
         elif op == "pool":
             http.post("/_fake/devices/set_backup_pool", json={"device_id": args[0], "pool_size": args[1]})
     http.close()
+
+
+def python_control(fake: FakeSeam, op: str, *args: Any) -> None:
+    try:
+        if op == "advance":
+            fake.advance(args[0])
+        elif op == "offline":
+            fake.go_offline(args[0], for_seconds=args[1])
+        elif op == "online":
+            fake.go_online(args[0])
+        elif op == "fail_next":
+            fake.set_fault_plan(args[0], fail_next=args[1])
+        elif op == "keypad_code":
+            fake.add_keypad_code(args[0], args[1])
+        elif op == "reset":
+            fake.reset()
+        elif op == "freeze":
+            fake.freeze(args[0])
+    except (ValueError, SeamError):
+        pass  # refused (a full lock, a PIN already there): changes nothing, records nothing
 
 
 @profile_settings(max_examples=60)
@@ -152,6 +188,8 @@ def play(fake: FakeSeam, session: list[tuple[Any, ...]]) -> None:
 @example(session=[("elapse", 5), ("reset",), ("create", LOCKS[0], 0, False, None)], frozen=True)
 @example(session=[("elapse", 90), ("settle",), ("create", LOCKS[1], 0, True, None)], frozen=True)
 @example(session=[("freeze", True), ("elapse", 1), ("freeze", False), ("list", LOCKS[0])], frozen=True)
+# Hardware changed from Python, not over HTTP: the replay must see it too.
+@example(session=[("py_offline", LOCKS[0], None), ("create", LOCKS[0], None, False, None)], frozen=True)
 def test_every_recorded_session_replays_green(session: list[tuple[Any, ...]], frozen: bool) -> None:
     fake = FakeSeam(now=START, frozen=frozen, rng_seed=7)
     recorder = Recorder(fake, "unused.yaml")
@@ -161,7 +199,7 @@ def test_every_recorded_session_replays_green(session: list[tuple[Any, ...]], fr
     assert len(scenario.steps) == max(1, recorder.count)  # an empty session: one step saying so
     # The freeze switch is part of the session: recorded as the `freeze` action.
     assert [s.arg["frozen"] for s in scenario.steps if s.action == "freeze" and not s.note] == [
-        args[0] for op, *args in session if op == "freeze"
+        args[0] for op, *args in session if op in ("freeze", "py_freeze")
     ]
     result = run_scenario(scenario)
     assert result.passed, reports.text([result], quiet=True) + recorder.scenario_text()

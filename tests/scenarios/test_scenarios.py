@@ -573,11 +573,11 @@ def test_record_then_replay_green_then_red_when_the_fake_changes(tmp_path: Path)
     recorder = Recorder(fake, tmp_path / "session.yaml")
     sdk_session(fake)
     recorder.save()
-    assert recorder.count == 8
+    assert recorder.count == 9  # 8 SDK calls, and `fake.advance(10)` from Python
 
     text = recorder.path.read_text()
     assert text.startswith("# Recorded by fake-seam")
-    assert "wait: 10s" in text  # the clock moved between two calls
+    assert "path: /_fake/clock/advance" in text and "seconds: 10" in text  # the clock moved
     assert "${ana}" in text and "${ana_pin}" not in text.split("capture")[0]  # ids become captures
     assert "created_at" not in text  # timestamps are not compared
 
@@ -620,8 +620,9 @@ def test_recording_a_live_server_over_http(tmp_path: Path) -> None:
         seam.access_codes.delete(access_code_id=code.access_code_id)
     recorder.save()
     scenario = load_scenario(recorder.path)
-    assert [s.arg["path"] for s in scenario.steps][:4] == [
+    assert [s.arg["path"] for s in scenario.steps][:5] == [
         "/access_codes/create",
+        "/_fake/clock/advance",  # `fake.advance(10)` from Python
         "/access_codes/get",
         "/locks/unlock_door",
         "/action_attempts/get",
