@@ -40,6 +40,8 @@ from fake_seam.seam.seed import load_seed
 
 # Reads of the fake's own state: nothing to replay.
 SKIPPED_ROUTES = {"/_fake/database", "/_fake/default_seed", "/_fake/clock"}
+# How the guard of the `/_fake` routes refuses a request for its headers (api/control_access).
+GUARD_REFUSALS = {401, 403, 415}
 # Controls that only read (from Python: `fake.slots(...)`): nothing to replay.
 READ_CONTROLS = {"now", "database", "default_seed", "slots", "backup_pool", "webhook_deliveries"}
 # Written as the `freeze` action, which a replay answers without letting its clock run.
@@ -159,6 +161,11 @@ class Recorder:
     ) -> None:
         path = "/" + path.strip("/")
         if path in SKIPPED_ROUTES:
+            return
+        if path.startswith("/_fake/") and status in GUARD_REFUSALS:
+            # Refused by the control plane's guard for its headers (no JSON content type, no
+            # or a wrong control token), which a recording does not keep: nothing changed,
+            # and a replay sends its own.
             return
         with self._guard:
             ended = self.fake.clock.timestamp()

@@ -4,6 +4,7 @@ a renamed fixture in the README fails here."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -14,10 +15,24 @@ BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 INNER = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-q")
 
 
+MODULE_LEVEL = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign)
+
+
+def is_test_module(block: str) -> bool:
+    """A whole test module: it defines tests, holds no `...`, and does nothing at import time
+    but import, define and assign (a block that calls your own `app` is a sketch)."""
+    if "def test_" not in block or "..." in block:
+        return False
+    try:
+        tree = ast.parse(block)
+    except SyntaxError:
+        return False
+    return all(isinstance(node, MODULE_LEVEL) for node in tree.body)
+
+
 def runnable_snippets() -> list[str]:
-    """Blocks that define tests and hold no `...` (the others are fragments, shown in part)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return [block for block in BLOCK.findall(text) if "def test_" in block and "..." not in block]
+    return [block for block in BLOCK.findall(text) if is_test_module(block)]
 
 
 SNIPPETS = runnable_snippets()

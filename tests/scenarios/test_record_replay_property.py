@@ -54,6 +54,7 @@ controls = st.one_of(
     st.tuples(st.just("freeze"), st.booleans()),
     st.tuples(st.just("reset")),
     st.tuples(st.just("settle")),
+    st.tuples(st.just("no_json")),  # a control POST without JSON: the guard refuses it (415)
     st.tuples(st.just("offline"), lock, st.sampled_from([None, "10m"])),
     st.tuples(st.just("online"), lock),
     st.tuples(st.just("fail_next"), lock, st.integers(1, 2)),
@@ -136,10 +137,12 @@ def play(fake: FakeSeam, session: list[tuple[Any, ...]]) -> None:
         elif op == "freeze":
             http.post("/_fake/clock/freeze", json={"frozen": args[0]})
         elif op == "reset":
-            http.post("/_fake/reset")
+            http.post("/_fake/reset", json={})
             codes.clear()
+        elif op == "no_json":
+            http.post("/_fake/reset")
         elif op == "settle":
-            http.post("/_fake/settle")
+            http.post("/_fake/settle", json={})
         elif op == "offline":
             http.post("/_fake/devices/go_offline", json={"device_id": args[0], "for_seconds": args[1]})
         elif op == "online":
