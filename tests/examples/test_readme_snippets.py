@@ -5,7 +5,10 @@ a renamed fixture in the README fails here."""
 from __future__ import annotations
 
 import ast
+import builtins
+import importlib
 import re
+import symtable
 
 import pytest
 from repo import ROOT
@@ -15,19 +18,61 @@ BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 INNER = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-q")
 
 
+IMPORTABLE = [
+    importlib.import_module(name)
+    for name in (
+        "datetime",
+        "time",
+        "typing",
+        "collections.abc",
+        "pytest",
+        "seam",
+        "fake_seam",
+        "fake_seam.strategies",
+        "freezegun",
+        "time_machine",
+        "hypothesis",
+    )
+]
 MODULE_LEVEL = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign)
 
 
 def is_test_module(block: str) -> bool:
-    """A whole test module: it defines tests, holds no `...`, and does nothing at import time
-    but import, define and assign (a block that calls your own `app` is a sketch)."""
+    """A whole test module: it defines tests, holds no `...`, does nothing at import time but
+    import, define and assign, and uses no name it does not define (a block that calls your
+    own `app` or `check_in` is a sketch)."""
     if "def test_" not in block or "..." in block:
         return False
     try:
         tree = ast.parse(block)
     except SyntaxError:
         return False
-    return all(isinstance(node, MODULE_LEVEL) for node in tree.body)
+    if not all(isinstance(node, MODULE_LEVEL) for node in tree.body):
+        return False
+    missing = undefined_globals(block)
+    # A name one of these modules has is an import the snippet forgot: it runs, and fails.
+    return not missing or any(hasattr(module, name) for name in missing for module in IMPORTABLE)
+
+
+def undefined_globals(block: str) -> set[str]:
+    """Names the functions read from the module that it neither defines nor imports, and that
+    are not builtins: your own `check_in` or `app` (a sketch), not fixtures (parameters)."""
+    table = symtable.symtable(block, "<snippet>", "exec")
+    defined = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    missing: set[str] = set()
+
+    def walk(scope: symtable.SymbolTable) -> None:
+        for symbol in scope.get_symbols():
+            name = symbol.get_name()
+            if symbol.is_global() and symbol.is_referenced() and name not in defined:
+                if not hasattr(builtins, name):
+                    missing.add(name)
+        for child in scope.get_children():
+            walk(child)
+
+    for child in table.get_children():
+        walk(child)
+    return missing
 
 
 def runnable_snippets() -> list[str]:
