@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
 from typing import Any
+
+from fake_seam import messages as msgs
 
 
 def to_datetime(value: datetime | str | float | int) -> datetime:
@@ -42,6 +45,38 @@ def format_duration(seconds: float) -> str:
                 return f"{whole // size}{unit}"
         return f"{whole}s"
     return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
+
+
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds from `10m`, `1h30m`, `2.5s`, `500ms`, `1d`, or a plain number of seconds (also
+    as text, `"90"`): the one reading of a duration, for scenario files, `/_fake` routes and
+    Python alike. Raises `ValueError`."""
+    if isinstance(value, timedelta):
+        value = value.total_seconds()
+    if isinstance(value, bool) or value is None:
+        raise ValueError(msgs.NOT_A_DURATION_TYPE)
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError(msgs.NEGATIVE_DURATION)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(msgs.NOT_A_DURATION_TYPE)
+        return float(value)
+    text = str(value).strip().replace(" ", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    pos, total = 0, 0.0
+    for match in _DURATION_PART.finditer(text):
+        if match.start() != pos:
+            break
+        total += float(match.group(1)) * _UNITS[match.group(2)]
+        pos = match.end()
+    if pos != len(text) or not text:
+        raise ValueError(msgs.not_a_duration(value))
+    return total
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -38,7 +38,7 @@ class ControlMethods:
         )
         return returned
 
-    def advance(self, seconds: float | timedelta) -> datetime:
+    def advance(self, seconds: float | timedelta | str) -> datetime:
         """Move the clock forward, running everything that falls due on the way, each at its own time.
 
         The same as `/_fake/clock/advance`.
@@ -192,7 +192,7 @@ class ControlMethods:
         """
         control("freeze").call(cast("Bench", self), frozen=frozen)
 
-    def go_offline(self, device_id: str, for_seconds: float | timedelta | None = None) -> None:
+    def go_offline(self, device_id: str, for_seconds: float | timedelta | str | None = None) -> None:
         """The lock loses its connection (for `for_seconds`, or until `go_online`); writes wait for it.
 
         The same as `/_fake/devices/go_offline`.

@@ -51,6 +51,8 @@ class FakeSeam(ControlMethods):
         self.clock = Clock(now, frozen=frozen)
         self.lock = threading.RLock()
         self.outages: dict[str, set[str]] = {}
+        # Told of each control called from Python: (control, params, result, clock before).
+        self.control_observers: list[Callable[[Any, Any, Any, float], None]] = []
         self._app: Any = None
         self._api: Any = None
         # Called after each reset, e.g. by a server that tunes the collector for its process.

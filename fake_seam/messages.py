@@ -277,6 +277,17 @@ def backup_name_on_lock(access_code_id: str) -> str:
 # -- the fake's clock --------------------------------------------------------------------
 
 
+# -- durations (scenario files, `/_fake/clock/advance`, `for_seconds`, Python) ------------
+
+DURATION_EXAMPLES = "10m, 1h30m, 2.5s, 500ms, 1d"
+NOT_A_DURATION_TYPE = f"a duration is a number of seconds or text like {DURATION_EXAMPLES}"
+NEGATIVE_DURATION = "a duration cannot be negative"
+
+
+def not_a_duration(value: object) -> str:
+    return f"{value!r} is not a duration (write e.g. {DURATION_EXAMPLES})"
+
+
 def clock_out_of_range(earliest: str, latest: str) -> str:
     return f"The fake's clock runs from {earliest} to {latest}; this would move it outside"
 

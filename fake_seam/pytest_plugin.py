@@ -298,6 +298,7 @@ class ServedFake:
         """The fake as a fresh one would start: seed, clock, settings, fleet, outages."""
         fake = self.fake
         with fake.lock:
+            del fake.control_observers[:]  # before the reset below: not part of the next test's session
             fake.seed = options.seed
             fake.rng_seed = options.rng_seed
             fake.settings = Settings(**options.settings)

@@ -31,7 +31,7 @@ class RemoteControlMethods:
         returned: dict[str, Any] = self.send("add_keypad_code", device_id=device_id, code=code, name=name)
         return returned
 
-    def advance(self, seconds: float | timedelta) -> datetime:
+    def advance(self, seconds: float | timedelta | str) -> datetime:
         """Move the clock forward, running everything that falls due on the way, each at its own time.
 
         Sends `/_fake/clock/advance`.
@@ -183,7 +183,7 @@ class RemoteControlMethods:
         """
         self.send("freeze", frozen=frozen)
 
-    def go_offline(self, device_id: str, for_seconds: float | timedelta | None = None) -> None:
+    def go_offline(self, device_id: str, for_seconds: float | timedelta | str | None = None) -> None:
         """The lock loses its connection (for `for_seconds`, or until `go_online`); writes wait for it.
 
         Sends `/_fake/devices/go_offline`.

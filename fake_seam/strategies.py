@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -436,16 +436,28 @@ class Stay:
 
 
 @dataclass(frozen=True)
-class Stays:
-    """Guest stays; on one lock they may overlap (back-to-back or double-booked codes)."""
+class Stays(Sequence[Stay]):
+    """Guest stays; on one lock they may overlap (back-to-back or double-booked codes).
+
+    A sequence of `Stay`: `stays[0]`, `stays[-1]`, `len(stays)`, `for stay in stays`, and a
+    slice is `Stays` again."""
 
     stays: tuple[Stay, ...]
 
     def __len__(self) -> int:
         return len(self.stays)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Stay]:
         return iter(self.stays)
+
+    @overload
+    def __getitem__(self, index: int) -> Stay: ...
+    @overload
+    def __getitem__(self, index: slice) -> Stays: ...
+    def __getitem__(self, index: int | slice) -> Stay | Stays:
+        if isinstance(index, slice):
+            return Stays(self.stays[index])
+        return self.stays[index]
 
     def apply(
         self,

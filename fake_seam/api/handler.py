@@ -103,6 +103,8 @@ class Api:
         self.calls = CallLog(call_log_size)
         # Called after each request with (method, path, params, status, body): the recorder.
         self.observers: list[Callable[[str, str, dict[str, Any], int, bytes], None]] = []
+        # The clock when the request being answered began (what observers time it by).
+        self.started = 0.0
 
     def next_request_id(self) -> str:
         """`request1`, `request2`, ... as Seam's fake numbers them (tests check the prefix)."""
@@ -124,6 +126,8 @@ class Api:
         is who may use the `/_fake` routes over the transport that carried it."""
         with contextlib.nullcontext() if self.waits_outside(path) else self.fake.lock:
             request_id = self.next_request_id()
+            if self.observers:
+                self.started = self.fake.clock.timestamp()
             health = path == "/health" and method in ("GET", "HEAD")
             if len(body) > MAX_BODY_BYTES:
                 too_large = SeamError("payload_too_large", msgs.payload_too_large(MAX_BODY_BYTES), 413)

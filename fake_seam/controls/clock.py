@@ -49,8 +49,9 @@ def now(fake: Bench, p: NoParams) -> datetime:
 
 
 class Advance(ControlParams):
-    seconds: Annotated[float, z.number(minimum=0)]
-    python_types: ClassVar[dict[str, Any]] = {"seconds": float | timedelta}
+    # Seconds, or a duration as scenario files write it (`1m`, `1h30m`, `500ms`).
+    seconds: Annotated[float, z.duration()]
+    python_types: ClassVar[dict[str, Any]] = {"seconds": float | timedelta | str}
 
 
 def _describe_advance(p: Advance, answer: dict[str, Any]) -> str:

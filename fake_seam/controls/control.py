@@ -139,7 +139,17 @@ class Control(Generic[P, R]):
             return result
 
     def call(self, bench: Bench, **values: Any) -> R:
-        return self.run(bench, self.params_of(**values))
+        """The control from Python (`FakeSeam`'s methods): run, then told to the fake's
+        `control_observers` (a recorder), as a request is told to the API's observers."""
+        params = self.params_of(**values)
+        observers = getattr(bench, "control_observers", None)
+        if not observers:
+            return self.run(bench, params)
+        began = bench.clock.timestamp()
+        result = self.run(bench, params)
+        for observer in list(observers):
+            observer(self, params, result, began)
+        return result
 
     def result_of(self, answer: dict[str, Any]) -> Any:
         """The Python result a route's JSON answer (without `ok`) stands for: what

@@ -48,7 +48,7 @@ class FaultPlan(ControlParams):
     failure_rate: Annotated[
         float | None, z.number(minimum=0, maximum=1), Field(description="a probability from 0 to 1")
     ] = None
-    offline_for_seconds: Annotated[float | None, z.number(minimum=0, exclusive_minimum=True)] = None
+    offline_for_seconds: Annotated[float | None, z.duration(exclusive_minimum=True)] = None
     aim: Annotated[
         str | None,
         z.enum(FAULT_AIMS),
@@ -142,7 +142,7 @@ class CreateLock(ControlParams):
     ] = None
     code_constraints: Annotated[list[CodeConstraint] | None, z.array(z.obj(CodeConstraint))] = None
     supports_backup_access_code_pool: Annotated[bool | None, z.boolean()] = None
-    programming_delay_seconds: Annotated[float, z.number(minimum=0)] = 5.0
+    programming_delay_seconds: Annotated[float, z.duration()] = 5.0
     native_scheduling: Annotated[bool, z.boolean()] = False
     online: Annotated[bool, z.boolean()] = True
     locked: Annotated[bool, z.boolean()] = True
@@ -194,8 +194,8 @@ def create_lock(fake: Bench, p: CreateLock) -> Device:
 
 class Offline(ControlParams):
     device_id: Annotated[str, z.string()]
-    for_seconds: Annotated[float | None, z.number(minimum=0, exclusive_minimum=True)] = None
-    python_types: ClassVar[dict[str, Any]] = {"for_seconds": float | timedelta | None}
+    for_seconds: Annotated[float | None, z.duration(exclusive_minimum=True)] = None
+    python_types: ClassVar[dict[str, Any]] = {"for_seconds": float | timedelta | str | None}
 
 
 def _describe_offline(p: Offline, answer: dict[str, Any]) -> str:

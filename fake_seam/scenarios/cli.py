@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,10 +136,15 @@ def load_all(files: list[Path], variables: dict[str, str]) -> tuple[list[Scenari
     scenarios = []
     problems: list[Problem] = []
     for path in files:
-        try:
-            scenarios.append(load_scenario(path, variables=variables))
-        except ScenarioError as error:
-            problems.extend(error.problems)
+        # Deprecated forms still run; say so on stderr (Python hides DeprecationWarning here).
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DeprecationWarning)
+            try:
+                scenarios.append(load_scenario(path, variables=variables))
+            except ScenarioError as error:
+                problems.extend(error.problems)
+        for warning in caught:
+            sys.stderr.write(f"fake-seam: warning: {warning.message}\n")
     return scenarios, problems
 
 

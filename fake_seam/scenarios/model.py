@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from fake_seam.scenarios import actions
 from fake_seam.scenarios.fleet import build_fleet
@@ -288,6 +289,8 @@ class _Builder:
         self.path = path
         self.text = text
         self.variables = variables
+        # step index -> (route path, method, params, line): checked once the step is read
+        self.routes: dict[int, tuple[str, str, dict[str, Any], int]] = {}
 
     def build(self) -> Scenario:
         c, data = self.c, self.data
@@ -510,6 +513,8 @@ class _Builder:
         if "expect" in raw:
             step.expectations = self.expectations(step, raw["expect"], at("expect"))
             self.check_references(raw["expect"], at("expect"), known | own)
+        if step.index in self.routes:  # once its expectations are known
+            self.route_params(step, *self.routes[step.index])
         known |= own
         return step
 
@@ -543,8 +548,10 @@ class _Builder:
             self.fail(step, line, problem)
             return
         parameters = sdk_parameters(arg)
+        unknown = False
         for key in step.params:
             if parameters is not None and key not in parameters:
+                unknown = True
                 pline = step.params.line_of(key) if isinstance(step.params, LineDict) else line
                 self.fail(
                     step,
@@ -552,7 +559,9 @@ class _Builder:
                     f"{arg} takes no parameter {key!r}{did_you_mean(key, sorted(parameters))}; "
                     f"it takes {', '.join(sorted(parameters)) or 'none'}",
                 )
-        self.check_pins(step, step.params, line)
+        if not unknown:  # the SDK sends every call as a POST with a JSON body
+            step_route = ("/" + arg.replace(".", "/"), "POST", step.params, line)
+            self.routes[step.index] = step_route
 
     def action_request(self, step: Step, arg: Any, line: int) -> None:
         if not isinstance(arg, dict):
@@ -573,8 +582,13 @@ class _Builder:
         params = arg.get("params", {})
         if not isinstance(params, dict):
             self.fail(step, at("params"), "params must be a mapping")
-        else:
-            self.check_pins(step, params, line)
+        elif isinstance(path, str) and isinstance(method, str):
+            self.routes[step.index] = (
+                path,
+                method.upper(),
+                params,
+                at("params") if "params" in arg else line,
+            )
         if "auth" in arg and not isinstance(arg["auth"], bool):
             self.fail(step, at("auth"), "auth must be true or false")
 
@@ -597,6 +611,18 @@ class _Builder:
             self.fail(step, where, problem)
         step.action = actions.control_of(written)[0].name
         step.arg = read.values
+
+    def route_params(self, step: Step, path: str, method: str, params: dict, line: int) -> None:
+        """Check a call's or request's parameters as the route will (its params model, the same
+        zod-worded validator), so `name: 42` is a problem of the file, not of step 7 at run
+        time. Values holding `${...}` are known only when the step runs: checked then, by the
+        route. A step that expects an error may send what the route refuses."""
+        if step.expects_error:
+            return
+        problems = route_params_problems(path, method, params)
+        for key, message in problems:
+            where = params.line_of(key) if isinstance(params, LineDict) and key in params else line
+            self.fail(step, where, message)
 
     def check_pins(self, step: Step, params: dict, line: int) -> None:
         for key in ("code", "new_code"):
@@ -711,9 +737,17 @@ class _Builder:
 
     def expect_events(self, step: Step, spec: Any, line: int) -> None:
         if isinstance(spec, list):
+            # Everywhere else a bare list means exactly these; here it has always meant
+            # "includes": kept, with a warning asking for the explicit form.
+            warnings.warn(
+                f"{self.c.file}:{line}: `events: [...]` means `events: {{contains: [...]}}` "
+                "(these, among others); write that, or `events: {exactly: [...]}` for these and no others",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             for index, item in enumerate(spec):
                 if isinstance(item, dict) and any(
-                    k in item for k in ("contains", "excludes", "sequence", "count", "workspace")
+                    k in item for k in ("contains", "excludes", "exactly", "sequence", "count", "workspace")
                 ):
                     self.fail(
                         step,
@@ -726,18 +760,18 @@ class _Builder:
             self.fail(
                 step,
                 line,
-                "events: is a list of event types, or a mapping "
-                "{contains, excludes, sequence, count, device, access_code, workspace}",
+                "events: is a mapping "
+                "{contains, exactly, excludes, sequence, count, device, access_code, workspace}",
             )
             return
         self.keys(
             step,
             spec,
             line,
-            ("contains", "excludes", "sequence", "count", "device", "access_code", "workspace"),
+            ("contains", "exactly", "excludes", "sequence", "count", "device", "access_code", "workspace"),
             "events",
         )
-        for key in ("contains", "excludes", "sequence"):
+        for key in ("contains", "exactly", "excludes", "sequence"):
             if key in spec and not isinstance(spec[key], list):
                 self.fail(step, line, f"events {key}: takes a list")
 
@@ -845,6 +879,60 @@ class _Builder:
 
 
 _LISTABLE = {"access_code", "device", "access_codes", "slots", "pin", "backup_pool", "fetch"}
+
+
+# -- the routes' params models, for checking `call:` and `request:` parameters -----------------
+
+
+def _holds_reference(value: Any) -> bool:
+    if isinstance(value, str):
+        return REFERENCE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_reference(k) or _holds_reference(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_reference(v) for v in value)
+    return False
+
+
+def route_params_problems(path: str, method: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """`(parameter, problem)` for each parameter the route at `path` would refuse, worded as
+    its `invalid_input` answer is; parameters holding `${...}` are left for the run."""
+    from fake_seam.api.handler import load_routes  # the routes' models (~110 ms, once)
+    from fake_seam.scenarios.targets import query_params
+    from fake_seam.wire.validation import ZodString, issues_from_validation_error, parse_query
+
+    endpoint = load_routes().get(path.rstrip("/") or "/")
+    if endpoint is None:
+        return []  # an unknown route: its 404 is the run's to report
+    pending = {key for key, value in params.items() if _holds_reference(value)}
+    ready = {key: value for key, value in params.items() if key not in pending}
+    model = endpoint.params
+    try:
+        if method in ("GET", "DELETE"):  # sent as a query string, read back as the route reads it
+            model.model_validate(parse_query(model, query_params(ready)))
+        else:
+            model.model_validate(ready)
+    except ValidationError as invalid:
+        issues = issues_from_validation_error(invalid)
+    except Exception:  # noqa: BLE001 - a query the route cannot read: the run reports it
+        return []
+    else:
+        return []
+    out = []
+    fields = model.model_fields
+    for issue in issues:
+        name = str(issue.path[0]) if issue.path else ""
+        if name in pending:
+            continue
+        where = ".".join(str(part) for part in issue.path) or "params"
+        hint = ""
+        info = fields.get(name)
+        zod = next((m for m in info.metadata if isinstance(m, ZodString)), None) if info else None
+        value = params.get(name)
+        if zod is not None and isinstance(value, int | float) and not isinstance(value, bool):
+            hint = f'; write it as text: {name}: "{value}"'
+        out.append((name, f"parameter {where}: {issue.message} ({path} would refuse it{hint})"))
+    return out
 
 
 # -- the SDK surface, for checking `call:` names and parameters --------------------------------

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from fake_seam.clock import to_datetime
+from fake_seam.clock import parse_duration, to_datetime
+
+__all__ = ["parse_duration"]  # the one duration parser, read here by scenario files
 
 
 class LineDict(dict):
@@ -66,30 +67,6 @@ class Checker:
         if self.problems:
             self.problems.sort(key=lambda p: p.line or 0)
             raise ScenarioError(self.problems)
-
-
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
-
-
-def parse_duration(value: Any) -> float:
-    """Seconds from `10m`, `1h30m`, `2.5s`, `500ms`, `1d`, or a plain number of seconds."""
-    if isinstance(value, bool):
-        raise ValueError("a duration is a number of seconds or text like 10m, 1h30m, 2.5s")
-    if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError("a duration cannot be negative")
-        return float(value)
-    text = str(value).strip().replace(" ", "")
-    pos, total = 0, 0.0
-    for match in _DURATION_PART.finditer(text):
-        if match.start() != pos:
-            break
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-        pos = match.end()
-    if pos != len(text) or not text:
-        raise ValueError(f"{value!r} is not a duration (write e.g. 10m, 1h30m, 2.5s, 500ms, 1d)")
-    return total
 
 
 def parse_time(value: Any) -> datetime:

@@ -1,11 +1,17 @@
 """Recording a live session as a scenario that replays green (like moto's recorder).
 
-`Recorder(fake, path)` watches every request the fake answers (through `fake.api.observers`)
-and `save()` writes them as `request:` steps whose expectations are the answers given:
+`Recorder(fake, path)` watches every request the fake answers (through `fake.api.observers`),
+and every control called from Python (`fake.go_offline(...)`, through `fake.control_observers`)
+as the `/_fake` request that does the same, and `save()` writes them as `request:` steps whose
+expectations are the answers given:
 
 - the clock: the scenario starts at the fake's clock when recording began, and each step
-  `wait`s exactly as long as the clock moved since the previous request (frozen fakes moved by
-  `advance`, or a live server's wall clock), so jobs fall due between the same requests;
+  `wait`s from where the replay's clock stands to the moment the request began (time that
+  passed on a live server's wall clock, or a frozen fake moved from Python), rounded up to the
+  millisecond, so the replay never runs a request earlier than it was made; `/_fake` clock
+  routes replay as they ran (advance, set, settle), and time before a `reset` is kept;
+- `/_fake/clock/freeze` becomes the `freeze` action: a replay answers it but its clock moves
+  only by its steps, so it is the same every run;
 - ids the fake minted (access codes, action attempts, ...) and PINs it generated become named
   captures (`${guest}`, `${guest_pin}`), used wherever the session sent them back;
 - expectations: the HTTP status, the error type of error answers, and key fields of each
@@ -19,6 +25,7 @@ call used, so a session spanning several workspaces records as if made in the fi
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -28,13 +35,17 @@ from typing import Any
 
 import yaml
 
-from fake_seam.clock import format_duration, iso
+from fake_seam.clock import format_duration, iso, parse_duration, to_datetime
 from fake_seam.seam.seed import load_seed
 
-# Reads of the fake's own state, and the freeze switch (a replay runs frozen): not replayed.
-SKIPPED_ROUTES = {"/_fake/database", "/_fake/default_seed", "/_fake/clock", "/_fake/clock/freeze"}
-# Routes that move the clock themselves: the gap before them is not theirs to replay.
-CLOCK_ROUTES = {"/_fake/clock/set", "/_fake/settle", "/_fake/reset"}
+# Reads of the fake's own state: nothing to replay.
+SKIPPED_ROUTES = {"/_fake/database", "/_fake/default_seed", "/_fake/clock"}
+# How the guard of the `/_fake` routes refuses a request for its headers (api/control_access).
+GUARD_REFUSALS = {401, 403, 415}
+# Controls that only read (from Python: `fake.slots(...)`): nothing to replay.
+READ_CONTROLS = {"now", "database", "default_seed", "slots", "backup_pool", "webhook_deliveries"}
+# Written as the `freeze` action, which a replay answers without letting its clock run.
+FREEZE_ROUTE = "/_fake/clock/freeze"
 ID_NAMES = {
     "access_code_id": "access_code",
     "backup_access_code_id": "access_code",
@@ -120,10 +131,12 @@ class Recorder:
         now = fake.clock.now()
         self.start = now.replace(microsecond=now.microsecond // 1000 * 1000)
         self.calls: list[Call] = []
-        self._last = self.start.timestamp()
-        self._carry = 0.0
+        self._replay = self.start.timestamp()  # the replay's clock, step by step
         self._guard = threading.Lock()
         fake.api.observers.append(self.observe)
+        observers = getattr(fake, "control_observers", None)
+        if observers is not None:
+            observers.append(self.observe_control)
 
     @property
     def count(self) -> int:
@@ -131,28 +144,66 @@ class Recorder:
 
     def observe(self, method: str, path: str, params: dict[str, Any], status: int, body: bytes) -> None:
         """Called by the fake after each request: keep it cheap, the work is done in `save`."""
+        self.keep(method, path, params, status, body, self.fake.api.started or self.fake.clock.timestamp())
+
+    def observe_control(self, declared: Any, params: Any, result: Any, began: float) -> None:
+        """Called after a control run from Python (`fake.go_offline(...)`): kept as the
+        request to its `/_fake` route that would have done the same."""
+        if declared.path in SKIPPED_ROUTES or declared.name in READ_CONTROLS:
+            return
+        wire = params.model_dump(mode="json", exclude_none=True)
+        answer = {**declared.answer(self.fake, params, result), "ok": True}
+        body = json.dumps(answer, default=str).encode()
+        self.keep("POST", declared.path, wire, 200, body, began)
+
+    def keep(
+        self, method: str, path: str, params: dict[str, Any], status: int, body: bytes, began: float
+    ) -> None:
         path = "/" + path.strip("/")
         if path in SKIPPED_ROUTES:
             return
+        if path.startswith("/_fake/") and status in GUARD_REFUSALS:
+            # Refused by the control plane's guard for its headers (no JSON content type, no
+            # or a wrong control token), which a recording does not keep: nothing changed,
+            # and a replay sends its own.
+            return
         with self._guard:
-            now = self.fake.clock.timestamp()
-            if path in CLOCK_ROUTES:
-                gap = 0.0
-            elif path == "/_fake/clock/advance":
-                gap = max(0.0, now - _float(params.get("seconds")) - self._last)
-            else:
-                gap = max(0.0, now - self._last)
-            # Whole milliseconds, the remainder carried, so the total never drifts.
-            gap += self._carry
-            wait = round(gap, 3) if gap >= 0.001 else 0.0
-            self._carry = gap - wait
-            self._last = now
+            ended = self.fake.clock.timestamp()
+            # The replay's clock stands still between steps: each step waits from where the
+            # replay's clock is to the moment this request began, in whole milliseconds rounded
+            # up, so the replay never runs a request earlier than it was made (a code whose
+            # `starts_at` is the server's "now" must start in the replay too).
+            wait = max(0.0, math.ceil((began - self._replay) * 1000 - 1e-6) / 1000)
+            self._replay += wait
+            if status < 400:
+                self._replay = self.moved(path, params, self._replay, ended - began)
             clean = {k: v for k, v in params.items() if k != "_strict"}
             self.calls.append(Call(method, path, clean, status, bytes(body), wait))
+
+    @staticmethod
+    def moved(path: str, params: dict[str, Any], replay: float, took: float) -> float:
+        """Where the replay's clock stands after a call that began at `replay`: the clock
+        routes move it as they moved the fake's (`took`: how far the fake's moved meanwhile)."""
+        if path == "/_fake/clock/advance":
+            try:
+                return replay + parse_duration(params.get("seconds"))
+            except ValueError:
+                return replay + took
+        if path == "/_fake/clock/set":
+            try:
+                return to_datetime(str(params.get("now"))).timestamp()
+            except ValueError:
+                return replay + took
+        if path == "/_fake/settle":
+            return replay + took
+        return replay
 
     def close(self) -> None:
         if self.observe in self.fake.api.observers:
             self.fake.api.observers.remove(self.observe)
+        observers = getattr(self.fake, "control_observers", None)
+        if observers is not None and self.observe_control in observers:
+            observers.remove(self.observe_control)
 
     def save(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,6 +223,8 @@ class Recorder:
         namer = Namer(_strings(seed_dict))
         steps = [self.step(call, namer) for call in self.calls]
         prune_captures(steps)
+        if not steps:  # nothing was called: still a scenario that replays (and passes)
+            steps = [{"note": "no API calls were recorded", "freeze": True}]
         rng_seed = self.fake.rng_seed
         document: dict[str, Any] = {
             "name": self.name or f"Recorded session ({self.count} calls)",
@@ -198,12 +251,16 @@ class Recorder:
         except ValueError:
             answer = call.body.decode("utf-8", "replace")
         params = namer.substitute(call.params)
-        request: dict[str, Any] = {"method": call.method, "path": call.path}
-        if params:
-            request["params"] = params
         step: dict[str, Any] = {}
         if call.wait:
             step["wait"] = format_duration(call.wait)
+        if call.path == FREEZE_ROUTE and call.status < 400 and isinstance(answer, dict):
+            # The replay's clock moves only by its steps; the switch is kept, and its answer.
+            frozen = bool(answer.get("frozen"))
+            return {**step, "freeze": frozen, "expect": {"result": {"frozen": frozen}}}
+        request: dict[str, Any] = {"method": call.method, "path": call.path}
+        if params:
+            request["params"] = params
         step["request"] = request
         expect: dict[str, Any] = {"http_status": call.status}
         fields: dict[str, Any] = {}
@@ -387,13 +444,6 @@ def _dig(obj: dict[str, Any], path: str) -> Any:
             return _ABSENT
         obj = obj[part]
     return obj
-
-
-def _float(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def _strings(value: Any) -> set[str]:

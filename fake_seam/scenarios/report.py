@@ -28,7 +28,7 @@ def _scenario(result: ScenarioResult, *, quiet: bool) -> list[str]:
     counts = (
         f"{sum(1 for c in checks if c.passed)} passed, {len(result.failed)} failed, "
         f"{sum(1 for c in checks if c.passed is None)} skipped"
-    )
+    ) + _stopped([result])
     head = f"{verdict}  {scenario.label}: {scenario.name}  ({counts}; {result.target})"
     if quiet:
         lines = [head]
@@ -82,8 +82,22 @@ def totals(results: Sequence[ScenarioResult]) -> str:
         f"\n{len(results)} scenario(s): {passed} passed, {failed} failed; "
         f"expectations: {sum(1 for c in checks if c.passed)} passed, "
         f"{sum(1 for c in checks if c.passed is False)} failed, "
-        f"{sum(1 for c in checks if c.passed is None)} skipped\n"
+        f"{sum(1 for c in checks if c.passed is None)} skipped{_stopped(results)}\n"
     )
+
+
+def _stopped(results: Sequence[ScenarioResult]) -> str:
+    """`; steps: 1 error, 4 not run` when a step could not run and stopped its scenario (the
+    expectations of the steps after it were never checked), else nothing."""
+    steps = [s for r in results for s in r.steps]
+    errors = sum(1 for s in steps if s.status == "error")
+    not_run = sum(1 for s in steps if s.status == "not run")
+    # A scenario that could not start ran none of its steps.
+    not_run += sum(len(r.scenario.steps) for r in results if r.setup_error is not None and not r.steps)
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
+    if not_run:
+        parts.append(f"{not_run} not run")
+    return f"; steps: {', '.join(parts)}" if parts else ""
 
 
 def as_json(results: Sequence[ScenarioResult]) -> str:

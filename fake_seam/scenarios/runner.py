@@ -79,6 +79,9 @@ class ScenarioResult:
                 "failed": sum(1 for c in checks if c.passed is False),
                 "skipped": sum(1 for c in checks if c.passed is None),
             },
+            "steps_total": len(self.steps),
+            "steps_error": sum(1 for s in self.steps if s.status == "error"),
+            "steps_not_run": sum(1 for s in self.steps if s.status == "not run"),
             "steps": [s.as_json() for s in self.steps],
         }
 
@@ -115,6 +118,7 @@ def run_scenario(
                 start=scenario.start,
                 reset=reset,
                 control_token=control_token,
+                seed=scenario.seed,
             )
             kind = f"{target.kind} at {against}"
         target.prepare()

@@ -365,6 +365,18 @@ class Checks:
             return f"emitted: {show(types, 300)}"
 
         out = _membership(e, spec, label, events, absent=emitted, present=emitted)
+        if "exactly" in spec:
+            want = spec["exactly"]
+            reason = match(events, {"exactly": want})
+            out.append(
+                Check(
+                    e.kind,
+                    e.line,
+                    f"{label} are exactly {show(want, 120)} (any order)",
+                    reason is None,
+                    f"{reason}" if reason else "",
+                )
+            )
         if "sequence" in spec:
             want = spec["sequence"]
             reason = None if types == want else f"expected {show(want, 200)}, got {show(types, 300)}"

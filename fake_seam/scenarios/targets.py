@@ -211,6 +211,13 @@ class Target:
         """Run a control: its answer (the route's JSON) and a note for the report."""
         raise NotImplementedError
 
+    def replay_freeze(self, params: Any) -> tuple[dict[str, Any], str]:
+        """The `freeze` control in a replay: answered, but the clock stays frozen, so time
+        moves only by the steps (`wait:`, `advance`, `set_time`, `settle`) and every run of
+        a scenario sees the same history."""
+        note = "" if params.frozen else " (a replay's clock moves only by its steps: it stays frozen)"
+        return {"now": iso(self.now()), "frozen": bool(params.frozen)}, note
+
     def run(self, name: str, **values: Any) -> dict[str, Any]:
         declared = CONTROLS[name]
         return self.control(declared, declared.params_of(**values))[0]
@@ -284,6 +291,8 @@ class InProcessTarget(Target):
     # -- controls ---------------------------------------------------------------------------
 
     def control(self, declared: Control[Any, Any], params: Any) -> tuple[dict[str, Any], str]:
+        if declared.name == "freeze":
+            return self.replay_freeze(params)
         return declared.respond(self.fake, params), ""
 
     # -- inspection -------------------------------------------------------------------------
@@ -312,8 +321,10 @@ class RemoteTarget(Target):
         start: datetime,
         reset: bool = True,
         control_token: str | None = None,
+        seed: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(api_keys, default_workspace)
+        self.seed = seed or {}  # the scenario's fleet, to check the server's against
         self.url = url.rstrip("/")
         self.start = start
         self.reset = reset
@@ -351,6 +362,8 @@ class RemoteTarget(Target):
                     f"{declared.path} exists only on a fake-seam server; Seam's sandbox has no such route"
                 )
             return sandbox(self, params)
+        if declared.name == "freeze":
+            return self.replay_freeze(params)
         body = self.api("POST", declared.path, params.model_dump(mode="json", exclude_unset=True), auth=False)
         if isinstance(body, dict) and declared.ok:
             body.pop("ok", None)
@@ -359,9 +372,50 @@ class RemoteTarget(Target):
     def prepare(self) -> None:
         if self.is_fake and self.reset:
             # Freeze first, so the scenario starts exactly at its start time; then the seed again.
-            self.run("freeze", frozen=True)
+            self.api("POST", CONTROLS["freeze"].path, {"frozen": True}, auth=False)
             self.run("set_time", now=iso(self.start))
             self.run("reset")
+        differences = self.fleet_differences()
+        if differences:
+            raise Failure(
+                "fleet_differs",
+                None,
+                f"the server's fleet differs from the scenario's: {'; '.join(differences)}. "
+                "Serve the scenario's fleet: `fake-seam replay --print-seed FILE > fleet.json`, "
+                "then `fake-seam serve --seed fleet.json`",
+            )
+
+    def fleet_differences(self) -> list[str]:
+        """What the scenario's fleet has that the server lacks: workspaces whose API key it
+        refuses, devices it does not know (else every step fails with `device_not_found`).
+        Against Seam, only the scenario's own workspace is looked at (the key given for it)."""
+        out = []
+        for workspace in self.seed.get("workspaces", []):
+            workspace_id = workspace.get("workspace_id")
+            wanted = [d["device_id"] for d in workspace.get("devices", []) if "device_id" in d]
+            if not wanted or workspace_id not in self.api_keys:
+                continue
+            if not self.is_fake and workspace_id != self.default_workspace:
+                continue
+            status, body = self.request("GET", "/devices/list", {"device_ids": wanted}, workspace_id)
+            if status in (401, 403):
+                out.append(f"workspace {workspace_id}: the server refuses its API key")
+                continue
+            if status >= 400:
+                continue  # not a fleet question; the steps will say what is wrong
+            found = {d.get("device_id") for d in body.get("devices", [])} if isinstance(body, dict) else set()
+            missing = []
+            for device_id in wanted:
+                if device_id in found:
+                    continue
+                unmanaged, _ = self.request(
+                    "GET", "/devices/unmanaged/get", {"device_id": device_id}, workspace_id
+                )
+                if unmanaged != 200:
+                    missing.append(device_id)
+            if missing:
+                out.append(f"workspace {workspace_id} has no device {', '.join(missing)}")
+        return out
 
     def now(self) -> datetime:
         if self.is_fake:

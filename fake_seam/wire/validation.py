@@ -45,6 +45,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from fake_seam import messages as msgs
+from fake_seam.clock import parse_duration
 
 __all__ = [
     "InvalidInput",
@@ -429,6 +430,20 @@ class ZodNumber(ZodType):
         return value
 
 
+class ZodDuration(ZodNumber):
+    """A number of seconds, or the same span as text (`10m`, `1h30m`, `2.5s`, `500ms`): not
+    zod's, the fake's own, so a `/_fake` route reads a duration as a scenario file does
+    (`fake_seam.clock.parse_duration`, the one reading of a duration)."""
+
+    def parse(self, value: object) -> Any:
+        if isinstance(value, str):
+            try:
+                value = parse_duration(value)
+            except ValueError:
+                raise ZodFailure([Issue((), msgs.not_a_duration(value), False)]) from None
+        return super().parse(value)
+
+
 class ZodBoolean(ZodType):
     expected = "boolean"
 
@@ -601,6 +616,10 @@ def number(
         exclusive_minimum=exclusive_minimum,
         exclusive_maximum=exclusive_maximum,
     )
+
+
+def duration(*, minimum: float | None = 0, exclusive_minimum: bool = False) -> ZodDuration:
+    return ZodDuration(minimum=minimum, exclusive_minimum=exclusive_minimum)
 
 
 def boolean() -> ZodBoolean:

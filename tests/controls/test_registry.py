@@ -26,7 +26,7 @@ from fake_seam.scenarios.model import ACTIONS, parse_scenario
 from fake_seam.scenarios.steps import execute
 from fake_seam.scenarios.targets import InProcessTarget
 from fake_seam.seam.seed import load_seed
-from fake_seam.wire.validation import ZodBoolean, ZodNullable, ZodNumber, ZodString, ZodType
+from fake_seam.wire.validation import ZodBoolean, ZodDuration, ZodNullable, ZodNumber, ZodString, ZodType
 
 FRONT = "august_device_1"
 
@@ -228,6 +228,8 @@ def wrong_value(zod: ZodType) -> tuple[Any, str]:
     """A value of the wrong type for this field, and zod's word for what it received."""
     while isinstance(zod, ZodNullable):
         zod = zod.inner
+    if isinstance(zod, ZodDuration):  # seconds, or a duration as text: not "soon"
+        return "soon", "'soon' is not a duration"
     if isinstance(zod, ZodNumber):
         return "soon", "Expected number, received string"
     if isinstance(zod, ZodBoolean):

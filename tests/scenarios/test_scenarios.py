@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,27 @@ def problems_of(text: str) -> list[tuple[int | None, str]]:
         (
             "steps:\n  - call: access_codes.create\n    params: {device_id: d, code: 1.5}\n",
             3,
-            "a PIN is text",
+            'parameter code: Expected string, received number (/access_codes/create would refuse it; write it as text: code: "1.5")',
+        ),
+        (
+            "steps:\n  - call: access_codes.create\n    params: {device_id: d, name: 42}\n",
+            3,
+            "step 1 (call): parameter name: Expected string, received number",
+        ),
+        (
+            "steps:\n  - call: access_codes.create\n    params: {device_id: d, code: 1234}\n",
+            3,
+            'write it as text: code: "1234"',
+        ),
+        (
+            "steps:\n  - request: {method: POST, path: /devices/list, params: {limit: lots}}\n",
+            2,
+            "step 1 (request): parameter limit: Expected number, received string",
+        ),
+        (
+            "steps:\n  - call: access_codes.create\n    params: {device_id: d, is_one_time_use: 'yes'}\n",
+            3,
+            "parameter is_one_time_use: Expected boolean, received string",
         ),
         (
             "steps:\n  - settle: true\n    expect:\n      result: {code: {contains: '1', foo: 1}}\n",
@@ -158,7 +179,7 @@ steps:
     capture: {pin: code}
   - advance: 30s
     expect:
-      events: [{event_type: access_code.failed_to_set_on_device, access_code_id: "${guest.access_code_id}"}]
+      events: {contains: [{event_type: access_code.failed_to_set_on_device, access_code_id: "${guest.access_code_id}"}]}
       access_code: {id: "${guest.access_code_id}", status: setting, errors: [failed_to_set_on_device]}
       pin: {device: porch, code: "${pin}", opens: false}
   - advance: 5m30s
@@ -227,6 +248,58 @@ def test_unexpected_api_error_stops_the_scenario() -> None:
     assert result.steps[0].status == "error"
     assert "access_code_not_found (404)" in result.steps[0].error
     assert result.steps[1].status == "not run"
+
+
+def test_parameters_holding_references_are_checked_when_the_step_runs() -> None:
+    """`${...}` is known only at run time: the file is not refused for it, and a value that
+    resolves to the wrong type is refused by the route then (the step errors)."""
+    scenario = parse_scenario(
+        """
+        vars: {count: 3}
+        steps:
+          - call: access_codes.create
+            params: {device_id: "${device}", name: "${count}"}
+        """.replace("${device}", "august_device_1")
+    )
+    result = run_scenario(scenario)
+    assert result.steps[0].status == "error"
+    assert "invalid_input" in result.steps[0].error and "name" in result.steps[0].error
+
+
+def test_a_step_expecting_an_error_may_send_what_the_route_refuses() -> None:
+    result = run_scenario(
+        parse_scenario("""
+        steps:
+          - call: access_codes.create
+            params: {device_id: august_device_1, name: 42}
+            expect: {error: invalid_input}
+          - request: {path: /access_codes/create, params: {device_id: august_device_1, code: 1234}}
+            expect: {http_status: 400}
+    """)
+    )
+    assert result.passed, reports.text([result])
+
+
+def test_a_stopped_scenario_counts_the_error_and_the_steps_that_never_ran() -> None:
+    result = run_scenario(
+        parse_scenario("""
+        steps:
+          - call: devices.get
+            params: {device_id: august_device_1}
+            expect: {result: {device_id: august_device_1}}
+          - call: access_codes.get
+            params: {access_code_id: nope}
+          - settle: true
+          - advance: 1m
+          - call: devices.list
+            expect: {result: {length: 6}}
+    """)
+    )
+    head = reports.text([result], quiet=True).splitlines()[0]
+    assert head.startswith("FAILED") and "1 passed, 0 failed, 0 skipped; steps: 1 error, 3 not run;" in head
+    assert reports.totals([result]).strip().endswith("steps: 1 error, 3 not run")
+    shown = json.loads(reports.as_json([result]))["scenarios"][0]
+    assert (shown["steps_total"], shown["steps_error"], shown["steps_not_run"]) == (5, 1, 3)
 
 
 def test_expected_error_that_does_not_happen_fails() -> None:
@@ -428,6 +501,48 @@ def test_against_seam_uses_sandbox_routes_and_skips_the_rest(
     assert result.target == f"seam at {server.endpoint}"
 
 
+def test_against_a_server_with_another_fleet_names_what_it_lacks(tmp_path: Path) -> None:
+    """Not a `device_not_found` at some step: before anything runs, the fleet differs, and how."""
+    seed = {
+        "workspaces": [
+            {
+                "workspace_id": "seed_workspace_1",
+                "name": "Elsewhere",
+                "api_keys": ["seam_apikey1_token"],
+                "connected_accounts": [
+                    {
+                        "connected_account_id": "ca_1",
+                        "provider": "august",
+                        "user_identifier": {"email": "host@example.com"},
+                    }
+                ],
+                "devices": [
+                    {
+                        "device_id": "august_device_1",
+                        "connected_account_id": "ca_1",
+                        "kind": "lock",
+                        "manufacturer": "august",
+                        "display_name": "Front Door",
+                    }
+                ],
+            }
+        ]
+    }
+    scenario = parse_scenario(
+        "steps:\n  - call: devices.get\n    params: {device_id: august_device_2}\n"
+        "  - call: devices.get\n    params: {device_id: august_device_1}\n"
+    )
+    with ThreadedServer(FakeSeam(seed)) as server:
+        result = run_scenario(scenario, against=server.endpoint)
+    assert not result.passed and not result.steps
+    problem = result.setup_error or ""
+    assert "the server's fleet differs from the scenario's" in problem
+    assert "workspace seed_workspace_1 has no device august_device_2, " in problem
+    assert "august_device_1" not in problem.split("has no device")[1]
+    assert "--print-seed" in problem
+    assert "steps: 2 not run" in reports.text([result], quiet=True)
+
+
 def test_against_a_server_that_is_not_there() -> None:
     result = run_scenario(parse_scenario("steps:\n  - settle: true\n"), against="http://127.0.0.1:9")
     assert not result.passed and "cannot reach" in (result.setup_error or "")
@@ -458,11 +573,11 @@ def test_record_then_replay_green_then_red_when_the_fake_changes(tmp_path: Path)
     recorder = Recorder(fake, tmp_path / "session.yaml")
     sdk_session(fake)
     recorder.save()
-    assert recorder.count == 8
+    assert recorder.count == 9  # 8 SDK calls, and `fake.advance(10)` from Python
 
     text = recorder.path.read_text()
     assert text.startswith("# Recorded by fake-seam")
-    assert "wait: 10s" in text  # the clock moved between two calls
+    assert "path: /_fake/clock/advance" in text and "seconds: 10" in text  # the clock moved
     assert "${ana}" in text and "${ana_pin}" not in text.split("capture")[0]  # ids become captures
     assert "created_at" not in text  # timestamps are not compared
 
@@ -505,8 +620,9 @@ def test_recording_a_live_server_over_http(tmp_path: Path) -> None:
         seam.access_codes.delete(access_code_id=code.access_code_id)
     recorder.save()
     scenario = load_scenario(recorder.path)
-    assert [s.arg["path"] for s in scenario.steps][:4] == [
+    assert [s.arg["path"] for s in scenario.steps][:5] == [
         "/access_codes/create",
+        "/_fake/clock/advance",  # `fake.advance(10)` from Python
         "/access_codes/get",
         "/locks/unlock_door",
         "/action_attempts/get",
@@ -599,6 +715,50 @@ def test_fake_seam_record_command_end_to_end(tmp_path: Path) -> None:
     ]
     result = run_scenario(scenario)
     assert result.passed, reports.text([result])
+
+
+LIST_RULE_STORY = """
+    steps:
+      - call: access_codes.create
+        params: {device_id: august_device_1, name: Ada, code: "1357"}
+        expect:
+          events: EVENTS
+"""
+
+
+def test_a_bare_list_of_events_still_means_includes_and_warns_with_the_explicit_forms() -> None:
+    with pytest.warns(DeprecationWarning) as caught:
+        scenario = parse_scenario(LIST_RULE_STORY.replace("EVENTS", "[access_code.created]"))
+    message = str(caught[0].message)
+    assert "events: {contains: [...]}" in message and "events: {exactly: [...]}" in message
+    assert run_scenario(scenario).passed
+
+
+@pytest.mark.parametrize(
+    ("events", "passes"),
+    [
+        ("{contains: [access_code.created]}", True),
+        ("{exactly: [access_code.created]}", True),
+        ("{exactly: []}", False),
+        ("{exactly: [access_code.created, access_code.set_on_device]}", False),
+    ],
+)
+def test_events_say_includes_or_exactly(events: str, passes: bool) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        result = run_scenario(parse_scenario(LIST_RULE_STORY.replace("EVENTS", events)))
+    assert result.passed is passes, reports.text([result])
+    if not passes:
+        assert "are exactly" in reports.text([result]) and "expected exactly" in reports.text([result])
+
+
+def test_the_cli_shows_a_deprecated_form_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, LIST_RULE_STORY.replace("EVENTS", "[access_code.created]"))
+    assert main(["replay", "--quiet", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"fake-seam: warning: {path}:5: `events: [...]` means `events: {{contains: [...]}}`" in err
 
 
 def test_failed_contains_and_excludes_say_what_was_there() -> None:

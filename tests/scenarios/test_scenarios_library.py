@@ -4,6 +4,7 @@ the CLI (`fake-seam replay --library`); `fake-seam scenarios` lists and copies t
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,14 @@ def test_library_is_a_catalogue() -> None:
         assert len(scenario.summary) >= 2, path.name
         assert scenario.name != path.stem, f"{path.name} has no name:"
         assert scenario.steps
+
+
+def test_library_uses_no_deprecated_form() -> None:
+    """The shipped files are the examples people copy: each list says how it compares."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        for path in FILES:
+            load_scenario(path)
 
 
 def test_library_covers_the_backup_guide_and_troubleshooting() -> None:

@@ -3,6 +3,7 @@ value does what it says when applied to a fake, as seen through the official SDK
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -206,6 +207,19 @@ def test_stays_have_distinct_guests_and_sane_windows(stays: Stays) -> None:
     for stay in stays:
         assert stay.starts_at(ORIGIN) < stay.leaves_at(ORIGIN) <= stay.ends_at(ORIGIN)
         assert stay.check_in >= HOUR and 0 <= stay.lock < 2
+
+
+@SMALL
+@given(stays=guest_stays(max_stays=5, max_lock=2))
+def test_stays_is_a_sequence_of_stays(stays: Stays) -> None:
+    """Indexed, measured, iterated and sliced like the tuple it holds (a slice is `Stays`)."""
+    assert isinstance(stays, Sequence)
+    assert len(stays) == len(stays.stays)
+    assert [stays[i] for i in range(len(stays))] == list(stays) == list(stays.stays)
+    assert stays[-1] == stays.stays[-1] and stays[0] in stays
+    assert stays[1:] == Stays(stays.stays[1:]) and isinstance(stays[:1], Stays)
+    with pytest.raises(IndexError):
+        stays[len(stays)]
 
 
 def test_guest_stays_can_overlap_on_one_lock() -> None:
