@@ -41,6 +41,19 @@ def browser() -> Iterator[Any]:
         driver.quit()
 
 
+def result_of(browser: Any) -> str:
+    """The page the form's post loads: the driver waits for it (a click does not wait for the
+    navigation it starts), up to 30 s on a loaded machine."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    found = WebDriverWait(browser, 30).until(
+        expected_conditions.presence_of_element_located((By.ID, "result"))
+    )
+    return str(found.text)
+
+
 def test_a_person_signs_in_on_the_view_page(browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
@@ -54,9 +67,9 @@ def test_a_person_signs_in_on_the_view_page(browser: Any) -> None:
         count = browser.find_element(By.NAME, "lock_count")
         count.clear()
         count.send_keys("3")
-        browser.find_element(By.ID, "sign-in").click()  # a form post: the next page is loaded
+        browser.find_element(By.ID, "sign-in").click()
 
-        assert "Signed in to schlage" in browser.find_element(By.ID, "result").text
+        assert "Signed in to schlage" in result_of(browser)
         done = seam.connect_webviews.get(connect_webview_id=webview.connect_webview_id)
         assert (done.status, done.selected_provider) == ("authorized", "schlage")
         locks = seam.locks.list(connected_account_id=done.connected_account_id)
@@ -71,7 +84,7 @@ def test_a_person_who_cancels_fails_the_sign_in(browser: Any) -> None:
         webview = seam.connect_webviews.create()
         browser.get(webview.url)
         browser.find_element(By.ID, "cancel").click()
-        assert "Sign-in failed" in browser.find_element(By.ID, "result").text
+        assert "Sign-in failed" in result_of(browser)
         assert seam.connect_webviews.get(connect_webview_id=webview.connect_webview_id).status == "failed"
         events = seam.events.list(since="2000-01-01T00:00:00Z", event_type="connect_webview.login_failed")
         assert len(events) == 1
