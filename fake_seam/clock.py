@@ -141,7 +141,20 @@ class Clock:
             self._offset += delta
 
 
-NO_ARG: Any = object()
+class _NoArg:
+    """`Job.arg` of an action that takes none: one instance, which a pickle (a state file's
+    snapshot) keeps by name, so `arg is NO_ARG` still holds after loading."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "NO_ARG"
+
+    def __repr__(self) -> str:
+        return "NO_ARG"
+
+
+NO_ARG: Any = _NoArg()
 
 
 @dataclass(order=True, slots=True)
