@@ -32,7 +32,7 @@ import seam_fake
 from harness import BENCH_DIR, REPO_DIR, Processes, Server, Stats
 
 FAKE_SEAM_HEALTH = "/health"
-ALL_SECTIONS = ("startup", "http", "inprocess", "scale", "concurrency", "stateful", "webhooks")
+ALL_SECTIONS = ("startup", "http", "inprocess", "scale", "concurrency", "stateful", "webhooks", "state")
 
 
 # --------------------------------------------------------------------------- config
@@ -697,6 +697,80 @@ def section_webhooks(cfg: Config, report: Report, procs: Processes) -> None:
     )
 
 
+def section_state(cfg: Config, report: Report, procs: Processes) -> None:
+    """`serve --state`: what keeping every change costs a mutating request (access_codes/create
+    over HTTP, each committed to the state file before it is answered) against a server without
+    one, and how long a server takes to start from a state holding `scale_codes` codes."""
+    folder = harness.cache_dir() / "state"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.db*"):
+        old.unlink()
+    progress("state: access_codes/create with --state (normal, full) and without")
+    running = {
+        "no state": start_fake_seam(procs, "fake-seam-stateless"),
+        "--state": start_fake_seam(procs, "fake-seam-state", extra=("--state", str(folder / "normal.db"))),
+        "--state --state-sync full": start_fake_seam(
+            procs, "fake-seam-state-full", extra=("--state", str(folder / "full.db"), "--state-sync", "full")
+        ),
+    }
+    servers = {name: server.url for name, server in running.items()}
+    only_create = {name: ("access_codes/create",) for name in servers}
+    results, _ = http_bench.interleaved_suite(
+        servers, only_create, cfg.requests, cfg.warmup, rounds=cfg.rounds, max_seconds=cfg.max_seconds
+    )
+    for server in running.values():
+        procs.stop(server)
+    data: dict[str, Any] = {name: stats["access_codes/create"].as_dict() for name, stats in results.items()}
+    for name, stats in results.items():
+        if stats["access_codes/create"].errors:
+            report.problem(f"state {name}: {stats['access_codes/create'].errors} errors")
+
+    codes = cfg.scale_codes
+    path = folder / f"codes-{codes}.db"
+    progress(f"state: building a state file of {codes:,} codes")
+    built = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH_DIR / "state_build.py"),
+            str(path),
+            "--codes",
+            str(codes),
+            "--locks",
+            str(max(codes // 100, 1)),
+        ],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if built.returncode != 0:
+        raise RuntimeError(f"state_build.py failed: {built.stderr.strip()[-1500:]}")
+    data["build"] = json.loads(built.stdout.strip().splitlines()[-1])
+    starts = []
+    for _ in range(max(cfg.startup_runs // 2, 1) + (0 if cfg.smoke else 1)):
+        server = start_fake_seam(procs, "fake-seam-state-start", extra=("--state", str(path)))
+        assert server.ready_after_s is not None
+        starts.append(server.ready_after_s)
+        procs.stop(server)  # a clean stop: the next start replays nothing either
+    if not cfg.smoke:
+        starts = starts[1:]  # the first reads the file into the page cache
+    ordered = sorted(starts)
+    data["start_from_codes"] = {"codes": codes, "runs_s": starts, "median_s": harness.percentile(ordered, 50)}
+    report.data["state"] = data
+    rows = [
+        _stat_row("access_codes/create", label, st["access_codes/create"]) for label, st in results.items()
+    ]
+    build = data["build"]
+    report.add(
+        "8. State file (--state): access_codes/create over HTTP with every change committed before"
+        " its answer, and without; start-up from a state file",
+        table(["route", "server", *STAT_HEADERS], rows)
+        + f"\n  start from a state of {codes:,} codes ({build['file_mb']:.1f} MiB): spawn -> first 200 from"
+        f" /health, median {fmt(data['start_from_codes']['median_s'], 2)} s of {len(starts)}"
+        f" (snapshot of it took {build['snapshot_s']:.2f} s)",
+    )
+
+
 def results_rows(results: dict[str, dict[str, Stats]]) -> list[tuple[str, Stats]]:
     return [(label, stats["access_codes/create"]) for label, stats in results.items()]
 
@@ -833,6 +907,26 @@ def compute_targets(report: Report) -> None:
         )
     )
     t.append(Target(f"scale RSS with {big.get('codes', 0):,} codes", big.get("rss_mb"), 300.0, "max", " MiB"))
+    t.append(
+        Target(
+            "HTTP access_codes/create time per request, --state / without",
+            ratio(
+                get(d, "state", "no state", "ops_per_s"),
+                get(d, "state", "--state", "ops_per_s"),
+            ),
+            1.3,
+            "max",
+        )
+    )
+    t.append(
+        Target(
+            f"start from a state of {get(d, 'state', 'start_from_codes', 'codes') or 0:,} codes",
+            get(d, "state", "start_from_codes", "median_s"),
+            3.0,
+            "max",
+            " s",
+        )
+    )
     errors = get(d, "concurrency", "errors")
     t.append(
         Target("concurrency errors (32 clients)", None if errors is None else float(errors), 0.0, "max", "")
@@ -923,6 +1017,7 @@ def run(cfg: Config) -> int:
         guarded("inprocess", lambda: section_inprocess(cfg, report, procs))
         guarded("concurrency", lambda: section_concurrency(cfg, report, procs))
         guarded("webhooks", lambda: section_webhooks(cfg, report, procs))
+        guarded("state", lambda: section_state(cfg, report, procs))
     guarded("scale", lambda: section_scale(cfg, report))
     guarded("stateful", lambda: section_stateful(cfg, report))
 
@@ -934,7 +1029,7 @@ def run(cfg: Config) -> int:
     report.data["problems"] = report.problems
     report.data["wall_s"] = time.perf_counter() - started
 
-    order = {"1.": 0, "2.": 1, "3.": 2, "4.": 3, "5.": 4, "6.": 5, "7.": 6}
+    order = {"1.": 0, "2.": 1, "3.": 2, "4.": 3, "5.": 4, "6.": 5, "7.": 6, "8.": 7}
     out = [header(cfg)]
     out += sorted(report.sections, key=lambda s: order.get(s[:2], 9))
     out.append(

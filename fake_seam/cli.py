@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from fake_seam.scenarios import cli as scenario_cli
 from fake_seam.seam.store import Settings
 from fake_seam.serve import CONTROL_TOKEN_ENV, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, serve
+from fake_seam.state import cli as state_cli
 
 
 def _limit(kind: Callable[[str], float]) -> Callable[[str], float | None]:
@@ -80,6 +81,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument("--rng-seed", default="0", help="seed of the fake's RNG (PINs, faults, ids)")
     serve_cmd.add_argument("--record", metavar="FILE", help="record API calls to a scenario file")
     serve_cmd.add_argument(
+        "--state",
+        metavar="PATH",
+        help="keep the fake in this file (SQLite): every answered change survives a crash or restart; "
+        "an existing file is resumed and --seed, --rng-seed and --webhook are those it was made with",
+    )
+    serve_cmd.add_argument(
+        "--state-sync",
+        choices=("normal", "full"),
+        default="normal",
+        help="normal (default): an answered change survives the server being killed; full: also "
+        "power loss (an fsync per change)",
+    )
+    serve_cmd.add_argument(
         "--webhook",
         action="append",
         default=[],
@@ -125,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.set_defaults(run=serve_command)
 
     scenario_cli.register(commands)
+    state_cli.register(commands)
 
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)

@@ -7,7 +7,6 @@ Nothing else in the package reads the time: the model asks `Clock.now()` (throug
 from __future__ import annotations
 
 import heapq
-import itertools
 import re
 import time
 from collections.abc import Callable
@@ -112,15 +111,33 @@ class Clock:
     def __init__(self, now: datetime | str | None = None, *, frozen: bool = False) -> None:
         self._offset = 0.0
         self._frozen_at: float | None = None
+        self._pinned_wall: float | None = None
         # Freeze first: a frozen clock then holds `now` exactly, not wall + (now - wall).
         if frozen:
             self.freeze()
         if now is not None:
             self.set(now)
 
-    @staticmethod
-    def _wall() -> float:
+    def _wall(self) -> float:
+        if self._pinned_wall is not None:
+            return self._pinned_wall
         return time.time()
+
+    def pin(self, wall: float | None = None) -> float:
+        """Hold wall time still (at `wall`, or where it is) until `unpin()`: a request kept in a
+        state file reads one instant throughout, which its replay can read again."""
+        self._pinned_wall = time.time() if wall is None else wall
+        return self._pinned_wall
+
+    def unpin(self) -> None:
+        self._pinned_wall = None
+
+    def reading(self) -> tuple[float, float | None]:
+        """(offset from wall time, frozen instant or None): all a clock is, apart from wall time."""
+        return self._offset, self._frozen_at
+
+    def restore(self, offset: float, frozen_at: float | None) -> None:
+        self._offset, self._frozen_at = offset, frozen_at
 
     def timestamp(self) -> float:
         if self._frozen_at is not None:
@@ -159,7 +176,20 @@ class Clock:
             self._offset += delta
 
 
-NO_ARG: Any = object()
+class _NoArg:
+    """`Job.arg` of an action that takes none: one instance, which a pickle (a state file's
+    snapshot) keeps by name, so `arg is NO_ARG` still holds after loading."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "NO_ARG"
+
+    def __repr__(self) -> str:
+        return "NO_ARG"
+
+
+NO_ARG: Any = _NoArg()
 
 
 @dataclass(order=True, slots=True)
@@ -213,12 +243,15 @@ class Timeline:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._jobs: list[Job] = []
-        self._seq = itertools.count()
+        self._seq = 0
         self._running_at: float | None = None
         # The latest time the world was brought to; a clock read below it was moved back.
         self._reached = float("-inf")
         self._rewind_listeners: list[Callable[[float], None]] = []
         self._cancelled = 0  # cancelled jobs still in the queue
+        # The limit of the last `run_until`: which jobs have run is all a replay needs to know
+        # of the time that passed between two requests.
+        self.horizon: float | None = None
 
     def timestamp(self) -> float:
         if self._running_at is not None:
@@ -232,7 +265,8 @@ class Timeline:
         """Book `action()`, or `action(arg)`, at `due`. (`arg` is keyword-only so that a stray
         positional value, such as a label, is refused here rather than passed to the action.)"""
         when = due.timestamp() if isinstance(due, datetime) else due
-        job = Job(when, next(self._seq), action, arg, timeline=self)
+        self._seq += 1
+        job = Job(when, self._seq, action, arg, timeline=self)
         heapq.heappush(self._jobs, job)
         return job
 
@@ -284,6 +318,7 @@ class Timeline:
             for listener in self._rewind_listeners:
                 listener(limit)
         self._reached = limit
+        self.horizon = limit
         ran = 0
         while self._jobs and self._jobs[0].due <= limit:
             job = heapq.heappop(self._jobs)

@@ -466,3 +466,44 @@ def calls_seen(same_path_params: list[dict[str, object]], paths: list[str]) -> s
     if same_path_params:
         return f"its calls had params {same_path_params}"
     return f"calls made: {paths or 'none'}"
+
+
+# -- the state file (`serve --state`, `state check`, `state export`) -----------------------
+
+
+def state_file_missing(path: str) -> str:
+    return f"{path}: no such state file"
+
+
+def state_file_not_a_file(path: str) -> str:
+    return f"{path}: not a file"
+
+
+def state_file_unreadable(path: str, reason: str) -> str:
+    return f"{path}: not a usable state file ({reason}); it was left as it is"
+
+
+def state_file_not_ours(path: str) -> str:
+    return f"{path}: not a fake-seam state file; it was left as it is"
+
+
+def state_file_locked(path: str) -> str:
+    return f"{path}: in use by another fake-seam (a state file has one server at a time)"
+
+
+def state_file_other_version(path: str, found: object, found_by: str, ours: int, ours_by: str) -> str:
+    return (
+        f"{path}: state format {found} written by fake-seam {found_by}; this is fake-seam {ours_by} "
+        f"(format {ours}): export it with that version (fake-seam state export) and --seed the JSON"
+    )
+
+
+def state_file_diverged(path: str, seq: int, call: str, status: int, recorded: int) -> str:
+    return (
+        f"{path}: entry {seq} ({call}) answers {status} on replay but answered {recorded}: "
+        "the file was written by different code; it was left as it is"
+    )
+
+
+def state_file_damaged(path: str, reason: str) -> str:
+    return f"{path}: damaged state ({reason}); it was left as it is"

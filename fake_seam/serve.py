@@ -17,6 +17,7 @@ from fake_seam.api.limits import DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT
 from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
 from fake_seam.seam import Settings
 from fake_seam.seam.seed import SeedError
+from fake_seam.state.file import StateFileError
 
 __all__ = ["CONTROL_TOKEN_ENV", "DEFAULT_HEADER_TIMEOUT", "DEFAULT_IDLE_TIMEOUT", "api_key_of", "serve"]
 
@@ -52,15 +53,32 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
         for name in ("idle_timeout", "header_timeout")
         if getattr(args, name, None) is not None
     }
+    journal = None
     try:
-        # No call log: nothing in a standalone server could read it (`--record` has its own).
-        fake = FakeSeam(
-            args.seed,
-            rng_seed=args.rng_seed,
-            webhook_urls=getattr(args, "webhook", ()),
-            call_log_size=0,
-            settings=settings_of(args),
-        )
+        state = getattr(args, "state", None)
+        if state:
+            from fake_seam.state.journal import open_state
+
+            fake, journal = open_state(
+                state,
+                seed=args.seed,
+                rng_seed=args.rng_seed,
+                webhook_urls=getattr(args, "webhook", ()),
+                settings=settings_of(args),
+                synchronous=getattr(args, "state_sync", "normal").upper(),
+            )
+        else:
+            # No call log: nothing in a standalone server could read it (`--record` has its own).
+            fake = FakeSeam(
+                args.seed,
+                rng_seed=args.rng_seed,
+                webhook_urls=getattr(args, "webhook", ()),
+                call_log_size=0,
+                settings=settings_of(args),
+            )
+    except StateFileError as problem:
+        print(f"fake-seam: {problem}", file=sys.stderr)
+        return 2
     except SeedError as problem:
         message = str(problem)
         if not message.startswith(str(args.seed)):  # name the file, whichever layer complained
@@ -80,18 +98,25 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
         # Refuses a host beyond loopback without a control token, before anything listens.
         server = FakeSeamServer(fake, host=args.host, control_token=control_token, own_process=True, **limits)
     except ValueError as problem:
+        if journal is not None:
+            journal.close()
         print(f"fake-seam: {problem}", file=sys.stderr)
         return 2
     try:
         sock = bind(args.host, args.port)
     except PortInUse as problem:
+        if journal is not None:
+            journal.close()
         print(f"fake-seam: {problem}", file=sys.stderr)
         return 1
+    if journal is not None:
+        journal.attach()
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
     endpoint = f"http://{host}:{port}"
     recorder = recording(fake) if recording is not None else None
-    print(f"fake-seam {_version()} serving Seam on {endpoint} (seed: {args.seed})")
+    origin = f"state: {args.state}" if journal is not None else f"seed: {args.seed}"
+    print(f"fake-seam {_version()} serving Seam on {endpoint} ({origin})")
     print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}")
     for webhook in fake.cloud.webhooks.standing():
         print(f"webhook {webhook.url} (secret: {webhook.secret})")
@@ -108,6 +133,8 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
         pass
     finally:
         sock.close()
+        if journal is not None:
+            journal.close()
         if recorder is not None:
             recorder.save()
             print(f"fake-seam: recorded {recorder.count} calls to {recorder.path}")

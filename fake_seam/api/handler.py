@@ -10,16 +10,17 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
 import orjson
 
 from fake_seam import messages as msgs
 from fake_seam.api.calls import DEFAULT_CALL_LOG_SIZE, CallLog
-from fake_seam.api.control_access import IN_PROCESS, ControlAccess
+from fake_seam.api.control_access import CONTROL_TOKEN_HEADER, IN_PROCESS, ControlAccess
 from fake_seam.api.routing import HANDLERS, Context, Endpoint, Page
 from fake_seam.seam.errors import SeamError
 
@@ -35,6 +36,39 @@ JSON = b"application/json"
 # above what a client sends, low enough that no request can make every later answer huge.
 MAX_BODY_BYTES = 1 << 20
 HEALTHY = b'{"ok":true,"msg":"I\'m one with the Force"}'
+# Answers given before any handler ran (control access refused, method or media type not
+# accepted, body too large): nothing changed, and a replay over another transport would not
+# be refused the same way, so a journal does not keep them.
+REFUSED = frozenset({401, 403, 405, 413, 415})
+
+
+@dataclass(frozen=True, slots=True)
+class KeptCall:
+    """A request that may have changed the fake, as a journal keeps it: what was sent, the
+    clock before it (`offset`, `frozen_at`, the wall time it was handled at), the horizon
+    up to which jobs had run, and the request counter."""
+
+    method: str
+    path: str
+    query: str
+    headers: Mapping[str, str]
+    body: bytes
+    base_url: str
+    status: int
+    wall: float
+    offset: float
+    frozen_at: float | None
+    horizon: float | None
+    request_number: int
+
+
+class Journal(Protocol):
+    """Where a fake's changes are kept as they happen (`fake_seam.state`): `keeps` says which
+    requests may change the fake; `record` must have made the call durable when it returns."""
+
+    def keeps(self, method: str, path: str) -> bool: ...
+
+    def record(self, call: KeptCall) -> None: ...
 
 
 def dumps(body: Any) -> bytes:
@@ -105,6 +139,9 @@ class Api:
         self.observers: list[Callable[[str, str, dict[str, Any], int, bytes], None]] = []
         # The clock when the request being answered began (what observers time it by).
         self.started = 0.0
+        # Set by `fake-seam serve --state`: each request that may change the fake is kept
+        # there before it is answered.
+        self.journal: Journal | None = None
 
     def next_request_id(self) -> str:
         """`request1`, `request2`, ... as Seam's fake numbers them (tests check the prefix)."""
@@ -129,16 +166,14 @@ class Api:
             if self.observers:
                 self.started = self.fake.clock.timestamp()
             health = path == "/health" and method in ("GET", "HEAD")
-            if len(body) > MAX_BODY_BYTES:
-                too_large = SeamError("payload_too_large", msgs.payload_too_large(MAX_BODY_BYTES), 413)
-                status, payload, content_type = 413, dumps(too_large.body()), JSON
-            elif health:
-                # What Seam's fake answers: no auth, no Seam layer, and not an API call a
-                # recorder should keep (a load balancer's probes are not part of a session).
-                status, payload, content_type = 200, HEALTHY, JSON
+            journal = self.journal
+            if journal is not None and not health and journal.keeps(method, path):
+                status, payload, content_type = self._kept(
+                    journal, method, path, query, headers, body, base_url, access
+                )
             else:
-                status, payload, content_type = self._answer(
-                    method, path, query, headers, body, base_url, access
+                status, payload, content_type = self._respond(
+                    method, path, query, headers, body, base_url, access, health
                 )
             if self.calls.maxlen and not health:
                 self.calls.record(method, path, query, body, status, payload, content_type, request_id)
@@ -151,6 +186,69 @@ class Api:
                 for observer in self.observers:
                     observer(method, path, params, status, payload)
         return status, [(b"content-type", content_type), (b"seam-request-id", request_id.encode())], payload
+
+    def _respond(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        base_url: str,
+        access: ControlAccess,
+        health: bool = False,
+    ) -> tuple[int, bytes, bytes]:
+        if len(body) > MAX_BODY_BYTES:
+            too_large = SeamError("payload_too_large", msgs.payload_too_large(MAX_BODY_BYTES), 413)
+            return 413, dumps(too_large.body()), JSON
+        if health:
+            # What Seam's fake answers: no auth, no Seam layer, and not an API call a
+            # recorder should keep (a load balancer's probes are not part of a session).
+            return 200, HEALTHY, JSON
+        return self._answer(method, path, query, headers, body, base_url, access)
+
+    def _kept(
+        self,
+        journal: Journal,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        base_url: str,
+        access: ControlAccess,
+    ) -> tuple[int, bytes, bytes]:
+        """A request answered with the wall clock held still, and kept in `journal` before the
+        answer leaves: a replay at the same instant does exactly what it did."""
+        fake = self.fake
+        clock = fake.clock
+        offset, frozen_at = clock.reading()
+        horizon, number = fake.timeline.horizon, self.requests
+        wall = clock.pin()
+        try:
+            status, payload, content_type = self._respond(
+                method, path, query, headers, body, base_url, access
+            )
+        finally:
+            clock.unpin()
+        if status not in REFUSED:
+            journal.record(
+                KeptCall(
+                    method,
+                    path,
+                    query,
+                    {k: v for k, v in headers.items() if k != CONTROL_TOKEN_HEADER},
+                    body,
+                    base_url,
+                    status,
+                    wall,
+                    offset,
+                    frozen_at,
+                    horizon,
+                    number,
+                )
+            )
+        return status, payload, content_type
 
     def waits_outside(self, path: str) -> bool:
         """Whether the route waits on something outside the fake (a webhook receiver): it takes

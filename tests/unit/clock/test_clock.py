@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fake_seam.clock import Clock, Timeline, iso, to_datetime
+from fake_seam.clock import NO_ARG, Clock, Timeline, iso, to_datetime
 from fake_seam.fake import FakeSeam
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -171,3 +173,29 @@ def test_a_job_takes_one_argument_by_keyword_and_refuses_a_stray_positional_one(
     clock.advance(10)
     assert timeline.run_until() == 1 and seen == ["late guest"]
     assert job.label == "append late guest"
+
+
+def test_a_pinned_clock_reads_one_instant_and_still_moves_when_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a request kept in a state file sees: wall time held still for its whole handling,
+    while the clock's own moves (advance, freeze) still take effect, as its replay will see them."""
+    wall = [1000.0]
+    monkeypatch.setattr(time, "time", lambda: wall[0])
+    clock = Clock()
+    clock.set(5000.0)
+    assert clock.pin() == 1000.0
+    wall[0] = 1003.0
+    assert clock.timestamp() == 5000.0
+    clock.advance(10)
+    assert clock.timestamp() == 5010.0
+    clock.freeze()
+    clock.unpin()
+    assert clock.timestamp() == 5010.0 and clock.reading() == (4010.0, 5010.0)
+    clock.freeze(False)
+    assert clock.timestamp() == 5010.0
+    wall[0] = 1004.0
+    assert clock.timestamp() == 5011.0
+
+
+def test_a_job_without_an_argument_still_has_none_after_a_pickle_round_trip() -> None:
+    """State file snapshots pickle the timeline: `NO_ARG` must come back as itself."""
+    assert pickle.loads(pickle.dumps(NO_ARG)) is NO_ARG
