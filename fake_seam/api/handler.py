@@ -116,6 +116,7 @@ class Api:
         with self.fake.lock:
             request_id = self.next_request_id()
             health = path == "/health" and method in ("GET", "HEAD")
+            described = path == "/openapi.json" and method in ("GET", "HEAD")
             if len(body) > MAX_BODY_BYTES:
                 too_large = SeamError("payload_too_large", msgs.payload_too_large(MAX_BODY_BYTES), 413)
                 status, payload, content_type = 413, dumps(too_large.body()), JSON
@@ -123,9 +124,14 @@ class Api:
                 # What Seam's fake answers: no auth, no Seam layer, and not an API call a
                 # recorder should keep (a load balancer's probes are not part of a session).
                 status, payload, content_type = 200, HEALTHY, JSON
+            elif described:
+                # The fake's own OpenAPI document: no auth, made once per process, not recorded.
+                from fake_seam.api.openapi import document_bytes
+
+                status, payload, content_type = 200, document_bytes(), JSON
             else:
                 status, payload, content_type = self._answer(method, path, query, headers, body, base_url)
-            if self.observers and not health:
+            if self.observers and not (health or described):
                 params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
                 with contextlib.suppress(ValueError):
                     parsed = loads(body)
