@@ -124,6 +124,30 @@ def test_the_clock_cannot_be_moved_out_of_its_range(
     still_healthy(raw)
 
 
+@pytest.mark.parametrize(
+    "path, body, param",
+    [
+        (
+            "/_fake/devices/set_fault_plan",
+            {"device_id": "august_device_1", "offline_for_seconds": 1e16},
+            "offline_for_seconds",
+        ),
+        ("/_fake/devices/go_offline", {"device_id": "august_device_1", "for_seconds": 1e16}, "for_seconds"),
+        ("/_fake/settle", {"max_rounds": 2**60}, "max_rounds"),
+    ],
+)
+def test_a_control_given_a_span_no_clock_reaches_is_refused(
+    fake: FakeSeam, raw: httpx.Client, path: str, body: dict[str, Any], param: str
+) -> None:
+    """An offline spell past the clock's end, or more settle rounds than a JSON integer holds,
+    is a 400 naming the parameter, and the lock is as it was."""
+    answer = post(raw, path, body)
+    assert answer.status_code == 400, answer.text
+    assert param in answer.json()["error"]["validation_errors"]
+    assert fake.lock_of("august_device_1").online
+    still_healthy(raw)
+
+
 def test_the_clock_range_is_usable_to_its_end(fake: FakeSeam, sdk: Any, raw: httpx.Client) -> None:
     fake.set_time("8999-12-31T00:00:00Z")
     fake.advance(3600)
