@@ -32,7 +32,7 @@ import seam_fake
 from harness import BENCH_DIR, REPO_DIR, Processes, Server, Stats
 
 FAKE_SEAM_HEALTH = "/health"
-ALL_SECTIONS = ("startup", "http", "inprocess", "scale", "concurrency", "stateful")
+ALL_SECTIONS = ("startup", "http", "inprocess", "scale", "concurrency", "stateful", "webhooks")
 
 
 # --------------------------------------------------------------------------- config
@@ -234,13 +234,26 @@ def python_env(bytecode_cache: bool = True) -> dict[str, str | None]:
     return {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": None}
 
 
-def fake_seam_argv(port: int) -> list[str]:
-    return [sys.executable, "-m", "fake_seam", "serve", "--host", harness.LOOPBACK, "--port", str(port)]
+def fake_seam_argv(port: int, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "fake_seam",
+        "serve",
+        "--host",
+        harness.LOOPBACK,
+        "--port",
+        str(port),
+        *extra,
+    ]
 
 
-def start_fake_seam(procs: Processes, name: str = "fake-seam", bytecode_cache: bool = True) -> Server:
+def start_fake_seam(
+    procs: Processes, name: str = "fake-seam", bytecode_cache: bool = True, extra: tuple[str, ...] = ()
+) -> Server:
     port = harness.free_port()
-    server = procs.spawn(name, fake_seam_argv(port), port, env=python_env(bytecode_cache), cwd=REPO_DIR)
+    argv = fake_seam_argv(port, *extra)
+    server = procs.spawn(name, argv, port, env=python_env(bytecode_cache), cwd=REPO_DIR)
     harness.wait_healthy(server, FAKE_SEAM_HEALTH)
     return server
 
@@ -642,6 +655,52 @@ def section_concurrency(cfg: Config, report: Report, procs: Processes) -> None:
     )
 
 
+def section_webhooks(cfg: Config, report: Report, procs: Processes) -> None:
+    """What a webhook whose receiver never answers costs the API calls that cause its events:
+    access_codes/create on a served fake with such a webhook against one without."""
+    import socket
+
+    # A black hole: the kernel accepts connections into the backlog, nothing ever answers,
+    # so every delivery waits for its timeout (a refused port would fail fast: the easy case).
+    hole = socket.socket()
+    hole.bind((harness.LOOPBACK, 0))
+    hole.listen(1024)
+    url = f"http://{harness.LOOPBACK}:{hole.getsockname()[1]}/never-answers"
+    progress(f"webhooks: access_codes/create with a webhook to {url} and without")
+    try:
+        running = {
+            "no webhook": start_fake_seam(procs, "fake-seam-plain"),
+            "unreachable webhook": start_fake_seam(procs, "fake-seam-webhook", extra=("--webhook", url)),
+        }
+        servers = {name: server.url for name, server in running.items()}
+        only_create = {name: ("access_codes/create",) for name in servers}
+        results, _ = http_bench.interleaved_suite(
+            servers, only_create, cfg.requests, cfg.warmup, rounds=cfg.rounds, max_seconds=cfg.max_seconds
+        )
+        for server in running.values():
+            procs.stop(server)
+    finally:
+        hole.close()
+    plain = results["no webhook"]["access_codes/create"]
+    hooked = results["unreachable webhook"]["access_codes/create"]
+    report.data["webhooks"] = {"no_webhook": plain.as_dict(), "unreachable_webhook": hooked.as_dict()}
+    for label, st in (("no webhook", plain), ("unreachable webhook", hooked)):
+        if st.errors:
+            report.problem(f"webhooks {label}: {st.errors} errors, first: {st.first_error}")
+    report.add(
+        "7. Webhooks: access_codes/create over HTTP, with a webhook whose receiver never answers"
+        " (every delivery waits for its 15 s timeout, in the sender's thread) and without",
+        table(
+            ["route", "server", *STAT_HEADERS],
+            [_stat_row("access_codes/create", label, st) for label, st in results_rows(results)],
+        ),
+    )
+
+
+def results_rows(results: dict[str, dict[str, Stats]]) -> list[tuple[str, Stats]]:
+    return [(label, stats["access_codes/create"]) for label, stats in results.items()]
+
+
 def section_stateful(cfg: Config, report: Report) -> None:
     # The stateful property test's steps per second, see stateful_hook.py.
     progress("stateful property test: steps per second")
@@ -711,6 +770,17 @@ def compute_targets(report: Report) -> None:
                 get(d, "http_sequential", "bare Starlette", "devices/list", "ops_per_s"),
             ),
             0.70,
+            "min",
+        )
+    )
+    t.append(
+        Target(
+            "HTTP access_codes/create with an unreachable webhook / without, req/s",
+            ratio(
+                get(d, "webhooks", "unreachable_webhook", "ops_per_s"),
+                get(d, "webhooks", "no_webhook", "ops_per_s"),
+            ),
+            0.9,
             "min",
         )
     )
@@ -852,6 +922,7 @@ def run(cfg: Config) -> int:
         guarded("startup", lambda: section_startup(cfg, report, procs, ceiling_args))
         guarded("inprocess", lambda: section_inprocess(cfg, report, procs))
         guarded("concurrency", lambda: section_concurrency(cfg, report, procs))
+        guarded("webhooks", lambda: section_webhooks(cfg, report, procs))
     guarded("scale", lambda: section_scale(cfg, report))
     guarded("stateful", lambda: section_stateful(cfg, report))
 
@@ -863,7 +934,7 @@ def run(cfg: Config) -> int:
     report.data["problems"] = report.problems
     report.data["wall_s"] = time.perf_counter() - started
 
-    order = {"1.": 0, "2.": 1, "3.": 2, "4.": 3, "5.": 4, "6.": 5}
+    order = {"1.": 0, "2.": 1, "3.": 2, "4.": 3, "5.": 4, "6.": 5, "7.": 6}
     out = [header(cfg)]
     out += sorted(report.sections, key=lambda s: order.get(s[:2], 9))
     out.append(

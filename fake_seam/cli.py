@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 
 from fake_seam.scenarios import cli as scenario_cli
-from fake_seam.serve import serve
+from fake_seam.serve import CONTROL_TOKEN_ENV, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, serve
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -18,16 +19,75 @@ def serve_command(args: argparse.Namespace) -> int:
     return serve(args, recording=lambda fake: Recorder(fake, args.record))
 
 
+def add_control_token(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        default=os.environ.get(CONTROL_TOKEN_ENV) or None,
+        help=f"the control token ({what}; default: ${CONTROL_TOKEN_ENV})",
+    )
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fake-seam", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve_cmd = commands.add_parser("serve", help="serve a fake Seam API over HTTP")
-    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="serve a fake Seam API over HTTP",
+        description="Serve a fake Seam API over HTTP until Ctrl-C. On loopback (the default) its "
+        "/_fake control routes need no credentials but answer only requests addressed to a loopback "
+        "name; on any other host they need --control-token, sent by callers in the "
+        "x-fake-seam-control-token header. /_fake routes that change anything take POST with a JSON "
+        "body (content-type: application/json) only; /_fake/database shows API keys and client "
+        "session tokens only with include_credentials and the token.",
+    )
+    serve_cmd.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default: loopback; any other needs --control-token)",
+    )
     serve_cmd.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
     serve_cmd.add_argument("--seed", default="default", help="default, empty, or a seed JSON file")
     serve_cmd.add_argument("--rng-seed", default="0", help="seed of the fake's RNG (PINs, faults, ids)")
     serve_cmd.add_argument("--record", metavar="FILE", help="record API calls to a scenario file")
+    serve_cmd.add_argument(
+        "--webhook",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="register a webhook for every event of the default workspace (again after a reset);"
+        " its secret is printed (may be given more than once)",
+    )
+    add_control_token(
+        serve_cmd, "every /_fake request must then send it in the x-fake-seam-control-token header"
+    )
+    serve_cmd.add_argument(
+        "--idle-timeout",
+        type=seconds,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"close a connection that sends nothing this long, before or between requests "
+        f"(default {DEFAULT_IDLE_TIMEOUT:g})",
+    )
+    serve_cmd.add_argument(
+        "--header-timeout",
+        type=seconds,
+        default=DEFAULT_HEADER_TIMEOUT,
+        metavar="SECONDS",
+        help=f"answer 408 and close when a request's headers take longer than this "
+        f"(default {DEFAULT_HEADER_TIMEOUT:g})",
+    )
     serve_cmd.set_defaults(run=serve_command)
 
     scenario_cli.register(commands)

@@ -55,6 +55,31 @@ class ControlMethods:
         returned: dict[str, Any] = control("backup_pool").call(cast("Bench", self), device_id=device_id)
         return returned
 
+    def complete_connect_webview(
+        self,
+        connect_webview_id: str,
+        provider: str | None = None,
+        email: str | None = None,
+        lock_count: int = 2,
+        succeed: bool = True,
+        connected_account_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A user signs in through the connect webview (or, with `succeed=False`, fails to): the
+        connected account with `lock_count` simulated locks of the brand, and Seam's events.
+
+        The same as `/_fake/complete_connect_webview`.
+        """
+        returned: dict[str, Any] = control("complete_connect_webview").call(
+            cast("Bench", self),
+            connect_webview_id=connect_webview_id,
+            provider=provider,
+            email=email,
+            lock_count=lock_count,
+            succeed=succeed,
+            connected_account_id=connected_account_id,
+        )
+        return returned
+
     def create_lock(
         self,
         workspace_id: str = "seed_workspace_1",
@@ -117,12 +142,17 @@ class ControlMethods:
         )
         return returned
 
-    def database(self) -> dict[str, Any]:
+    def database(self, include_credentials: bool = False) -> dict[str, Any]:
         """Everything the fake holds, as flat lists of Seam objects (Seam's fake's `/_fake/database`).
+
+        API keys, client session tokens and webhook secrets only with `include_credentials=True`, which the route
+        honours only from a request bearing the server's control token. PINs are always shown.
 
         The same as `/_fake/database`.
         """
-        returned: dict[str, Any] = control("database").call(cast("Bench", self))
+        returned: dict[str, Any] = control("database").call(
+            cast("Bench", self), include_credentials=include_credentials
+        )
         return returned
 
     def default_seed(self) -> dict[str, str]:
@@ -144,6 +174,15 @@ class ControlMethods:
         returned: list[dict[str, Any]] = control("edit_keypad_code").call(
             cast("Bench", self), device_id=device_id, code=code, new_code=new_code
         )
+        return returned
+
+    def flush_webhooks(self) -> list[dict[str, Any]]:
+        """Send every webhook delivery due by the fake's clock (retries included) and whatever those
+        cause, until nothing is due; the tries made, as `webhook_deliveries` shows them.
+
+        The same as `/_fake/webhooks/flush`.
+        """
+        returned: list[dict[str, Any]] = control("flush_webhooks").call(cast("Bench", self))
         return returned
 
     def freeze(self, frozen: bool = True) -> None:
@@ -230,10 +269,17 @@ class ControlMethods:
         error_code: str | None = None,
         failure_rate: float | None = None,
         offline_for_seconds: float | None = None,
+        aim: str | None = None,
+        access_code_id: str | None = None,
+        access_code_name: str | None = None,
     ) -> dict[str, Any]:
         """Make the lock's writes fail: the next `fail_next` of them, or each with probability
         `failure_rate` (from the fake's seeded RNG), with `error_code`; or take it offline for
-        `offline_for_seconds`. Answers the plan now in force.
+        `offline_for_seconds`. `aim` picks the writes that count: `all_writes` (the default),
+        `guest_codes` (managed codes that are not backups) or `backup_codes` (the backup pool's);
+        `access_code_id` or `access_code_name` narrow it to one code (404 for a code the device
+        does not have). Writes outside the aim land and use up nothing. Giving any of the three
+        sets the whole aim; giving none keeps it. Answers the plan now in force.
 
         The same as `/_fake/devices/set_fault_plan`.
         """
@@ -244,6 +290,9 @@ class ControlMethods:
             error_code=error_code,
             failure_rate=failure_rate,
             offline_for_seconds=offline_for_seconds,
+            aim=aim,
+            access_code_id=access_code_id,
+            access_code_name=access_code_name,
         )
         return returned
 
@@ -302,4 +351,13 @@ class ControlMethods:
             result=result,
             error=error,
         )
+        return returned
+
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """Every webhook delivery try, oldest first: message (`webhook-id`), webhook, URL, event id
+        and type, attempt number, HTTP status or error, outcome and next try; then those waiting.
+
+        The same as `/_fake/webhooks/deliveries`.
+        """
+        returned: list[dict[str, Any]] = control("webhook_deliveries").call(cast("Bench", self))
         return returned

@@ -5,9 +5,11 @@ made from its declaration). Make as many as you like in one process."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from fake_seam.api.calls import DEFAULT_CALL_LOG_SIZE, CallLog
 from fake_seam.api.handler import Api
 from fake_seam.clock import Clock, Timeline
 from fake_seam.control_methods import ControlMethods
@@ -15,6 +17,7 @@ from fake_seam.seam import SeamCloud, Settings
 from fake_seam.seam.errors import device_not_found
 from fake_seam.seam.records import Device
 from fake_seam.simulator.lock import SimulatedLock
+from fake_seam.webhook_sender import WebhookSender
 
 DEFAULT_API_KEY = "seam_apikey1_token"
 DEFAULT_ENDPOINT = "http://fake-seam.local"
@@ -34,8 +37,15 @@ class FakeSeam(ControlMethods):
         now: datetime | str | None = None,
         frozen: bool = False,
         settings: Settings | None = None,
+        webhook_urls: Sequence[str] = (),
+        call_log_size: int = DEFAULT_CALL_LOG_SIZE,
     ) -> None:
+        """`webhook_urls`: webhooks for every event of the seed's first workspace, registered
+        again after each reset (with the same ids and secrets: they come from the seeded RNG).
+        `call_log_size`: how many calls `calls` keeps (the newest; 0 keeps none)."""
         self.seed = seed
+        self.webhook_urls = list(webhook_urls)
+        self.call_log_size = call_log_size
         self.rng_seed = rng_seed
         self.settings = settings or Settings()
         self.clock = Clock(now, frozen=frozen)
@@ -44,19 +54,33 @@ class FakeSeam(ControlMethods):
         self._app: Any = None
         self._api: Any = None
         self._build()
+        # Webhook deliveries: sent by `fake.webhooks.flush()` (a served fake also sends them
+        # as they fall due). Outside the cloud: a reset keeps the receivers registered here.
+        self.webhooks = WebhookSender(self)
 
     def _build(self) -> None:
         self.timeline = Timeline(self.clock)
         self.cloud = SeamCloud(self.timeline, self.seed, rng_seed=self.rng_seed, settings=self.settings)
         self.outages = {}
+        for url in self.webhook_urls:
+            self.cloud.webhooks.stand(url)
 
     # -- wiring ----------------------------------------------------------------------------
 
     @property
     def api(self) -> Any:
         if self._api is None:
-            self._api = Api(self)
+            self._api = Api(self, self.call_log_size)
         return self._api
+
+    @property
+    def calls(self) -> CallLog:
+        """What clients sent this fake and what it answered, in-process or over HTTP:
+        `fake.calls.last`, `fake.calls.to("/access_codes/create")`,
+        `fake.calls.assert_called("/access_codes/create", device_id=...)`, `len(...)`,
+        `clear()`. Seam routes only unless `fake.calls.include_controls = True`."""
+        calls: CallLog = self.api.calls
+        return calls
 
     @property
     def app(self) -> Any:
@@ -133,9 +157,11 @@ class FakeSeam(ControlMethods):
             return self.timeline.run_until()
 
     def restore_seed(self) -> None:
-        """A new cloud from the seed (what `reset` does; the clock stays)."""
+        """A new cloud from the seed (what `reset` does; the clock stays), and an empty call log."""
         with self.lock:
             self._build()
+            if self._api is not None:
+                self._api.calls.clear()
 
     def device(self, device_id: str) -> Device:
         return self.cloud.store.known_device(device_id)

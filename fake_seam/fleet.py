@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
-from fake_seam.seam.seed import DEFAULT_SEED, FRIENDLY_LOCK_KEYS
+from fake_seam.seam.seed import FRIENDLY_LOCK_KEYS, brand_presets
 
 if TYPE_CHECKING:
     from fake_seam.seam.records import Device
@@ -23,22 +23,8 @@ DEFAULT_WORKSPACE = "seed_workspace_1"
 # The words a test writer reaches for, mapped onto the seed file's lock fields (the same
 # friendly keys a scenario's fleet takes).
 ALIASES = FRIENDLY_LOCK_KEYS
-FAULT_FIELDS = ("fail_next", "error_code", "failure_rate", "offline_for_seconds")
-# Seed-only fields a brand preset must not copy onto a new lock.
-_NOT_HARDWARE = ("device_id", "connected_account_id", "kind", "display_name", "locked", "pool_size")
-
-
-def _brand_presets() -> dict[str, dict[str, Any]]:
-    presets: dict[str, dict[str, Any]] = {}
-    for workspace in DEFAULT_SEED["workspaces"]:
-        for device in workspace.get("devices", []):
-            if device.get("kind", "lock") == "lock":
-                hardware = {k: v for k, v in device.items() if k not in _NOT_HARDWARE}
-                presets.setdefault(device["manufacturer"], hardware)
-    return presets
-
-
-BRANDS: dict[str, dict[str, Any]] = _brand_presets()
+FAULT_FIELDS = ("fail_next", "error_code", "failure_rate", "offline_for_seconds", "aim", "access_code_name")
+BRANDS: dict[str, dict[str, Any]] = brand_presets()
 
 
 def lock_spec(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -137,6 +137,53 @@ def internal_error(path: str) -> str:
     return f"fake-seam failed on {path}"
 
 
+# -- the control plane (`/_fake/*`) and the server's own refusals ---------------------------
+
+CONTROL_TOKEN_HEADER = "x-fake-seam-control-token"
+CONTROL_TOKEN_MISSING = f"This fake-seam's /_fake routes need the {CONTROL_TOKEN_HEADER} header"
+CONTROL_TOKEN_WRONG = f"The {CONTROL_TOKEN_HEADER} header does not match this fake-seam's control token"
+CONTROL_TOKEN_UNPRINTABLE = "a control token is one or more printable ASCII characters, no spaces"
+INVALID_HTTP_REQUEST = "Invalid HTTP request: fake-seam could not parse it (a bad byte in a header?)"
+REQUEST_HEADER_TIMEOUT = "The request's headers did not arrive in time"
+
+
+def control_host_refused(host: str) -> str:
+    # A page can point its own name at 127.0.0.1 (DNS rebinding): loopback names only.
+    return (
+        f"/_fake routes answer only requests addressed to this machine by a loopback name, "
+        f"not {host!r}; start fake-seam with --control-token to reach them by another name"
+    )
+
+
+def control_needs_json(content_type: str) -> str:
+    sent = f"'{content_type[:100]}'" if content_type else "no content type"
+    return f"/_fake routes take a JSON body (content-type: application/json); this request sent {sent}"
+
+
+CONTROL_BEYOND_LOOPBACK = (
+    "/_fake routes answer on a non-loopback address only with a control token: "
+    "start fake-seam with --control-token"
+)
+
+
+def needs_control_token(param: str) -> str:
+    return f"{param} is honoured only on a fake-seam started with --control-token (and sent with it)"
+
+
+def control_token_required(host: str) -> str:
+    return (
+        f"serving on {host}, which is not loopback, needs a control token: pass --control-token TOKEN "
+        f"(or set FAKE_SEAM_CONTROL_TOKEN) so that only those who know it can use /_fake"
+    )
+
+
+def beyond_loopback(host: str) -> str:
+    return (
+        f"fake-seam: warning: serving on {host}, reachable from other machines; "
+        f"/_fake routes need the {CONTROL_TOKEN_HEADER} header"
+    )
+
+
 # -- Seam: not found ---------------------------------------------------------------------
 
 DEVICE_NOT_FOUND = "Device not found"
@@ -198,6 +245,9 @@ DEVICE_CONDITION_MESSAGES = {
     "many_active_backup_codes": "Multiple backup codes have been pulled from the device.",
 }
 
+PULL_FOR_AN_ENDED_CODE = (
+    "This access code has ended (its ends_at has passed); it has no backup access code to pull"
+)
 PULL_FOR_A_BACKUP = "This access code is itself a backup access code; pull for the original code"
 
 
@@ -205,6 +255,13 @@ def pool_not_enabled(device_id: str) -> str:
     return (
         f"The backup access code pool is not enabled for device {device_id}; "
         "create a time_bound access code with use_backup_access_code_pool: true first"
+    )
+
+
+def pool_switched_off(device_id: str) -> str:
+    return (
+        f"The backup access code pool of device {device_id} is switched off "
+        "(backup_access_code_pool_enabled: false); switch it on with /devices/update first"
     )
 
 
@@ -337,3 +394,60 @@ def name_too_long(maximum: int) -> str:
 
 def pin_already_on_lock(code: str) -> str:
     return f"code {code} is already on this device"
+
+
+# -- webhooks -------------------------------------------------------------------------------
+
+WEBHOOK_NOT_FOUND = "Webhook not found"
+WEBHOOK_URL_NOT_HTTP = "Webhook url must be an http or https URL"
+
+
+def webhook_status(status_code: int) -> str:
+    return f"the receiver answered {status_code}"
+
+
+# -- onboarding -----------------------------------------------------------------------------
+
+CONNECT_WEBVIEW_NOT_FOUND = "Connect webview not found"
+USER_IDENTITY_NOT_FOUND = "User identity not found"
+CLIENT_SESSION_NOT_FOUND = "Client session not found"
+CONNECT_WEBVIEW_NOT_PENDING = "Connect webview is no longer pending: it was completed or failed already"
+USER_IDENTITY_KEY_TAKEN = "A user identity with this user_identity_key already exists"
+CLIENT_SESSION_KEY_OR_ID = "Give client_session_id or user_identifier_key"
+
+
+def provider_not_accepted(provider: str, accepted: list[str]) -> str:
+    return f"Provider {provider!r} is not accepted by this connect webview (accepted: {', '.join(accepted)})"
+
+
+CONNECT_WEBVIEW_PAGE_TITLE = "Connect your locks (fake-seam)"
+
+
+# -- the mocked SDK and the remote client -------------------------------------------------
+
+
+def not_a_control_answer(path: str, status: int, text: str) -> str:
+    return f"{path} answered {status} without a Seam error body: {text[:200]!r}"
+
+
+NO_ACTIVE_MOCK = "no mock_seam() is active: start one (with, decorator or the mock_seam fixture) first"
+MOCK_NOT_STARTED = "this mock_seam() was stopped more often than it was started"
+SDK_MISSING = "mock_seam() patches the official Seam SDK: pip install 'fake-seam[sdk]'"
+
+
+# -- the call log (`fake.calls`): what its assertions say ------------------------------
+
+NO_CALL_YET = "no call recorded yet"
+
+
+def calls_to(count: int, path: str, params: dict[str, object], times: int | None, seen: str) -> str:
+    """`assert_called` / `assert_not_called` failing: what was asked, and what was sent."""
+    wanted = " with " + ", ".join(f"{k}={v!r}" for k, v in params.items()) if params else ""
+    expected = "" if times is None else f" (expected {times})"
+    return f"{count or 'no'} call(s) to {path}{wanted}{expected}; {seen}"
+
+
+def calls_seen(same_path_params: list[dict[str, object]], paths: list[str]) -> str:
+    if same_path_params:
+        return f"its calls had params {same_path_params}"
+    return f"calls made: {paths or 'none'}"

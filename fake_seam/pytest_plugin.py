@@ -5,6 +5,8 @@ Registered through the `pytest11` entry point, so installing fake-seam is enough
 - `fake_seam`         a fresh, seeded, in-process `FakeSeam` per test (clock, faults, locks...)
 - `seam`              the official `seam.Seam` wired to that fake in-process (no socket)
 - `async_seam`        the same as `seam.AsyncSeam`
+- `mock_seam`         every `seam.Seam()` / `seam.AsyncSeam()` the code under test makes talks
+                      to `fake_seam` in-process (`fake_seam.mock_seam`); yields that fake
 - `make_lock`         factory: `make_lock(capacity=2, manufacturer="salto", online=False, ...)`
 - `fake_seam_fleet`   the locks a `@pytest.mark.fake_seam_fleet(...)` marker asked for
 - `fake_seam_server`  a real loopback HTTP server (one per session, or per xdist worker),
@@ -33,13 +35,16 @@ import pytest
 from fake_seam import fleet
 from fake_seam.clock import Clock
 from fake_seam.fake import FAST_POLLING, FakeSeam
+from fake_seam.mock import MockSeam
 from fake_seam.scenarios.collect import add_ini, collect_file
 from fake_seam.seam.seed import load_seed
 from fake_seam.seam.store import Settings
 
 if TYPE_CHECKING:
+    from fake_seam.api.calls import CallLog
     from fake_seam.seam.records import Device
     from fake_seam.server import ThreadedServer
+    from fake_seam.webhook_receiver import WebhookReceiver
 
 MARKERS = {
     "fake_seam": (
@@ -233,6 +238,14 @@ def async_seam(fake_seam: FakeSeam) -> Iterator[Any]:
     _close_without_loop(client.close())
 
 
+@pytest.fixture
+def mock_seam(fake_seam: FakeSeam) -> Iterator[FakeSeam]:
+    """Every `seam.Seam()` and `seam.AsyncSeam()` made during the test, by the test or the code it
+    calls, talks to `fake_seam` in-process (a client given no key gets its default workspace's)."""
+    with MockSeam(fake_seam) as fake:
+        yield fake
+
+
 def _close_without_loop(coroutine: Any) -> None:
     # The in-process transport holds nothing and never awaits I/O, so closing finishes
     # in one step: no event loop needed at teardown (and none disturbed).
@@ -264,6 +277,11 @@ class ServedFake:
         return fleet.api_key(self.fake)
 
     @property
+    def calls(self) -> CallLog:
+        """The calls this test sent the server (`fake.calls`; emptied for each test)."""
+        return self.fake.calls
+
+    @property
     def workspace_id(self) -> str:
         """The workspace `api_key` acts in (`seed_workspace_1` with the default seed)."""
         return fleet.default_workspace(self.fake)
@@ -276,7 +294,8 @@ class ServedFake:
             fake.rng_seed = options.rng_seed
             fake.settings = Settings(**options.settings)
             fake.clock = Clock(options.now, frozen=options.frozen)
-            fake.reset()
+            fake.reset()  # the call log too
+            fake.calls.include_controls = False
             del fake.api.observers[:]  # a recorder a test attached must not outlive it
             self.fleet = fleet.make_fleet(fake, options.fleet) if options.fleet else []
 
@@ -318,7 +337,8 @@ def fake_seam_server(
     fake_seam_session_server: ThreadedServer, request: pytest.FixtureRequest
 ) -> Iterator[ServedFake]:
     """The session's HTTP server, reset for this test: `.endpoint`, `.api_key`, `.workspace_id`,
-    `.fake` (control it from Python), `.client()` (the SDK over HTTP), `.make_lock(...)`."""
+    `.fake` (control it from Python), `.calls` (what was sent to it), `.client()` (the SDK over
+    HTTP), `.make_lock(...)`."""
     served = ServedFake(fake_seam_session_server)
     served.reset(_options(request))
     yield served
@@ -333,3 +353,17 @@ def seam_env(fake_seam_server: ServedFake, monkeypatch: pytest.MonkeyPatch) -> S
     for name in _SEAM_ENV_CLEARED:  # a developer's real credentials must not mix in
         monkeypatch.delenv(name, raising=False)
     return fake_seam_server
+
+
+@pytest.fixture
+def webhook_receiver(fake_seam: FakeSeam) -> Iterator[WebhookReceiver]:
+    """A loopback receiver registered as a webhook of the default workspace (every event type):
+    `.wait_for(event_type)` sends what is due and moves the fake's clock to retries, never
+    sleeping; `.events()`, `.received` (with `verified` by `seam.SeamWebhook`), `.fail_next(n)`."""
+    from fake_seam.webhook_receiver import WebhookReceiver
+
+    with WebhookReceiver(fake_seam) as receiver:
+        client = fake_seam.client(fleet.api_key(fake_seam))
+        receiver.secret = client.webhooks.create(url=receiver.url).secret
+        client.close()
+        yield receiver

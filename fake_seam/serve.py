@@ -11,8 +11,13 @@ from pathlib import Path
 from typing import Protocol
 
 from fake_seam import __version__
+from fake_seam import messages as msgs
+from fake_seam.api.control_access import CONTROL_TOKEN_ENV, is_loopback
+from fake_seam.api.limits import DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT
 from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
 from fake_seam.seam.seed import SeedError
+
+__all__ = ["CONTROL_TOKEN_ENV", "DEFAULT_HEADER_TIMEOUT", "DEFAULT_IDLE_TIMEOUT", "api_key_of", "serve"]
 
 
 def fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -40,8 +45,17 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
     """Serve until Ctrl-C; with `recording`, what it records of the session is saved at the end."""
     from fake_seam.server import FakeSeamServer, PortInUse, bind  # uvicorn: ~35 ms, not for replay
 
+    control_token = getattr(args, "control_token", None) or None
+    limits = {
+        name: getattr(args, name)
+        for name in ("idle_timeout", "header_timeout")
+        if getattr(args, name, None) is not None
+    }
     try:
-        fake = FakeSeam(args.seed, rng_seed=args.rng_seed)
+        # No call log: nothing in a standalone server could read it (`--record` has its own).
+        fake = FakeSeam(
+            args.seed, rng_seed=args.rng_seed, webhook_urls=getattr(args, "webhook", ()), call_log_size=0
+        )
     except SeedError as problem:
         message = str(problem)
         if not message.startswith(str(args.seed)):  # name the file, whichever layer complained
@@ -58,6 +72,12 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
         )
         return 2
     try:
+        # Refuses a host beyond loopback without a control token, before anything listens.
+        server = FakeSeamServer(fake, host=args.host, control_token=control_token, own_process=True, **limits)
+    except ValueError as problem:
+        print(f"fake-seam: {problem}", file=sys.stderr)
+        return 2
+    try:
         sock = bind(args.host, args.port)
     except PortInUse as problem:
         print(f"fake-seam: {problem}", file=sys.stderr)
@@ -67,8 +87,12 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
     endpoint = f"http://{host}:{port}"
     recorder = recording(fake) if recording is not None else None
     print(f"fake-seam {_version()} serving Seam on {endpoint} (seed: {args.seed})")
-    print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}", flush=True)
-    server = FakeSeamServer(fake, own_process=True)
+    print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}")
+    for webhook in fake.cloud.webhooks.standing():
+        print(f"webhook {webhook.url} (secret: {webhook.secret})")
+    sys.stdout.flush()
+    if not is_loopback(args.host):
+        print(msgs.beyond_loopback(args.host), file=sys.stderr, flush=True)
     # uvicorn stops on SIGTERM as on Ctrl-C, then raises the signal again: with its default
     # action the process would end before the recording below is saved.
     signal.signal(signal.SIGTERM, _stop_like_ctrl_c)

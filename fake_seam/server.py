@@ -15,7 +15,11 @@ from typing import Any
 
 import uvicorn
 
+from fake_seam.api.app import build_app
+from fake_seam.api.connection import LimitedConfig, SeamConnection
+from fake_seam.api.control_access import CONTROL_TOKEN_HEADER, ControlAccess
 from fake_seam.api.handler import load_routes
+from fake_seam.api.limits import DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT
 from fake_seam.fake import DEFAULT_API_KEY, FakeSeam
 
 LOOPBACK = "127.0.0.1"
@@ -59,9 +63,19 @@ async def wake_at_due_times(fake: FakeSeam, stop: asyncio.Event) -> None:
         fake.run_due()
 
 
-def config(fake: FakeSeam, **options: Any) -> uvicorn.Config:
-    return uvicorn.Config(
-        fake.app,
+def config(
+    fake: FakeSeam,
+    access: ControlAccess,
+    *,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    **options: Any,
+) -> uvicorn.Config:
+    return LimitedConfig(
+        build_app(fake.api, access),
+        http=SeamConnection,
+        timeout_keep_alive=idle_timeout,
+        header_timeout=header_timeout,
         log_level=options.pop("log_level", "warning"),
         access_log=False,
         lifespan="off",
@@ -72,10 +86,30 @@ def config(fake: FakeSeam, **options: Any) -> uvicorn.Config:
 
 
 class FakeSeamServer(uvicorn.Server):
-    def __init__(self, fake: FakeSeam, *, own_process: bool = False, **options: Any) -> None:
-        """`own_process`: the server is all this process does (`fake-seam serve`), so it may
+    def __init__(
+        self,
+        fake: FakeSeam,
+        *,
+        host: str = LOOPBACK,
+        control_token: str | None = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+        own_process: bool = False,
+        **options: Any,
+    ) -> None:
+        """A server for `fake` on sockets bound to `host`. `/_fake` routes need
+        `control_token` (sent as `x-fake-seam-control-token`) when given; without one, `host`
+        must be loopback (else ValueError). `idle_timeout`: seconds a connection may send
+        nothing; `header_timeout`: seconds a request's headers may take.
+
+        `own_process`: the server is all this process does (`fake-seam serve`), so it may
         tune the garbage collector; never set it for a server inside someone's tests."""
-        super().__init__(config(fake, **options))
+        access = ControlAccess.for_listener(host, control_token)
+        if idle_timeout <= 0 or header_timeout <= 0:
+            raise ValueError("idle_timeout and header_timeout are seconds, more than 0")
+        super().__init__(
+            config(fake, access, idle_timeout=idle_timeout, header_timeout=header_timeout, **options)
+        )
         self.fake = fake
         self.own_process = own_process
         self._stop = asyncio.Event()
@@ -98,11 +132,14 @@ class FakeSeamServer(uvicorn.Server):
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         self._stop = asyncio.Event()
         waker = asyncio.create_task(wake_at_due_times(self.fake, self._stop))
+        # A served fake sends webhook deliveries as they fall due, from a thread of their own.
+        self.fake.webhooks.start()
         try:
             await super().serve(sockets=sockets)
         finally:
             self._stop.set()
             await waker
+            self.fake.webhooks.stop()
 
 
 def _real_time_loop() -> asyncio.AbstractEventLoop:
@@ -123,17 +160,41 @@ class ThreadedServer:
     >>> server.stop()
     """
 
-    def __init__(self, fake: FakeSeam | None = None, host: str = LOOPBACK, port: int = 0) -> None:
+    def __init__(
+        self,
+        fake: FakeSeam | None = None,
+        host: str = LOOPBACK,
+        port: int = 0,
+        *,
+        control_token: str | None = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    ) -> None:
+        """See `FakeSeamServer` for `control_token` and the timeouts (ValueError, before
+        binding, for a host beyond loopback without a token)."""
         self.fake = fake or FakeSeam()
         self.host = host
+        self.control_token = control_token
+        server = FakeSeamServer(
+            self.fake,
+            host=host,
+            control_token=control_token,
+            idle_timeout=idle_timeout,
+            header_timeout=header_timeout,
+        )
         self._sock = bind(host, port)
         self.port = self._sock.getsockname()[1]
-        self._server = FakeSeamServer(self.fake)
+        self._server = server
         self._thread: threading.Thread | None = None
 
     @property
     def endpoint(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """Headers a `/_fake` request to this server needs: the control token, when it has one."""
+        return {CONTROL_TOKEN_HEADER: self.control_token} if self.control_token else {}
 
     @property
     def api_key(self) -> str:

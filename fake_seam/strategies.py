@@ -440,15 +440,20 @@ class Stays:
         use_backup_access_code_pool: bool = True,
     ) -> list[Any]:
         """Create each stay's time-bound access code through the official SDK (`seam`, by
-        default `fake.client()`); the pool is asked for only on locks that support it.
-        Returns the SDK's `AccessCode` objects, one per stay, in order."""
+        default `fake.client()`); the pool is asked for only on locks that support it and
+        whose pool is not switched off (where asking is refused). Returns the SDK's
+        `AccessCode` objects, one per stay, in order."""
         client = seam if seam is not None else fake.client()
         start = fake.now() if origin is None else to_datetime(origin)
         codes = []
         for stay in self.stays:
             device_id = device_ids[stay.lock % len(device_ids)]
             device = fake.device(device_id)
-            pool = use_backup_access_code_pool and device.supports_backup_access_code_pool
+            pool = (
+                use_backup_access_code_pool
+                and device.supports_backup_access_code_pool
+                and not device.pool.switched_off
+            )
             codes.append(
                 client.access_codes.create(
                     device_id=device_id,

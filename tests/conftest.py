@@ -54,6 +54,13 @@ def raw(fake: FakeSeam) -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """anyio runs an async test on every backend installed (trio comes with the browser
+    tests' driver), but the official `AsyncSeam` waits with asyncio's sleep."""
+    return "asyncio"
+
+
 # What the fuzzing tests count (`record_property`), summed over the run (xdist's workers too)
 # and printed at its end: the requests schemathesis sent, the hostile values tried.
 COUNTED = {"fuzzed_requests": "requests fuzzed (schemathesis)", "hostile_values": "hostile values tried"}

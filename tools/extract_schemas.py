@@ -26,6 +26,7 @@ OBJECTS = (
     "access_code",
     "action_attempt",
     "client_session",
+    "connect_webview",
     "connected_account",
     "device",
     "device_provider",
@@ -33,6 +34,7 @@ OBJECTS = (
     "pagination",
     "unmanaged_access_code",
     "unmanaged_device",
+    "user_identity",
     "webhook",
     "workspace",
 )

@@ -389,10 +389,10 @@ class Generator:
             # Whether Seam lets a client session call it: a `client_session*` scheme in `security`.
             schemes = {name for entry in operation.get("security") or [] for name in entry}
             client_sessions = any(name.startswith("client_session") for name in schemes)
-            routes.append((path, methods, cls, client_sessions))
+            routes.append((path, methods, cls, client_sessions, "publishable_key" in schemes))
         return self.render(routes, defaults)
 
-    def render(self, routes: list[tuple[str, list[str], str, bool]], defaults: dict) -> str:
+    def render(self, routes: list[tuple[str, list[str], str, bool, bool]], defaults: dict) -> str:
         info = self.spec.get("info", {})
         source = f"{info.get('title', 'OpenAPI')} {info.get('version', '')}".strip()
         out = [
@@ -403,7 +403,7 @@ class Generator:
             '"""Request parameter models of every route in Seam\'s spec.',
             "",
             "`ROUTES[path]` gives a route's accepted methods, its params model and whether a",
-            "client session may call it (its `security` in the spec); validate",
+            "client session may call it, and a publishable key alone (its `security` in the spec); validate",
             "a request with `fake_seam.wire.validation.parse_params`. A parameter that was",
             "not sent is `None` (see `model_fields_set`); the spec's defaults are in",
             "`DEFAULTS[path]`. Timestamps stay strings: read them with",
@@ -420,11 +420,12 @@ class Generator:
             out += ["", block, ""]
         out.append("")
         out.append("ROUTES: dict[str, Route] = {")
-        for path, methods, cls, client_sessions in routes:
+        for path, methods, cls, client_sessions, publishable in routes:
             method_set = "{" + ", ".join(json.dumps(m) for m in methods) + "}"
+            extra = ", publishable_key=True" if publishable else ""
             out.append(
                 f"    {json.dumps(path)}: Route({json.dumps(path)}, frozenset({method_set}), {cls}, "
-                f"client_sessions={client_sessions}),"
+                f"client_sessions={client_sessions}{extra}),"
             )
         out.append("}")
         out.append("")

@@ -131,7 +131,7 @@ def find_code(ctx: Context, p: params.AccessCodesGetParams) -> AccessCode:
     if p.device_id is not None and p.code is not None:
         device = cloud.store.device(caller, p.device_id)
         for code in cloud.store.codes_by_device.get(device.device_id, {}).values():
-            if code.code == p.code and not code.deleted:
+            if code.code == p.code and not code.deleted and not code.is_hidden_backup:
                 return code
         raise access_code_not_found(None)
     raise invalid_input("access_code_id", msgs.REQUIRED)

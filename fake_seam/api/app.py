@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from fake_seam.api.control_access import CLOSED, IN_PROCESS, LOOPBACK_ONLY, ControlAccess, is_loopback
 from fake_seam.api.handler import MAX_BODY_BYTES, Api, header_dict
 
 
-def build_app(api: Api) -> Starlette:
-    """Starlette routes every path to one ASGI endpoint that hands the request to `Api`."""
-    return Starlette(routes=[Route("/{path:path}", SeamEndpoint(api), methods=None)])
+def build_app(api: Api, access: ControlAccess = LOOPBACK_ONLY) -> Starlette:
+    """Starlette routes every path to one ASGI endpoint that hands the request to `Api`;
+    `access` says who may use its `/_fake` routes."""
+    return Starlette(routes=[Route("/{path:path}", SeamEndpoint(api, access), methods=None)])
 
 
 class SeamEndpoint:
     """A plain ASGI endpoint rather than a Request/Response function: `Api.handle` already
     works on bytes and header pairs, so Starlette's wrappers would only be built and dropped."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, access: ControlAccess = LOOPBACK_ONLY) -> None:
         self.api = api
+        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         chunks = []
@@ -37,17 +42,38 @@ class SeamEndpoint:
             if not message.get("more_body", False) or size > MAX_BODY_BYTES:
                 break  # past the limit the rest is not read: `Api.handle` answers 413
         headers = header_dict(scope["headers"])
-        status, answer_headers, payload = self.api.handle(
+        access = self.access if self.access.token is not None else untokened(self.access, scope)
+        request = (
             scope["method"],
             scope["path"],
             scope["query_string"].decode("latin-1"),
             headers,
             b"".join(chunks),
             base_url(scope, headers),
+            access,
         )
+        if self.api.waits_outside(scope["path"]):
+            # Off the event loop: the loop keeps serving, e.g. a webhook receiver calling back.
+            status, answer_headers, payload = await anyio.to_thread.run_sync(self.api.handle, *request)
+        else:
+            status, answer_headers, payload = self.api.handle(*request)
         answer_headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": answer_headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def untokened(access: ControlAccess, scope: Scope) -> ControlAccess:
+    """The rule without a token, by the address the request came in on: none at all if it is
+    not loopback (whoever serves this app listens beyond, and set no token); the in-process
+    rule if it is no address (an in-memory test client, as Starlette's `TestClient`)."""
+    server = scope.get("server")
+    if not server or server[1] is None:  # a Unix socket: its file's permissions say who
+        return access
+    try:
+        address = ipaddress.ip_address(str(server[0]))
+    except ValueError:
+        return IN_PROCESS
+    return access if is_loopback(str(address)) else CLOSED
 
 
 def base_url(scope: Mapping[str, Any], headers: Mapping[str, str]) -> str:

@@ -18,7 +18,9 @@ from urllib.parse import parse_qsl
 import orjson
 
 from fake_seam import messages as msgs
-from fake_seam.api.routing import HANDLERS, Context, Endpoint
+from fake_seam.api.calls import DEFAULT_CALL_LOG_SIZE, CallLog
+from fake_seam.api.control_access import IN_PROCESS, ControlAccess
+from fake_seam.api.routing import HANDLERS, Context, Endpoint, Page
 from fake_seam.seam.errors import SeamError
 
 if TYPE_CHECKING:
@@ -56,11 +58,14 @@ def loads(body: bytes) -> Any:
 ROUTE_MODULES = (
     "access_codes",
     "client_sessions",
+    "connect_webviews",
     "connected_accounts",
     "control",
     "devices",
     "events",
     "locks",
+    "user_identities",
+    "webhooks",
     "workspaces",
 )
 
@@ -91,9 +96,10 @@ _loading = threading.Lock()
 class Api:
     """One fake's request handling, independent of the transport that carries it."""
 
-    def __init__(self, fake: Bench) -> None:
+    def __init__(self, fake: Bench, call_log_size: int = DEFAULT_CALL_LOG_SIZE) -> None:
         self.fake = fake
         self.requests = 0
+        self.calls = CallLog(call_log_size)
         # Called after each request with (method, path, params, status, body): the recorder.
         self.observers: list[Callable[[str, str, dict[str, Any], int, bytes], None]] = []
 
@@ -111,9 +117,11 @@ class Api:
         headers: Mapping[str, str],
         body: bytes,
         base_url: str = "",
+        access: ControlAccess = IN_PROCESS,
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """Answer one request. `headers` has lower-case names (see `header_dict`)."""
-        with self.fake.lock:
+        """Answer one request. `headers` has lower-case names (see `header_dict`); `access`
+        is who may use the `/_fake` routes over the transport that carried it."""
+        with contextlib.nullcontext() if self.waits_outside(path) else self.fake.lock:
             request_id = self.next_request_id()
             health = path == "/health" and method in ("GET", "HEAD")
             described = path == "/openapi.json" and method in ("GET", "HEAD")
@@ -130,7 +138,11 @@ class Api:
 
                 status, payload, content_type = 200, document_bytes(), JSON
             else:
-                status, payload, content_type = self._answer(method, path, query, headers, body, base_url)
+                status, payload, content_type = self._answer(
+                    method, path, query, headers, body, base_url, access
+                )
+            if self.calls.maxlen and not (health or described):
+                self.calls.record(method, path, query, body, status, payload, content_type, request_id)
             if self.observers and not (health or described):
                 params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
                 with contextlib.suppress(ValueError):
@@ -141,8 +153,23 @@ class Api:
                     observer(method, path, params, status, payload)
         return status, [(b"content-type", content_type), (b"seam-request-id", request_id.encode())], payload
 
+    def waits_outside(self, path: str) -> bool:
+        """Whether the route waits on something outside the fake (a webhook receiver): it takes
+        the fake's lock only while it touches the fake, and a server runs it off its loop."""
+        if not path.startswith("/_fake/"):
+            return False
+        endpoint = load_routes().get(path.rstrip("/"))
+        return endpoint is not None and not endpoint.locked
+
     def _answer(
-        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes, base_url: str
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        base_url: str,
+        access: ControlAccess,
     ) -> tuple[int, bytes, bytes]:
         path = path.rstrip("/") or "/"
         endpoint = load_routes().get(path)  # a flag check once loaded
@@ -150,7 +177,7 @@ class Api:
             missing = SeamError("not_found", msgs.route_not_found(path), 404, data={"path": path})
             return 404, dumps(missing.body()), JSON
         try:
-            return self._call(endpoint, method, path, query, headers, body, base_url)
+            return self._call(endpoint, method, path, query, headers, body, base_url, access)
         except SeamError as error:
             return error.status, dumps(error.body()), JSON
         except Exception:  # pragma: no cover - a bug in the fake, reported Seam-style
@@ -167,6 +194,7 @@ class Api:
         headers: Mapping[str, str],
         body: bytes,
         base_url: str,
+        access: ControlAccess,
     ) -> tuple[int, bytes, bytes]:
         from fake_seam.wire.validation import InvalidInput  # loaded by load_routes (~110 ms)
 
@@ -175,9 +203,22 @@ class Api:
         if method not in methods:
             # HEAD too: routes that change state answer GET as well, and a HEAD must change nothing.
             raise SeamError("method_not_allowed", msgs.method_not_allowed(method, path, list(methods)), 405)
-        fake.timeline.run_until()
+        control_token = False
+        if endpoint.control:
+            control_token = access.admit(headers)
+            if method == "POST" and not is_json(headers.get("content-type", "")):
+                # A page on any site may POST text/plain, a form or nothing at all to loopback
+                # without asking first (a CORS "simple" request); JSON it must ask for.
+                content_type = headers.get("content-type", "")
+                raise SeamError("unsupported_media_type", msgs.control_needs_json(content_type), 415)
+        with fake.lock:  # held already, unless the route waits outside (`waits_outside`)
+            fake.timeline.run_until()
         caller = (
-            fake.cloud.auth.authenticate(headers, workspace_required=endpoint.workspace_required)
+            fake.cloud.auth.authenticate(
+                headers,
+                workspace_required=endpoint.workspace_required,
+                publishable_ok=publishable_key_may_call(path),
+            )
             if endpoint.auth
             else None
         )
@@ -193,6 +234,9 @@ class Api:
             # A gateway in front of Seam answers, not Seam: no Seam error body.
             return 503, msgs.GATEWAY_UNAVAILABLE.encode(), b"text/plain; charset=utf-8"
         pairs = parse_qsl(query, keep_blank_values=True) if query else []
+        if endpoint.form and headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            body = b""
         try:
             parsed_body = loads(body)
         except ValueError:
@@ -211,13 +255,22 @@ class Api:
         raw = dict(pairs)
         if isinstance(parsed_body, dict):
             raw.update(parsed_body)
-        ctx = Context(fake, caller, path, base_url, raw)
+        ctx = Context(fake, caller, path, base_url, raw, control_token)
         result = endpoint.handler(ctx, params)
+        if isinstance(result, Page):
+            return 200, result.html.encode(), b"text/html; charset=utf-8"
         # Zero-delay writes land at once, as the hardware would have it.
-        fake.timeline.run_until()
+        with fake.lock:
+            fake.timeline.run_until()
         if endpoint.ok:
             result["ok"] = True
         return 200, dumps(result), JSON
+
+
+def is_json(content_type: str) -> bool:
+    """`application/json` or a `+json` type, whatever its parameters (`; charset=utf-8`)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 @cache
@@ -226,6 +279,14 @@ def client_sessions_may_call(path: str) -> bool:
 
     spec = ROUTES.get(path)
     return spec is None or spec.client_sessions
+
+
+@cache
+def publishable_key_may_call(path: str) -> bool:
+    from fake_seam.wire.params import ROUTES  # loaded by load_routes (~110 ms)
+
+    spec = ROUTES.get(path)
+    return spec is not None and spec.publishable_key
 
 
 @cache

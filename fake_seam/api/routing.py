@@ -35,6 +35,8 @@ class Context:
     path: str
     base_url: str
     params: dict[str, Any]
+    # The request presented the configured control token (`fake_seam.api.control_access`).
+    control_token: bool = False
 
     @property
     def cloud(self) -> SeamCloud:
@@ -43,6 +45,14 @@ class Context:
     def require_caller(self) -> Caller:
         assert self.caller is not None
         return self.caller
+
+
+class Page(dict[str, Any]):
+    """A handler's answer that is an HTML page rather than Seam JSON (the connect webview)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.html = html
 
 
 P = TypeVar("P", bound="BaseModel")
@@ -59,6 +69,11 @@ class Endpoint:
     methods: frozenset[str] | None = None  # None: the methods Seam's spec lists
     ok: bool = True  # add `"ok": true` to the body (not to a flat dump like /_fake/default_seed)
     workspace_required: bool = True  # False: a personal access token needs no seam-workspace
+    # False: the handler takes the fake's lock itself, only while it touches the fake (it waits
+    # on something outside, like a webhook receiver that may call back); served off the loop.
+    locked: bool = True
+    form: bool = False  # also reads an HTML form's body (application/x-www-form-urlencoded)
+    control: bool = False  # a `/_fake` route: `ControlAccess` admits it, and it takes JSON only
 
 
 HANDLERS: dict[str, Endpoint] = {}
@@ -76,6 +91,9 @@ def route(
     params: type[BaseModel] | None = None,
     ok: bool = True,
     workspace_required: bool = True,
+    locked: bool = True,
+    form: bool = False,
+    control: bool = False,
 ) -> Callable[[Callable[[Context, P], dict[str, Any]]], Callable[[Context, P], dict[str, Any]]]:
     """Register a handler for `path`. Its params model is the annotation of its second
     argument, which must be the model generated from Seam's spec for a Seam path; a path
@@ -92,6 +110,9 @@ def route(
             frozenset(methods) if methods else None,
             ok,
             workspace_required,
+            locked,
+            form,
+            control,
         )
         return handler
 

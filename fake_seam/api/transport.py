@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from fake_seam.api.control_access import IN_PROCESS, ControlAccess
 from fake_seam.api.handler import header_dict
 
 if TYPE_CHECKING:
     from fake_seam.api.handler import Api
 
 
-def _answer(api: Api, request: httpx.Request, body: bytes) -> httpx.Response:
+def _answer(api: Api, request: httpx.Request, body: bytes, access: ControlAccess) -> httpx.Response:
     url = request.url
     status, headers, payload = api.handle(
         request.method,
@@ -27,6 +28,7 @@ def _answer(api: Api, request: httpx.Request, body: bytes) -> httpx.Response:
         header_dict(request.headers.raw),
         body,
         f"{url.scheme}://{url.netloc.decode('ascii')}",
+        access,
     )
     return httpx.Response(status, headers=headers, content=payload, request=request)
 
@@ -34,18 +36,22 @@ def _answer(api: Api, request: httpx.Request, body: bytes) -> httpx.Response:
 class InProcessTransport(httpx.BaseTransport):
     """Answers on the caller's thread: a function call instead of a round trip."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, access: ControlAccess = IN_PROCESS) -> None:
+        """`access`: who may use `/_fake` (by default anyone holding the transport; a
+        `ControlAccess(token=...)` asks for the token as a server would)."""
         self.api = api
+        self.access = access
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return _answer(self.api, request, request.read())
+        return _answer(self.api, request, request.read(), self.access)
 
 
 class AsyncInProcessTransport(httpx.AsyncBaseTransport):
     """The same, for `AsyncSeam`: the fake never waits on I/O, so nothing here awaits."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, access: ControlAccess = IN_PROCESS) -> None:
         self.api = api
+        self.access = access
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return _answer(self.api, request, await request.aread())
+        return _answer(self.api, request, await request.aread(), self.access)

@@ -6,7 +6,17 @@ the remote target (`fake_seam.scenarios`) and the Hypothesis faults (`fake_seam.
 are built from it.
 """
 
-from fake_seam.controls import action_attempts, backup_pool, clock, database, devices, keypad, workspaces
+from fake_seam.controls import (
+    action_attempts,
+    backup_pool,
+    clock,
+    database,
+    devices,
+    keypad,
+    onboarding,
+    webhooks,
+    workspaces,
+)
 from fake_seam.controls.control import (
     REGISTRY,
     Bench,
@@ -32,6 +42,8 @@ __all__ = [
     "database",
     "devices",
     "keypad",
+    "onboarding",
+    "webhooks",
     "wire_value",
     "workspaces",
 ]

@@ -17,10 +17,16 @@ class SteerAttempt(ControlParams):
     error: Annotated[dict[str, Any] | None, z.record(z.unknown()).nullable()] = None
 
 
+def read_attempt(answer: dict[str, Any]) -> dict[str, Any]:
+    """The attempt as Seam's JSON (a remote client has no `ActionAttempt` record)."""
+    return dict(answer["action_attempt"])
+
+
 @control(
     "/_fake/update_action_attempt",
     SteerAttempt,
     answer=lambda fake, p, attempt: {"action_attempt": shapes.action_attempt(attempt)},
+    read=read_attempt,
     describe=lambda p, a: f"action attempt {p.action_attempt_id} is now {p.status}",
 )
 def update_action_attempt(fake: Bench, p: SteerAttempt) -> ActionAttempt:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fake_seam.controls.control import Bench, ControlParams, control
+from fake_seam.controls.control import READS, Bench, ControlParams, control
 from fake_seam.controls.devices import DeviceParams, lock_device
 from fake_seam.wire import shapes
 from fake_seam.wire import validation as z
@@ -17,7 +17,7 @@ def pool_of(fake: Bench, device_id: str) -> dict[str, Any]:
     return {
         "device_id": device.device_id,
         "pool_size": pool.target_size,
-        "is_active": pool.active and pool.enabled,
+        "is_active": pool.is_on,
         "many_active_backup_codes_threshold": pool.many_active_threshold,
         "ready": [shapes.access_code(cloud, c) for c in cloud.pools.ready_backups(device)],
         "pulled": [shapes.access_code(cloud, c) for c in cloud.pools.pulled_backups(device)],
@@ -30,7 +30,7 @@ def _describe_pool(answer: dict[str, Any]) -> str:
     return f"{answer['device_id']}'s backup pool: size {answer['pool_size']} ({counts})"
 
 
-@control("/_fake/devices/backup_pool", DeviceParams, describe=lambda p, a: _describe_pool(a))
+@control("/_fake/devices/backup_pool", DeviceParams, describe=lambda p, a: _describe_pool(a), methods=READS)
 def backup_pool(fake: Bench, p: DeviceParams) -> dict[str, Any]:
     """The pool as it stands: target size, and ready, pulled and in-flight backups (access code
     objects; in flight: written but not landed, or failed and waiting for a retry)."""

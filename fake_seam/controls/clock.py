@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar
 
 from fake_seam import messages as msgs
 from fake_seam.clock import EARLIEST, LATEST, format_duration, iso, to_datetime
-from fake_seam.controls.control import Bench, ControlParams, InvalidControlInput, NoParams, control
+from fake_seam.controls.control import READS, Bench, ControlParams, InvalidControlInput, NoParams, control
 from fake_seam.seam.errors import invalid_input
 from fake_seam.wire import validation as z
 
@@ -26,12 +26,22 @@ def clock_answer(bench: Bench, params: Any, result: Any) -> dict[str, Any]:
     return {"now": iso(bench.clock.now()), "frozen": bench.clock.frozen}
 
 
+def read_clock(answer: dict[str, Any]) -> datetime:
+    """The time a clock route answers (`now`), as `FakeSeam`'s clock methods return it."""
+    return to_datetime(answer["now"])
+
+
 def _clock(moment: Any) -> str:
     return str(moment or "")[:19].replace("T", " ")
 
 
 @control(
-    "/_fake/clock", NoParams, answer=clock_answer, describe=lambda p, a: f"clock reads {_clock(a['now'])}"
+    "/_fake/clock",
+    NoParams,
+    answer=clock_answer,
+    read=read_clock,
+    describe=lambda p, a: f"clock reads {_clock(a['now'])}",
+    methods=READS,
 )
 def now(fake: Bench, p: NoParams) -> datetime:
     """The fake's time now."""
@@ -49,7 +59,7 @@ def _describe_advance(p: Advance, answer: dict[str, Any]) -> str:
     return f"clock {_clock(before)} -> {_clock(answer['now'])} (+{format_duration(p.seconds)})"
 
 
-@control("/_fake/clock/advance", Advance, answer=clock_answer, describe=_describe_advance)
+@control("/_fake/clock/advance", Advance, answer=clock_answer, read=read_clock, describe=_describe_advance)
 def advance(fake: Bench, p: Advance) -> datetime:
     """Move the clock forward, running everything that falls due on the way, each at its own time."""
     timeline, clock = fake.timeline, fake.clock
@@ -68,7 +78,11 @@ class SetTime(ControlParams):
 
 
 @control(
-    "/_fake/clock/set", SetTime, answer=clock_answer, describe=lambda p, a: f"clock set to {_clock(a['now'])}"
+    "/_fake/clock/set",
+    SetTime,
+    answer=clock_answer,
+    read=read_clock,
+    describe=lambda p, a: f"clock set to {_clock(a['now'])}",
 )
 def set_time(fake: Bench, p: SetTime) -> datetime:
     """Set the clock: forward runs what falls due on the way; backward just moves it."""
@@ -105,7 +119,11 @@ class Settle(ControlParams):
 
 
 @control(
-    "/_fake/settle", Settle, answer=clock_answer, describe=lambda p, a: f"settled: clock {_clock(a['now'])}"
+    "/_fake/settle",
+    Settle,
+    answer=clock_answer,
+    read=read_clock,
+    describe=lambda p, a: f"settled: clock {_clock(a['now'])}",
 )
 def settle(fake: Bench, p: Settle) -> datetime:
     """Move the clock just far enough that no write is in flight (each landed or failed).

@@ -11,19 +11,29 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, get_type_hints
 
 from fake_seam.clock import Clock, Timeline
 from fake_seam.seam import SeamCloud
 from fake_seam.seam.errors import SeamError, invalid_input
 from fake_seam.wire.validation import InvalidInput, Params, validate_params
 
-BOTH = frozenset({"GET", "POST"})
+# A control that changes anything answers POST only: a page on another site can make a browser
+# send a GET (an image, a link) to loopback without asking. Pure reads may answer GET too.
+CHANGES = frozenset({"POST"})
+READS = frozenset({"GET", "POST"})
+
+
+class Outbox(Protocol):
+    """What sends a fake's webhook deliveries (`fake.webhooks`)."""
+
+    def flush(self) -> list[dict[str, Any]]: ...
+    def deliveries(self) -> list[dict[str, Any]]: ...
 
 
 class Bench(Protocol):
     """What a control needs of a fake (`FakeSeam` is one): its clock and timeline, the cloud,
-    the workspace outages, its lock, and a way back to its seed."""
+    the workspace outages, its lock, its webhook sender, and a way back to its seed."""
 
     @property
     def clock(self) -> Clock: ...
@@ -35,6 +45,8 @@ class Bench(Protocol):
     def outages(self) -> dict[str, set[str]]: ...
     @property
     def lock(self) -> AbstractContextManager[Any]: ...
+    @property
+    def webhooks(self) -> Outbox: ...
 
     def restore_seed(self) -> None: ...
 
@@ -51,6 +63,9 @@ class ControlParams(Params):
     # What a Python caller may pass besides the wire type (a `timedelta` for seconds, a
     # `datetime` for a time): shown in the `FakeSeam` method's signature.
     python_types: ClassVar[dict[str, Any]] = {}
+    # Parameters the `/_fake` route honours only from a request that presented the server's
+    # control token (a Python caller owns the fake, and may always pass them).
+    needs_control_token: ClassVar[tuple[str, ...]] = ()
 
 
 class NoParams(ControlParams):
@@ -84,8 +99,14 @@ class Control(Generic[P, R]):
     apply: Callable[[Bench, P], R]
     describe: Callable[[P, dict[str, Any]], str]  # a report's line, from the params and the answer
     answer: Callable[[Bench, P, R], dict[str, Any]]  # the route's JSON for a result
-    methods: frozenset[str] = BOTH
+    methods: frozenset[str] = CHANGES  # READS for a control that only reads
     ok: bool = True  # the route adds `"ok": true` (not to a flat map like /_fake/default_seed)
+    # False: the control takes the fake's lock itself, only while it touches the fake (it waits
+    # on something outside, like a webhook receiver that may call the fake back).
+    locked: bool = True
+    # The Python result read back from the route's JSON, for the remote client; by default the
+    # JSON itself (or None, for a control that returns nothing).
+    read: Callable[[dict[str, Any]], Any] | None = None
 
     @property
     def doc(self) -> str:
@@ -109,6 +130,8 @@ class Control(Generic[P, R]):
     def run(self, bench: Bench, params: P) -> R:
         """Apply the control under the fake's lock, with the timeline caught up before and after
         (writes that land at once have landed by the time the caller looks)."""
+        if not self.locked:
+            return self.apply(bench, params)
         with bench.lock:
             bench.timeline.run_until()
             result = self.apply(bench, params)
@@ -117,6 +140,13 @@ class Control(Generic[P, R]):
 
     def call(self, bench: Bench, **values: Any) -> R:
         return self.run(bench, self.params_of(**values))
+
+    def result_of(self, answer: dict[str, Any]) -> Any:
+        """The Python result a route's JSON answer (without `ok`) stands for: what
+        `FakeSeamClient` returns where `FakeSeam` returns `run`'s result."""
+        if self.read is not None:
+            return self.read(answer)
+        return None if get_type_hints(self.apply).get("return") is type(None) else answer
 
     def respond(self, bench: Bench, params: P) -> dict[str, Any]:
         """Run it and answer as the route does (without `ok`)."""
@@ -151,13 +181,15 @@ def control(
     *,
     describe: Callable[[P, dict[str, Any]], str],
     answer: Callable[[Bench, P, Any], dict[str, Any]] = plain_answer,
-    methods: frozenset[str] = BOTH,
+    methods: frozenset[str] = CHANGES,
     ok: bool = True,
+    locked: bool = True,
+    read: Callable[[dict[str, Any]], Any] | None = None,
 ) -> Declaration[P]:
     """Declare a control: the decorated function is what it does, and its name is the control's."""
 
     def declare(apply: Callable[[Bench, P], R]) -> Control[P, R]:
-        declared = Control(apply.__name__, path, params, apply, describe, answer, methods, ok)
+        declared = Control(apply.__name__, path, params, apply, describe, answer, methods, ok, locked, read)
         for other in REGISTRY.values():
             if other.name == declared.name or other.path == path:
                 raise ValueError(f"control {declared.name} ({path}) is declared twice")

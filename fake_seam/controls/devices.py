@@ -9,8 +9,9 @@ from pydantic import Field
 
 from fake_seam.clock import format_duration, iso, to_datetime
 from fake_seam.controls.clock import in_range
-from fake_seam.controls.control import Bench, ControlParams, control
-from fake_seam.seam.errors import SeamError
+from fake_seam.controls.control import READS, Bench, ControlParams, control
+from fake_seam.seam.errors import SeamError, access_code_not_found
+from fake_seam.seam.fault_aims import FAULT_AIMS, aim_json, write_aim
 from fake_seam.seam.records import ConnectedAccount, Device
 from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
 from fake_seam.simulator.lock import WRITE_ERROR_CODES
@@ -28,6 +29,20 @@ def lock_device(fake: Bench, device_id: str) -> Device:
     return device
 
 
+def read_slots(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The slot table a route answers (`slots`)."""
+    return list(answer["slots"])
+
+
+def read_fault_plan(answer: dict[str, Any]) -> dict[str, Any]:
+    return dict(answer["fault_plan"])
+
+
+def read_device(answer: dict[str, Any]) -> dict[str, Any]:
+    """The device a route answers, as Seam's JSON (a remote client has no `Device` record)."""
+    return dict(answer["device"])
+
+
 class FaultPlan(ControlParams):
     fail_next: Annotated[int | None, z.number(integer=True, minimum=0)] = None
     error_code: Annotated[str | None, z.enum(WRITE_ERROR_CODES)] = None
@@ -35,18 +50,37 @@ class FaultPlan(ControlParams):
         float | None, z.number(minimum=0, maximum=1), Field(description="a probability from 0 to 1")
     ] = None
     offline_for_seconds: Annotated[float | None, z.number(minimum=0, exclusive_minimum=True)] = None
+    aim: Annotated[
+        str | None,
+        z.enum(FAULT_AIMS),
+        Field(description="the writes `fail_next` and `failure_rate` hit: all, guests' codes or backups"),
+    ] = None
+    access_code_id: Annotated[str | None, z.string()] = None
+    access_code_name: Annotated[str | None, z.string()] = None
 
 
 class DeviceFaultPlan(FaultPlan):
     device_id: Annotated[str, z.string()]
 
 
+def _aim_phrase(plan: dict[str, Any]) -> str:
+    aimed = {"guest_codes": " of guests' codes", "backup_codes": " of backup codes"}.get(plan["aim"], "")
+    if plan["access_code_id"]:
+        aimed += f" for {plan['access_code_id']}"
+    if plan["access_code_name"]:
+        aimed += f" named {plan['access_code_name']!r}"
+    return aimed
+
+
 def _describe_faults(p: DeviceFaultPlan, answer: dict[str, Any]) -> str:
     parts = []
+    aimed = _aim_phrase(
+        answer.get("fault_plan") or {"aim": None, "access_code_id": None, "access_code_name": None}
+    )
     if p.fail_next is not None:
-        parts.append(f"fails its next {p.fail_next} write(s)")
+        parts.append(f"fails its next {p.fail_next} write(s){aimed}")
     if p.failure_rate is not None:
-        parts.append(f"fails {p.failure_rate:.0%} of writes (seeded)")
+        parts.append(f"fails {p.failure_rate:.0%} of writes{aimed} (seeded)")
     if p.offline_for_seconds is not None:
         parts.append(f"is offline until {answer.get('fault_plan', {}).get('offline_until')}")
     with_error = f" with {p.error_code}" if p.error_code else ""
@@ -57,24 +91,35 @@ def _describe_faults(p: DeviceFaultPlan, answer: dict[str, Any]) -> str:
     "/_fake/devices/set_fault_plan",
     DeviceFaultPlan,
     answer=lambda fake, p, plan: {"fault_plan": plan},
+    read=read_fault_plan,
     describe=_describe_faults,
 )
 def set_fault_plan(fake: Bench, p: DeviceFaultPlan) -> dict[str, Any]:
     """Make the lock's writes fail: the next `fail_next` of them, or each with probability
     `failure_rate` (from the fake's seeded RNG), with `error_code`; or take it offline for
-    `offline_for_seconds`. Answers the plan now in force."""
+    `offline_for_seconds`. `aim` picks the writes that count: `all_writes` (the default),
+    `guest_codes` (managed codes that are not backups) or `backup_codes` (the backup pool's);
+    `access_code_id` or `access_code_name` narrow it to one code (404 for a code the device
+    does not have). Writes outside the aim land and use up nothing. Giving any of the three
+    sets the whole aim; giving none keeps it. Answers the plan now in force."""
     lock = lock_device(fake, p.device_id).lock
     assert lock is not None
     if p.offline_for_seconds is not None:
         in_range("offline_for_seconds", fake.clock.timestamp() + p.offline_for_seconds)
+    if p.access_code_id is not None:
+        code = fake.cloud.store.codes_by_device.get(p.device_id, {}).get(p.access_code_id)
+        if code is None or code.deleted:
+            raise access_code_not_found(p.access_code_id)
     lock.set_fault_plan(
         fail_next=p.fail_next,
         error_code=p.error_code,
         failure_rate=p.failure_rate,
         offline_for=p.offline_for_seconds,
+        aim=write_aim(p.aim, p.access_code_id, p.access_code_name),
     )
     plan = lock.fault_plan.as_json()
     plan["offline_until"] = iso(to_datetime(plan["offline_until"])) if plan["offline_until"] else None
+    plan.update(aim_json(lock.fault_plan.aim))
     return plan
 
 
@@ -119,6 +164,7 @@ class CreateLock(ControlParams):
     "/_fake/devices/create",
     CreateLock,
     answer=lambda fake, p, device: {"device": shapes.device(fake.cloud, device)},
+    read=read_device,
     describe=lambda p, a: f"lock {a['device']['device_id']} ({p.manufacturer}) added to {p.workspace_id}",
 )
 def create_lock(fake: Bench, p: CreateLock) -> Device:
@@ -213,7 +259,9 @@ def set_battery_level(fake: Bench, p: BatteryLevel) -> dict[str, Any]:
     "/_fake/devices/slots",
     DeviceParams,
     answer=lambda fake, p, slots: {"slots": slots},
+    read=read_slots,
     describe=lambda p, a: f"{p.device_id} holds {len(a['slots'])} code(s)",
+    methods=READS,
 )
 def slots(fake: Bench, p: DeviceParams) -> list[dict[str, Any]]:
     """The lock's slot table: `{slot, code, name, origin}`, origin `managed`, `backup` or `keypad`."""

@@ -6,7 +6,7 @@ import random
 from typing import Annotated, Any
 
 from fake_seam.controls.control import Bench, ControlParams, control
-from fake_seam.controls.devices import lock_device
+from fake_seam.controls.devices import lock_device, read_slots
 from fake_seam.simulator import PinRejected
 from fake_seam.wire import shapes
 from fake_seam.wire import validation as z
@@ -15,6 +15,10 @@ from fake_seam.wire import validation as z
 class KeypadEntry(ControlParams):
     device_id: Annotated[str, z.string()]
     code: Annotated[str, z.string()]
+
+
+def read_opened(answer: dict[str, Any]) -> bool:
+    return bool(answer["opened"])
 
 
 def _describe_entry(p: KeypadEntry, answer: dict[str, Any]) -> str:
@@ -29,14 +33,13 @@ def _describe_entry(p: KeypadEntry, answer: dict[str, Any]) -> str:
     "/_fake/devices/keypad_entry",
     KeypadEntry,
     answer=lambda fake, p, opened: {"device_id": p.device_id, "code": p.code, "opened": opened},
+    read=read_opened,
     describe=_describe_entry,
 )
 def keypad_entry(fake: Bench, p: KeypadEntry) -> bool:
     """Type a PIN on the lock's keypad: True if it opened (event `lock.unlocked`, else
     `lock.access_denied`)."""
-    device = lock_device(fake, p.device_id)
-    assert device.lock is not None
-    return fake.cloud.locks.keypad_entry(device, p.code) is not None or bool(device.lock.enter_pin(p.code))
+    return fake.cloud.locks.keypad_entry(lock_device(fake, p.device_id), p.code)
 
 
 class KeypadCode(ControlParams):
@@ -73,6 +76,7 @@ def _describe_edit(p: KeypadEdit, answer: dict[str, Any]) -> str:
     "/_fake/devices/edit_keypad_code",
     KeypadEdit,
     answer=lambda fake, p, slots: {"slots": slots},
+    read=read_slots,
     describe=_describe_edit,
 )
 def edit_keypad_code(fake: Bench, p: KeypadEdit) -> list[dict[str, Any]]:

@@ -28,10 +28,16 @@ def _fleet() -> list[dict[str, Any]]:
     ]
 
 
+def read_workspace(answer: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The workspace (Seam's JSON: a remote client has no `Workspace` record) and its key."""
+    return dict(answer["workspace"]), str(answer["api_key"])
+
+
 @control(
     "/_fake/workspaces/create",
     NewWorkspace,
     answer=lambda fake, p, made: {"workspace": shapes.workspace(made[0]), "api_key": made[1]},
+    read=read_workspace,
     describe=lambda p, a: f"workspace {a['workspace']['workspace_id']} ({p.name}) made, key {a['api_key']}",
 )
 def create_workspace(fake: Bench, p: NewWorkspace) -> tuple[Workspace, str]:

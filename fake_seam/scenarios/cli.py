@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fake_seam.serve import serve
+from fake_seam.serve import CONTROL_TOKEN_ENV, serve
 
 # The model and the runner bring YAML, pydantic (the controls) and httpx: ~120 ms and ~220 ms of
 # imports that `fake-seam serve` never needs, so each command imports what it uses when it runs.
@@ -36,6 +37,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--api-key",
         metavar="KEY",
         help="API key of the scenario's workspace on that server (default: the fleet's key)",
+    )
+    replay_cmd.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        default=os.environ.get(CONTROL_TOKEN_ENV) or None,
+        help=f"against a fake-seam started with --control-token: that token (default: ${CONTROL_TOKEN_ENV})",
     )
     replay_cmd.add_argument(
         "--report", choices=("text", "json"), default="text", help="report format (default text)"
@@ -142,7 +149,13 @@ def replay(args: argparse.Namespace) -> int:
         return 0
     results = []
     for scenario in scenarios:
-        result = run_scenario(scenario, against=args.against, api_key=args.api_key, reset=not args.no_reset)
+        result = run_scenario(
+            scenario,
+            against=args.against,
+            api_key=args.api_key,
+            reset=not args.no_reset,
+            control_token=args.control_token,
+        )
         results.append(result)
         if args.report == "text":
             sys.stdout.write(report.scenario_text(result, quiet=args.quiet))

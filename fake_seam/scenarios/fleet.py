@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fake_seam.scenarios.reading import Checker, LineDict, did_you_mean, parse_duration
+from fake_seam.seam.fault_aims import FAULT_AIMS
 from fake_seam.seam.seed import DEFAULT_SEED, EMPTY_SEED, FRIENDLY_LOCK_KEYS
 from fake_seam.simulator.lock import WRITE_ERROR_CODES as FAULT_ERRORS
 
@@ -49,7 +50,16 @@ SEED_LOCK_KEYS = (
     "connected_account_id",
     "properties",
 )
-FAULT_KEYS = {"fail_next", "error", "error_code", "failure_rate", "offline_for", "offline_for_seconds"}
+FAULT_KEYS = {
+    "fail_next",
+    "error",
+    "error_code",
+    "failure_rate",
+    "offline_for",
+    "offline_for_seconds",
+    "aim",
+    "access_code_name",
+}
 WORKSPACE_KEYS = (
     "id",
     "workspace_id",
@@ -314,11 +324,12 @@ def _lock_value(name: str, value: Any) -> Any:
 
 def _faults(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ValueError("is a mapping {fail_next, error, failure_rate, offline_for}")
+        raise ValueError("is a mapping {fail_next, error, failure_rate, offline_for, aim, access_code_name}")
     unknown = set(value) - FAULT_KEYS
     if unknown:
         raise ValueError(
-            f"unknown key(s) {', '.join(sorted(unknown))}; it takes fail_next, error, failure_rate, offline_for"
+            f"unknown key(s) {', '.join(sorted(unknown))}; it takes fail_next, error, failure_rate, "
+            "offline_for, aim, access_code_name"
         )
     plan: dict[str, Any] = {}
     if "fail_next" in value:
@@ -336,6 +347,14 @@ def _faults(value: Any) -> dict[str, Any]:
     offline = value.get("offline_for", value.get("offline_for_seconds"))
     if offline is not None:
         plan["offline_for_seconds"] = parse_duration(offline)
+    if "aim" in value:
+        if value["aim"] not in FAULT_AIMS:
+            raise ValueError(f"aim must be one of {', '.join(FAULT_AIMS)}")
+        plan["aim"] = value["aim"]
+    if "access_code_name" in value:
+        if not isinstance(value["access_code_name"], str):
+            raise ValueError("access_code_name must be text")
+        plan["access_code_name"] = value["access_code_name"]
     return plan
 
 

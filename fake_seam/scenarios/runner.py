@@ -89,6 +89,7 @@ def run_scenario(
     against: str | None = None,
     api_key: str | None = None,
     reset: bool = True,
+    control_token: str | None = None,
 ) -> ScenarioResult:
     """Replay one scenario: in a fresh in-process fake, or against the server at `against`."""
     api_keys = dict(scenario.api_keys)
@@ -113,6 +114,7 @@ def run_scenario(
                 default_workspace=scenario.workspace,
                 start=scenario.start,
                 reset=reset,
+                control_token=control_token,
             )
             kind = f"{target.kind} at {against}"
         target.prepare()

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from fake_seam.api.control_access import CONTROL_TOKEN_HEADER
 from fake_seam.clock import iso, to_datetime
 from fake_seam.controls import CONTROLS, Control
 from fake_seam.fake import DEFAULT_ENDPOINT, FakeSeam
@@ -122,6 +123,7 @@ class Target:
         self.default_workspace = default_workspace
         self._clients: dict[str, Any] = {}
         self.http: httpx.Client
+        self.control_headers: dict[str, str] = {}
 
     # -- the API ----------------------------------------------------------------------------
 
@@ -150,6 +152,8 @@ class Target:
         auth: bool = True,
     ) -> tuple[int, Any]:
         headers = {"authorization": f"Bearer {self.api_key(workspace)}"} if auth else {}
+        if path.startswith("/_fake/"):
+            headers.update(self.control_headers)
         method = method.upper()
         if method in ("GET", "DELETE"):
             query: list[tuple[str, str | int | float | bool | None]] = list(query_params(params or {}))
@@ -307,11 +311,14 @@ class RemoteTarget(Target):
         default_workspace: str,
         start: datetime,
         reset: bool = True,
+        control_token: str | None = None,
     ) -> None:
         super().__init__(api_keys, default_workspace)
         self.url = url.rstrip("/")
         self.start = start
         self.reset = reset
+        # Sent to /_fake routes only: a fake-seam's secret has no business reaching Seam.
+        self.control_headers = {CONTROL_TOKEN_HEADER: control_token} if control_token else {}
         self.http = httpx.Client(base_url=self.url, timeout=30.0)
         self.is_fake = self._probe_fake()
         self.kind = "fake-seam" if self.is_fake else "seam"
@@ -319,12 +326,16 @@ class RemoteTarget(Target):
 
     def _probe_fake(self) -> bool:
         try:
-            response = self.http.get("/_fake/clock")
+            response = self.http.get("/_fake/clock", headers=self.control_headers)
         except httpx.HTTPError as problem:
             raise Failure("unreachable", None, f"cannot reach {self.url}: {problem}") from None
+        body = _body(response)
+        if response.status_code in (401, 403) and CONTROL_TOKEN_HEADER in str(body):
+            # A fake-seam that wants its control token (or another one): say so, rather than
+            # take it for Seam and skip every control.
+            raise failure_of(response.status_code, body)
         if response.status_code != 200:
             return False
-        body = _body(response)
         return isinstance(body, dict) and "now" in body
 
     def make_client(self, api_key: str) -> Any:

@@ -92,7 +92,7 @@ class AccessCodes:
         return [
             c
             for c in self.store.codes_by_device.get(device.device_id, {}).values()
-            if not c.deleted and (not c.is_backup or c.pulled)
+            if not c.deleted and not c.is_hidden_backup
         ]
 
     # -- create -----------------------------------------------------------------------
@@ -511,7 +511,7 @@ class AccessCodes:
     def emit_code_event(
         self, record: AccessCode, event_type: str, *, with_state: bool = False, **extra: Any
     ) -> None:
-        if record.is_backup and not record.pulled:
+        if record.is_hidden_backup:
             # Pool codes are hidden from clients until pulled: no events name them either
             # (a webhook about one would send a client pulling a backup for a backup).
             return

@@ -13,7 +13,9 @@ class Auth:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def authenticate(self, headers: Mapping[str, str], *, workspace_required: bool = True) -> Caller:
+    def authenticate(
+        self, headers: Mapping[str, str], *, workspace_required: bool = True, publishable_ok: bool = False
+    ) -> Caller:
         """The caller behind a request's headers, or 401 (as Seam answers). Routes that work
         without a workspace (`workspace_required=False`: workspaces/list, workspaces/create,
         what the SDK's `SeamWithoutWorkspace` calls) take a personal access token alone; the
@@ -28,6 +30,9 @@ class Auth:
         if not token:
             publishable = headers.get("seam-publishable-key")
             if publishable and publishable in self.store.credentials.publishable_keys:
+                if publishable_ok:  # an app's front end starting a client session
+                    key_workspace = self.store.credentials.publishable_keys[publishable]
+                    return Caller(key_workspace, "publishable_key", token=publishable)
                 raise unauthorized(msgs.PUBLISHABLE_KEY_ALONE)
             raise unauthorized(msgs.MISSING_AUTHORIZATION)
         creds = self.store.credentials
@@ -61,6 +66,7 @@ class Auth:
                 "client_session_token",
                 connected_account_ids=frozenset(session.connected_account_ids),
                 token=token,
+                client_session_id=session.client_session_id,
             )
         raise unauthorized(msgs.INVALID_TOKEN)
 

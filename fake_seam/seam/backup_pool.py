@@ -39,14 +39,15 @@ class BackupPools:
     def activate_pool(self, device: Device) -> None:
         """The first create with `use_backup_access_code_pool: true`; never undone by a create.
 
-        A pool switched off with `devices/update {backup_access_code_pool_enabled: false}` stays
-        off until switched on the same way: a booking system that always asks for the pool does
-        not override the operator who turned it off.
+        A pool switched off with `devices/update {backup_access_code_pool_enabled: false}`, before
+        or after its activation, stays off until switched on the same way: a booking system that
+        always asks for the pool does not override the operator who turned it off (such a
+        request is refused, `Device.check_pool_allowed`, so this is not reached).
         """
         pool = device.pool
-        if pool.active:
+        if pool.active or pool.switched_off:
             return
-        pool.active = pool.enabled = True
+        pool.active = True
         self.refill(device)
         self.pool_changed(device)
 
@@ -57,10 +58,10 @@ class BackupPools:
             if not device.supports_backup_access_code_pool:
                 raise invalid_input("backup_access_code_pool_enabled", BACKUP_POOL_UNSUPPORTED)
             pool.active = True
-            pool.enabled = True
+            pool.switched_off = False
             self.refill(device)
         else:
-            pool.enabled = False
+            pool.switched_off = True
             # Unpulled backups leave the lock; pulled ones stay until their ends_at.
             for code_id in list(pool.members):
                 self.codes.remove(self.store.access_codes[code_id])
@@ -91,8 +92,8 @@ class BackupPools:
 
     def is_backup_access_code_available(self, record: AccessCode) -> bool:
         """True for a time-bound code whose pool is active and has a backup for it."""
-        if record.type != "time_bound" or record.is_backup:
-            return False
+        if record.type != "time_bound" or record.is_backup or record.has_ended(self.now()):
+            return False  # an ended stay has nothing left to back up
         if self.store.pulled_backup_of(record) is not None:
             return True  # a repeat pull returns that same backup
         device = self.store.devices.get(record.device_id)
@@ -104,7 +105,7 @@ class BackupPools:
 
     def refill(self, device: Device) -> None:
         pool = device.pool
-        if not (pool.enabled and device.is_managed and device.lock is not None):
+        if not (pool.is_on and device.is_managed and device.lock is not None):
             return
         # A smaller target sheds unpulled backups: those still being written first, then the
         # newest, so the oldest (pulled first) stay.
@@ -197,13 +198,24 @@ class BackupPools:
                 400,
                 data={"access_code_id": access_code_id},
             )
+        if original.has_ended(self.now()):
+            # Its erase may still wait for an offline lock, but the stay is over: a backup now
+            # would be erased with it at once and only cost the pool a code.
+            raise SeamError(
+                "access_code_ended",
+                msgs.PULL_FOR_AN_ENDED_CODE,
+                400,
+                data={"access_code_id": access_code_id},
+            )
         existing = self.store.pulled_backup_of(original)
         if existing is not None:
             return existing  # a repeat pull returns the same backup
         if not device.pool.is_on:
             raise SeamError(
                 "backup_access_code_pool_not_enabled",
-                msgs.pool_not_enabled(device.device_id),
+                msgs.pool_switched_off(device.device_id)
+                if device.pool.switched_off
+                else msgs.pool_not_enabled(device.device_id),
                 400,
                 data={"access_code_id": access_code_id, "device_id": device.device_id},
             )

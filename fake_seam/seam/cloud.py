@@ -12,12 +12,15 @@ from fake_seam.seam.attempts import ActionAttempts
 from fake_seam.seam.auth import Auth
 from fake_seam.seam.backup_pool import BackupPools
 from fake_seam.seam.client_sessions import ClientSessions
+from fake_seam.seam.connect_webviews import ConnectWebviews
 from fake_seam.seam.devices import Devices
 from fake_seam.seam.events import EventLog
 from fake_seam.seam.lock_reports import LockReports
 from fake_seam.seam.locks import Locks
 from fake_seam.seam.seed import load_seed
 from fake_seam.seam.store import Settings, Store
+from fake_seam.seam.user_identities import UserIdentities
+from fake_seam.seam.webhooks import Webhooks
 from fake_seam.seam.workspaces import Workspaces
 
 
@@ -41,8 +44,11 @@ class SeamCloud:
         self.devices = Devices(self.store, self.events, self.pools, self.reports, timeline, self.settings)
         self.attempts = ActionAttempts(self.store)
         self.locks = Locks(self.store, self.events, self.codes, self.pools, self.attempts)
-        self.client_sessions = ClientSessions(self.store)
+        self.client_sessions = ClientSessions(self.store, self.events)
+        self.user_identities = UserIdentities(self.store)
+        self.webhooks = Webhooks(self.store, self.events)
         self.workspaces = Workspaces(self.store, self.devices, self.locks, self.client_sessions)
         self.auth = Auth(self.store)
+        self.connect_webviews = ConnectWebviews(self.store, self.events, self.workspaces)
         self.seed_spec = load_seed(seed)
         self.workspaces.apply_seed(self.seed_spec)

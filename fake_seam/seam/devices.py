@@ -10,7 +10,13 @@ from fake_seam.seam.backup_pool import BackupPools
 from fake_seam.seam.errors import BACKUP_POOL_UNSUPPORTED, invalid_input
 from fake_seam.seam.events import EventLog
 from fake_seam.seam.lock_reports import LockReports
-from fake_seam.seam.records import BATTERY_LOW_BELOW, DEFAULT_BATTERY_LEVEL, ConnectedAccount, Device
+from fake_seam.seam.records import (
+    ACCOUNT_DISCONNECTED,
+    BATTERY_LOW_BELOW,
+    DEFAULT_BATTERY_LEVEL,
+    ConnectedAccount,
+    Device,
+)
 from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import SimulatedLock
 from fake_seam.simulator.lock import LockSpec
@@ -291,10 +297,21 @@ class Devices:
             try:
                 for device in list(self.store.devices_by_workspace[account.workspace_id].values()):
                     if device.connected_account_id == account.connected_account_id:
+                        device.set_error(ACCOUNT_DISCONNECTED, True, msgs.ACCOUNT_DISCONNECTED, self.now())
                         self.set_online(device, False)
             finally:
                 self.reports.disconnect_reason = "device_disconnected"
         return account
+
+    def reconnect_account(self, account: ConnectedAccount) -> None:
+        """The user signed in again: the account and its devices are back, held writes go out."""
+        if account.disconnected_at is None:
+            return
+        account.disconnected_at = None
+        for device in list(self.store.devices_by_workspace[account.workspace_id].values()):
+            if device.connected_account_id == account.connected_account_id:
+                device.set_error(ACCOUNT_DISCONNECTED, False, msgs.ACCOUNT_DISCONNECTED, self.now())
+                self.set_online(device, True)
 
     def account_error(self, account: ConnectedAccount) -> dict[str, Any]:
         return {

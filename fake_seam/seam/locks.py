@@ -56,15 +56,16 @@ class Locks:
         self.events.device_event(
             device,
             "lock.locked" if lock else "lock.unlocked",
-            method="seamapi",
+            method="remote",  # Seam's enum: a remote action, here the Seam API (see action_attempt_id)
             action_attempt_id=attempt.action_attempt_id,
         )
         return attempt
 
     # -- the keypad -------------------------------------------------------------------
 
-    def keypad_entry(self, device: Device, code: str) -> AccessCode | UnmanagedAccessCode | None:
-        """A PIN typed at the lock: what opened it, or None when the lock said no."""
+    def keypad_entry(self, device: Device, code: str) -> bool:
+        """A PIN typed at the lock: whether it opened the door (event `lock.unlocked`, else
+        `lock.access_denied`)."""
         assert device.lock is not None
         slot = device.lock.enter_pin(code)
         if slot is None:
@@ -73,15 +74,19 @@ class Locks:
                 "lock.access_denied",
                 reason={"reason_code": "unknown_code", "message": msgs.CODE_NOT_ON_LOCK},
             )
-            return None
+            return False
         owner = self.store.access_codes.get(slot.key) or self.store.unmanaged.get(slot.key)
         fields: dict[str, Any] = {"method": "keycode", "code": code}  # Seam's enum: a PIN was used
-        if owner is not None:
+        if isinstance(owner, AccessCode) and owner.is_hidden_backup:
+            # The PIN is programmed, so the door opens; but the pool's backups are not the
+            # client's until pulled, so the event reads as a code Seam does not know.
+            owner = None
+        elif owner is not None:
             fields["access_code_id"] = owner.access_code_id
             fields["access_code_is_managed"] = isinstance(owner, AccessCode)
-        fields["is_backup_code"] = slot.origin == SlotOrigin.BACKUP
+            fields["is_backup_code"] = slot.origin == SlotOrigin.BACKUP
         self.events.device_event(device, "lock.unlocked", **fields)
-        return owner
+        return True
 
     def manual_lock(self, device: Device) -> None:
         assert device.lock is not None

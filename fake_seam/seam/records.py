@@ -11,6 +11,7 @@ from fake_seam.clock import Job, ts
 from fake_seam.seam.errors import BACKUP_ONLY_TIME_BOUND, BACKUP_POOL_UNSUPPORTED, invalid_input
 from fake_seam.simulator import SimulatedLock
 
+ACCOUNT_DISCONNECTED = "account_disconnected"
 JobKind = Literal["start", "end", "activate", "retry", "delay"]
 JOB_KINDS: tuple[JobKind, ...] = ("start", "end", "activate", "retry", "delay")
 EMPTY: tuple[()] = ()
@@ -114,7 +115,9 @@ class BackupPool:
     """A device's backup access code pool (see seam-api/backup-access-codes.txt)."""
 
     active: bool = False  # ever activated; a create option never turns it off
-    enabled: bool = False  # `backup_access_code_pool_enabled`
+    # `devices/update {backup_access_code_pool_enabled: false}`, before or after activation:
+    # off until switched on the same way; no create or update turns it on.
+    switched_off: bool = False
     target_size: int = 3
     many_active_threshold: int = 2
     members: list[str] = field(default_factory=list)  # unpulled backup code ids, oldest first
@@ -123,7 +126,7 @@ class BackupPool:
     @property
     def is_on(self) -> bool:
         """Activated and not switched off: what `backup_access_code_pool_enabled` reports."""
-        return self.active and self.enabled
+        return self.active and not self.switched_off
 
 
 # Seam names a battery's status from its level (`critical`, `low`, `good`, `full`) without
@@ -177,11 +180,14 @@ class Device:
 
     def check_pool_allowed(self, time_bound: bool) -> None:
         """Whether a code on this device may use the backup pool (Seam's guide: time-bound
-        codes only, and not on devices without pool support such as Salto's)."""
+        codes only, and not on devices without pool support such as Salto's; nor while the
+        pool is switched off, which a request must not silently override or ignore)."""
         if not time_bound:
             raise invalid_input("use_backup_access_code_pool", BACKUP_ONLY_TIME_BOUND)
         if not self.supports_backup_access_code_pool:
             raise invalid_input("use_backup_access_code_pool", BACKUP_POOL_UNSUPPORTED)
+        if self.pool.switched_off:
+            raise invalid_input("use_backup_access_code_pool", msgs.pool_switched_off(self.device_id))
 
     def set_error(self, code: str, present: bool, message: str, now: float) -> None:
         """Keep a device error while its cause lasts (created when it appears)."""
@@ -196,6 +202,15 @@ class Device:
             return []
         return [
             {"error_code": code, "message": message, "is_device_error": True, "created_at": ts(at)}
+            if code != ACCOUNT_DISCONNECTED
+            # The account's error, shown on each of its devices as Seam does.
+            else {
+                "error_code": code,
+                "message": message,
+                "is_device_error": False,
+                "is_connected_account_error": True,
+                "created_at": ts(at),
+            }
             for code, (at, message) in self.errors.items()
         ]
 
@@ -241,6 +256,16 @@ class AccessCode:
         if self.is_backup:
             return msgs.backup_name_on_lock(self.access_code_id)
         return self.name
+
+    @property
+    def is_hidden_backup(self) -> bool:
+        """A backup still in its pool (or erased from it): no Seam route or event shows it
+        until it is pulled."""
+        return self.is_backup and not self.pulled
+
+    def has_ended(self, now: float) -> bool:
+        """Past its `ends_at` (its erase may still be waiting for an offline lock)."""
+        return self.ends_at is not None and self.ends_at <= now
 
     def has_job(self, kind: JobKind) -> bool:
         return getattr(self, f"{kind}_job") is not None
@@ -343,3 +368,75 @@ class ActionAttempt:
             self.result = {}
         if status == "error" and self.error is None:
             self.error = {"type": "unknown_error", "message": msgs.ACTION_ATTEMPT_FAILED}
+
+
+@dataclass
+class Webhook:
+    """Where a workspace wants its events POSTed, and the secret they are signed with."""
+
+    webhook_id: str
+    workspace_id: str
+    url: str
+    event_types: list[str]
+    secret: str
+
+    def wants(self, event_type: str) -> bool:
+        """Every event when no types are given (or `*`, Seam's default), else the listed ones."""
+        return not self.event_types or "*" in self.event_types or event_type in self.event_types
+
+
+@dataclass
+class DeliveryAttempt:
+    number: int  # 1 for the first try
+    attempted_at: float  # the fake's time the attempt was due
+    status_code: int | None  # the receiver's HTTP status, or None when it could not be reached
+    error: str | None  # why it was not delivered (a status that is not 2xx, a refused connection)
+
+
+@dataclass
+class Delivery:
+    """One event on its way to one webhook: tried until the receiver takes it or the retry
+    schedule runs out, always under the same message id (`webhook-id`)."""
+
+    message_id: str
+    webhook: Webhook
+    event: Event
+    due_at: float  # when the next attempt is due (the fake's time)
+    attempts: list[DeliveryAttempt] = field(default_factory=list)
+    state: Literal["pending", "sending", "delivered", "failed"] = "pending"
+
+
+@dataclass
+class ConnectWebview:
+    """A sign-in page a user is sent to, to connect their lock brand's account to Seam."""
+
+    connect_webview_id: str
+    workspace_id: str
+    created_at: float
+    url: str
+    accepted_providers: list[str]
+    device_selection_mode: str = "none"
+    custom_redirect_url: str | None = None
+    custom_redirect_failure_url: str | None = None
+    custom_metadata: dict[str, Any] = field(default_factory=dict)
+    automatically_manage_new_devices: bool = True
+    wait_for_device_creation: bool = False
+    customer_key: str | None = None
+    status: Literal["pending", "failed", "authorized"] = "pending"
+    connected_account_id: str | None = None
+    authorized_at: float | None = None
+    selected_provider: str | None = None
+
+
+@dataclass
+class UserIdentity:
+    """A user of the workspace's own app (Seam's user identity), and the devices granted to them."""
+
+    user_identity_id: str
+    workspace_id: str
+    created_at: float
+    user_identity_key: str | None = None
+    email_address: str | None = None
+    phone_number: str | None = None
+    full_name: str | None = None
+    device_ids: list[str] = field(default_factory=list)

@@ -273,3 +273,19 @@ def check_seed(seed: dict[str, Any], source: str) -> None:
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise SeedError(f"{source}: {problems[0]}{more}")
+
+
+# Seed-only fields a brand's preset does not carry onto a new lock.
+_NOT_HARDWARE = ("device_id", "connected_account_id", "kind", "display_name", "locked", "pool_size")
+
+
+def brand_presets() -> dict[str, dict[str, Any]]:
+    """Each brand's lock hardware as the default seed has it (Salto: 6-digit PINs without zeros
+    and no backup pool; Yale: native scheduling; ...): what a new lock of that brand gets."""
+    presets: dict[str, dict[str, Any]] = {}
+    for workspace in DEFAULT_SEED["workspaces"]:
+        for device in workspace.get("devices", []):
+            if device.get("kind", "lock") == "lock":
+                hardware = {k: v for k, v in device.items() if k not in _NOT_HARDWARE}
+                presets.setdefault(device["manufacturer"], hardware)
+    return presets

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fake_seam.seam.fault_aims import FaultAim
 from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
 from fake_seam.simulator.lock import WriteErrorCode
 
@@ -28,6 +29,8 @@ class FaultPlanSeed(Strict):
     error_code: WriteErrorCode | None = None
     failure_rate: float | None = Field(None, ge=0, le=1)
     offline_for_seconds: float | None = Field(None, gt=0)
+    aim: FaultAim | None = None
+    access_code_name: str | None = None
 
 
 class KeypadCode(Strict):

@@ -4,6 +4,7 @@ rules that change it live in the services (access codes, backup pools, devices, 
 from __future__ import annotations
 
 import random
+from collections import deque
 from dataclasses import dataclass, field
 
 from fake_seam import messages as msgs
@@ -15,11 +16,18 @@ from fake_seam.seam.records import (
     ActionAttempt,
     ClientSession,
     ConnectedAccount,
+    ConnectWebview,
+    Delivery,
     Device,
     Event,
     UnmanagedAccessCode,
+    UserIdentity,
+    Webhook,
     Workspace,
 )
+
+# How many deliveries `deliveries` keeps for inspection (the oldest go first).
+DELIVERY_HISTORY = 10_000
 
 
 @dataclass
@@ -42,6 +50,7 @@ class Caller:
     connected_account_ids: frozenset[str] | None = None  # client sessions see only these
     user_workspace_ids: frozenset[str] = frozenset()
     token: str = ""
+    client_session_id: str | None = None  # a client session's: it sees what it was granted
 
 
 @dataclass
@@ -86,8 +95,20 @@ class Store:
         self.client_sessions_by_workspace: dict[str, dict[str, ClientSession]] = {}
         # A client session's token is its credential: auth finds the session by it.
         self.client_sessions_by_token: dict[str, ClientSession] = {}
+        self.connect_webviews: dict[str, ConnectWebview] = {}
+        self.user_identities: dict[str, UserIdentity] = {}
         self.seed_aliases: dict[str, str] = {}
         self.event_seq = 0
+        # Webhooks draw ids and secrets from their own stream: registering one shifts no other id.
+        self.webhook_rng = random.Random(f"{seed}/webhooks")
+        self.webhook_ids = IdFactory(self.webhook_rng)
+        self.webhooks: dict[str, Webhook] = {}
+        self.webhooks_by_workspace: dict[str, dict[str, Webhook]] = {}
+        # Per webhook, the deliveries not yet taken or given up, in event order (only the first
+        # is tried: a receiver gets a workspace's events in the order they happened).
+        self.outbox: dict[str, deque[Delivery]] = {}
+        # Every delivery made or on its way, newest last, for inspection; bounded like a log.
+        self.deliveries: deque[Delivery] = deque(maxlen=DELIVERY_HISTORY)
 
     # -- time -------------------------------------------------------------------------
 
@@ -130,10 +151,24 @@ class Store:
         self.client_sessions_by_workspace[session.workspace_id][session.client_session_id] = session
         self.client_sessions_by_token[session.token] = session
 
+    def drop_client_session(self, session: ClientSession) -> None:
+        self.client_sessions.pop(session.client_session_id, None)
+        self.client_sessions_by_workspace.get(session.workspace_id, {}).pop(session.client_session_id, None)
+        self.client_sessions_by_token.pop(session.token, None)
+
     def drop_client_sessions(self, workspace_id: str) -> None:
         for session in self.client_sessions_by_workspace.pop(workspace_id, {}).values():
             self.client_sessions.pop(session.client_session_id, None)
             self.client_sessions_by_token.pop(session.token, None)
+
+    def add_webhook(self, webhook: Webhook) -> None:
+        self.webhooks[webhook.webhook_id] = webhook
+        self.webhooks_by_workspace.setdefault(webhook.workspace_id, {})[webhook.webhook_id] = webhook
+
+    def drop_webhook(self, webhook: Webhook) -> None:
+        self.webhooks.pop(webhook.webhook_id, None)
+        self.outbox.pop(webhook.webhook_id, None)
+        self.webhooks_by_workspace.get(webhook.workspace_id, {}).pop(webhook.webhook_id, None)
 
     def add_code(self, code: AccessCode) -> None:
         self.access_codes[code.access_code_id] = code
@@ -200,6 +235,8 @@ class Store:
         code = self.access_codes.get(access_code_id or "")
         if code is None or code.deleted or code.workspace_id != caller.workspace_id:
             raise access_code_not_found(access_code_id)
+        if code.is_hidden_backup:
+            raise access_code_not_found(access_code_id)  # not the client's until pulled
         device = self.devices.get(code.device_id)
         if device is None or not device.is_managed:
             raise access_code_not_found(access_code_id)
@@ -226,6 +263,48 @@ class Store:
                 connected_account_id=connected_account_id,
             )
         return account
+
+    def webhook(self, caller: Caller, webhook_id: str | None) -> Webhook:
+        webhook = self.webhooks.get(webhook_id or "")
+        if webhook is None or webhook.workspace_id != caller.workspace_id:
+            raise not_found("webhook", msgs.WEBHOOK_NOT_FOUND, webhook_id=webhook_id)
+        return webhook
+
+    def granted(self, caller: Caller) -> ClientSession | None:
+        """The client session a caller acts for (None: the caller sees the whole workspace)."""
+        if caller.client_session_id is None:
+            return None
+        return self.client_sessions.get(caller.client_session_id)
+
+    def connect_webview(self, caller: Caller, connect_webview_id: str | None) -> ConnectWebview:
+        webview = self.connect_webviews.get(connect_webview_id or "")
+        session = self.granted(caller)
+        if (
+            webview is None
+            or webview.workspace_id != caller.workspace_id
+            or (
+                caller.kind == "client_session_token"
+                and (session is None or webview.connect_webview_id not in session.connect_webview_ids)
+            )
+        ):
+            raise not_found(
+                "connect_webview", msgs.CONNECT_WEBVIEW_NOT_FOUND, connect_webview_id=connect_webview_id
+            )
+        return webview
+
+    def user_identity(self, caller: Caller, user_identity_id: str | None) -> UserIdentity:
+        identity = self.user_identities.get(user_identity_id or "")
+        session = self.granted(caller)
+        if (
+            identity is None
+            or identity.workspace_id != caller.workspace_id
+            or (
+                caller.kind == "client_session_token"
+                and (session is None or identity.user_identity_id not in session.user_identity_ids)
+            )
+        ):
+            raise not_found("user_identity", msgs.USER_IDENTITY_NOT_FOUND, user_identity_id=user_identity_id)
+        return identity
 
     def sees_account(self, caller: Caller, connected_account_id: object) -> bool:
         """Whether the caller may see what belongs to that account (a client session sees only

@@ -8,8 +8,9 @@ from fake_seam import messages as msgs
 from fake_seam.seam.client_sessions import ClientSessions
 from fake_seam.seam.devices import Devices
 from fake_seam.seam.errors import not_found
+from fake_seam.seam.fault_aims import write_aim
 from fake_seam.seam.locks import Locks
-from fake_seam.seam.records import ConnectedAccount, Workspace
+from fake_seam.seam.records import ConnectedAccount, Device, Workspace
 from fake_seam.seam.seed import SeedError
 from fake_seam.seam.store import Store
 
@@ -90,7 +91,7 @@ class Workspaces:
             raise SeedError(msgs.seed_entry_missing(missing)) from None
         return workspace
 
-    def seed_device(self, workspace_id: str, spec: dict[str, Any]) -> None:
+    def seed_device(self, workspace_id: str, spec: dict[str, Any]) -> Device:
         kind = spec.get("kind", "lock")
         account_id = spec.get("connected_account_id")
         if account_id is None:
@@ -126,19 +127,20 @@ class Workspaces:
                     error_code=faults.get("error_code"),
                     failure_rate=faults.get("failure_rate"),
                     offline_for=faults.get("offline_for_seconds"),
+                    aim=write_aim(faults.get("aim"), None, faults.get("access_code_name")),
                 )
             for keypad_code in spec.get("keypad_codes", []):
                 self.locks.add_unmanaged_code(device, keypad_code["code"], keypad_code.get("name"))
-        else:
-            self.devices.add_other_device(
-                workspace_id=workspace_id,
-                connected_account_id=account_id,
-                device_id=spec["device_id"],
-                device_type=spec.get("device_type", kind),
-                manufacturer=spec.get("manufacturer", "unknown"),
-                display_name=spec.get("display_name", spec["device_id"]),
-                properties=properties,
-            )
+            return device
+        return self.devices.add_other_device(
+            workspace_id=workspace_id,
+            connected_account_id=account_id,
+            device_id=spec["device_id"],
+            device_type=spec.get("device_type", kind),
+            manufacturer=spec.get("manufacturer", "unknown"),
+            display_name=spec.get("display_name", spec["device_id"]),
+            properties=properties,
+        )
 
     def reset_workspace(self, workspace_id: str) -> None:
         """`workspaces/reset_sandbox`: the workspace as its seed made it, nothing else."""
@@ -156,6 +158,9 @@ class Workspaces:
             self.store.action_attempts.pop(attempt_id, None)
         self.store.attempts_by_workspace[workspace_id] = {}
         self.store.drop_client_sessions(workspace_id)
+        for table in (self.store.connect_webviews, self.store.user_identities):
+            for key in [k for k, v in table.items() if v.workspace_id == workspace_id]:
+                del table[key]
         del self.store.workspaces[workspace_id]
         self.seed_workspace(workspace.seed)
 

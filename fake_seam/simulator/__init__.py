@@ -4,7 +4,7 @@ Knows nothing of Seam; the Seam layer listens to what the locks report.
 """
 
 from fake_seam.simulator.code_rules import CodeRules, PinRejected
-from fake_seam.simulator.lock import FaultPlan, LockListener, SimulatedLock, Slot, SlotOrigin
+from fake_seam.simulator.lock import FaultPlan, LockListener, SimulatedLock, Slot, SlotOrigin, WriteAim
 
 __all__ = [
     "CodeRules",
@@ -14,4 +14,5 @@ __all__ = [
     "SimulatedLock",
     "Slot",
     "SlotOrigin",
+    "WriteAim",
 ]

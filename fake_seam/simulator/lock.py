@@ -47,12 +47,33 @@ class Slot:
         return {"slot": self.slot, "code": self.code, "name": self.name, "origin": str(self.origin)}
 
 
+@dataclass(frozen=True)
+class WriteAim:
+    """The writes a fault plan hits: every write by default; each field given narrows it to
+    writes of that slot origin, for that key, or under that slot name. Erases are never hit."""
+
+    origin: SlotOrigin | None = None
+    key: str | None = None
+    name: str | None = None
+
+    def hits(self, write: Write) -> bool:
+        return (
+            (self.origin is None or write.origin == self.origin)
+            and (self.key is None or write.key == self.key)
+            and (self.name is None or write.name == self.name)
+        )
+
+
+EVERY_WRITE = WriteAim()
+
+
 @dataclass
 class FaultPlan:
     fail_next: int = 0
     error_code: str = "failed_to_set_on_device"
     failure_rate: float = 0.0
     offline_until: float | None = None
+    aim: WriteAim = EVERY_WRITE
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -202,7 +223,7 @@ class SimulatedLock:
             if self.listener:
                 self.listener.erase_landed(self, write.key, slot is not None)
             return
-        error = self._fault()
+        error = self._fault(write)
         existing = self._slot_by_key.get(write.key)
         if error is None and any(
             s is not None and s.code == write.code and s.key != write.key for s in self.slots
@@ -226,8 +247,10 @@ class SimulatedLock:
         if self.listener:
             self.listener.write_landed(self, write.key, slot)
 
-    def _fault(self) -> str | None:
+    def _fault(self, write: Write) -> str | None:
         plan = self.fault_plan
+        if not plan.aim.hits(write):
+            return None  # a write outside the aim neither uses up `fail_next` nor draws
         if plan.fail_next > 0:
             plan.fail_next -= 1
             return plan.error_code
@@ -245,8 +268,11 @@ class SimulatedLock:
         error_code: str | None = None,
         failure_rate: float | None = None,
         offline_for: float | None = None,
+        aim: WriteAim | None = None,
     ) -> None:
         plan = self.fault_plan
+        if aim is not None:
+            plan.aim = aim
         if fail_next is not None:
             plan.fail_next = fail_next
         if error_code is not None:

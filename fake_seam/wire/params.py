@@ -5,7 +5,7 @@
 """Request parameter models of every route in Seam's spec.
 
 `ROUTES[path]` gives a route's accepted methods, its params model and whether a
-client session may call it (its `security` in the spec); validate
+client session may call it, and a publishable key alone (its `security` in the spec); validate
 a request with `fake_seam.wire.validation.parse_params`. A parameter that was
 not sent is `None` (see `model_fields_set`); the spec's defaults are in
 `DEFAULTS[path]`. Timestamps stay strings: read them with
@@ -70,6 +70,96 @@ AcceptedCapability = Literal[
     "noise_sensor",
     "access_control",
     "camera",
+]
+
+
+AcceptedProvider = Literal[
+    "hotek",
+    "dormakaba_community",
+    "legic_connect",
+    "akuvox",
+    "august",
+    "avigilon_alta",
+    "brivo",
+    "butterflymx",
+    "schlage",
+    "smartthings",
+    "yale",
+    "genie",
+    "doorking",
+    "salto",
+    "salto_ks",
+    "salto_ks_accept",
+    "lockly",
+    "ttlock",
+    "linear",
+    "noiseaware",
+    "nuki",
+    "igloo",
+    "kwikset",
+    "minut",
+    "my_2n",
+    "controlbyweb",
+    "nest",
+    "igloohome",
+    "ecobee",
+    "four_suites",
+    "dormakaba_oracode",
+    "pti",
+    "wyze",
+    "seam_passport",
+    "visionline",
+    "assa_abloy_credential_service",
+    "tedee",
+    "honeywell_resideo",
+    "first_alert",
+    "latch",
+    "akiles",
+    "assa_abloy_vostio",
+    "assa_abloy_vostio_credential_service",
+    "tado",
+    "salto_space",
+    "sensi",
+    "keynest",
+    "korelock",
+    "keyincode",
+    "dormakaba_ambiance",
+    "ultraloq",
+    "dusaw",
+    "sifely",
+    "thirty_three_lock",
+    "ring",
+    "ical",
+    "lodgify",
+    "hostaway",
+    "guesty",
+    "acuity_scheduling",
+    "omnitec",
+    "kisi",
+    "yale_access",
+    "hid_cm",
+    "google_nest",
+    "slack",
+]
+
+
+DeviceSelectionMode = Literal[
+    "none",
+    "single",
+    "multiple",
+]
+
+
+ConnectWebviewsCreateProviderCategory = Literal[
+    "stable",
+    "consumer_smartlocks",
+    "beta",
+    "thermostats",
+    "noise_sensors",
+    "access_control_systems",
+    "cameras",
+    "connectors",
+    "internal_beta",
 ]
 
 
@@ -225,7 +315,7 @@ DevicesListManufacturer = Literal[
 ]
 
 
-ProviderCategory = Literal[
+DevicesListDeviceProvidersProviderCategory = Literal[
     "stable",
     "consumer_smartlocks",
     "beta",
@@ -1042,6 +1132,54 @@ class ActionAttemptsListParams(z.Params):
     page_cursor: Annotated[str | None, z.string().nullable()] = None
 
 
+class ClientSessionsCreateParams(z.Params):
+    """`/client_sessions/create`: Create a Client Session."""
+
+    connect_webview_ids: Annotated[list[str] | None, z.array(z.string())] = None
+    connected_account_ids: Annotated[list[str] | None, z.array(z.string())] = None
+    customer_id: Annotated[str | None, z.string()] = None
+    customer_key: Annotated[str | None, z.string(min_length=1)] = None
+    expires_at: Annotated[str | None, z.string()] = None
+    user_identifier_key: Annotated[str | None, z.string(min_length=1)] = None
+    user_identity_id: Annotated[str | None, z.string()] = None
+    user_identity_ids: Annotated[list[str] | None, z.array(z.string(), min_items=1, max_items=1)] = None
+
+
+class ClientSessionsDeleteParams(z.Params):
+    """`/client_sessions/delete`: Delete a Client Session."""
+
+    client_session_id: Annotated[str, z.string()]
+
+
+class ClientSessionsGetParams(z.Params):
+    """`/client_sessions/get`: Get a Client Session."""
+
+    client_session_id: Annotated[str | None, z.string()] = None
+    user_identifier_key: Annotated[str | None, z.string()] = None
+
+
+class ClientSessionsGetOrCreateParams(z.Params):
+    """`/client_sessions/get_or_create`: Get or Create a Client Session."""
+
+    connect_webview_ids: Annotated[list[str] | None, z.array(z.string())] = None
+    connected_account_ids: Annotated[list[str] | None, z.array(z.string())] = None
+    expires_at: Annotated[str | None, z.string()] = None
+    user_identifier_key: Annotated[str | None, z.string(min_length=1)] = None
+    user_identity_id: Annotated[str | None, z.string()] = None
+    user_identity_ids: Annotated[list[str] | None, z.array(z.string(), min_items=1, max_items=1)] = None
+
+
+class ClientSessionsGrantAccessParams(z.Params):
+    """`/client_sessions/grant_access`: Grant Access to a Client Session."""
+
+    client_session_id: Annotated[str | None, z.string()] = None
+    connect_webview_ids: Annotated[list[str] | None, z.array(z.string())] = None
+    connected_account_ids: Annotated[list[str] | None, z.array(z.string())] = None
+    user_identifier_key: Annotated[str | None, z.string()] = None
+    user_identity_id: Annotated[str | None, z.string()] = None
+    user_identity_ids: Annotated[list[str] | None, z.array(z.string(), min_items=1, max_items=1)] = None
+
+
 class ClientSessionsListParams(z.Params):
     """`/client_sessions/list`: List Client Sessions."""
 
@@ -1050,6 +1188,62 @@ class ClientSessionsListParams(z.Params):
     user_identifier_key: Annotated[str | None, z.string()] = None
     user_identity_id: Annotated[str | None, z.string()] = None
     without_user_identifier_key: Annotated[bool | None, z.boolean()] = None
+
+
+class ClientSessionsRevokeParams(z.Params):
+    """`/client_sessions/revoke`: Revoke a Client Session."""
+
+    client_session_id: Annotated[str, z.string()]
+
+
+class ConnectWebviewsCreateParams(z.Params):
+    """`/connect_webviews/create`: Create a Connect Webview."""
+
+    accepted_capabilities: Annotated[
+        list[AcceptedCapability] | None, z.array(z.enum(get_args(AcceptedCapability)))
+    ] = None
+    accepted_providers: Annotated[
+        list[AcceptedProvider] | None, z.array(z.enum(get_args(AcceptedProvider)))
+    ] = None
+    automatically_manage_new_devices: Annotated[bool | None, z.boolean()] = None
+    custom_metadata: Annotated[
+        dict[str, str | bool | None] | None,
+        z.record(z.union(z.string(max_length=500), z.boolean()).nullable()),
+    ] = None
+    custom_redirect_failure_url: Annotated[str | None, z.string()] = None
+    custom_redirect_url: Annotated[str | None, z.string()] = None
+    customer_key: Annotated[str | None, z.string(min_length=1)] = None
+    device_selection_mode: Annotated[DeviceSelectionMode | None, z.enum(get_args(DeviceSelectionMode))] = None
+    excluded_providers: Annotated[list[str] | None, z.array(z.string())] = None
+    provider_category: Annotated[
+        ConnectWebviewsCreateProviderCategory | None, z.enum(get_args(ConnectWebviewsCreateProviderCategory))
+    ] = None
+    wait_for_device_creation: Annotated[bool | None, z.boolean()] = None
+
+
+class ConnectWebviewsDeleteParams(z.Params):
+    """`/connect_webviews/delete`: Delete a Connect Webview."""
+
+    connect_webview_id: Annotated[str, z.string()]
+
+
+class ConnectWebviewsGetParams(z.Params):
+    """`/connect_webviews/get`: Get a Connect Webview."""
+
+    connect_webview_id: Annotated[str, z.string()]
+
+
+class ConnectWebviewsListParams(z.Params):
+    """`/connect_webviews/list`: List Connect Webviews."""
+
+    custom_metadata_has: Annotated[
+        dict[str, str | bool] | None, z.record(z.union(z.string(), z.boolean()))
+    ] = None
+    customer_key: Annotated[str | None, z.string()] = None
+    limit: Annotated[float | None, z.number()] = None
+    page_cursor: Annotated[str | None, z.string().nullable()] = None
+    search: Annotated[str | None, z.string(min_length=1)] = None
+    user_identifier_key: Annotated[str | None, z.string()] = None
 
 
 class ConnectedAccountsDeleteParams(z.Params):
@@ -1187,7 +1381,10 @@ class DevicesListParams(z.Params):
 class DevicesListDeviceProvidersParams(z.Params):
     """`/devices/list_device_providers`: List Device Providers."""
 
-    provider_category: Annotated[ProviderCategory | None, z.enum(get_args(ProviderCategory))] = None
+    provider_category: Annotated[
+        DevicesListDeviceProvidersProviderCategory | None,
+        z.enum(get_args(DevicesListDeviceProvidersProviderCategory)),
+    ] = None
 
 
 class DevicesReportProviderMetadataParamsDevicesItemOmnitecMetadata(z.Params):
@@ -1463,6 +1660,86 @@ class LocksUnlockDoorParams(z.Params):
     sync: Annotated[bool | None, z.boolean()] = None
 
 
+class UserIdentitiesCreateParams(z.Params):
+    """`/user_identities/create`: Create a User Identity."""
+
+    acs_system_ids: Annotated[list[str] | None, z.array(z.string())] = None
+    email_address: Annotated[str | None, z.string(format="email").nullable()] = None
+    full_name: Annotated[str | None, z.string(min_length=1).nullable()] = None
+    phone_number: Annotated[str | None, z.string().nullable()] = None
+    user_identity_key: Annotated[str | None, z.string(min_length=1).nullable()] = None
+
+
+class UserIdentitiesDeleteParams(z.Params):
+    """`/user_identities/delete`: Delete a User Identity."""
+
+    user_identity_id: Annotated[str, z.string()]
+
+
+class UserIdentitiesGetParamsVariant1(z.Params):
+    """`/user_identities/get`: Get a User Identity. (option 1)"""
+
+    user_identity_id: Annotated[str, z.string()]
+
+
+class UserIdentitiesGetParamsVariant2(z.Params):
+    """`/user_identities/get`: Get a User Identity. (option 2)"""
+
+    user_identity_key: Annotated[str, z.string()]
+
+
+class UserIdentitiesGetParams(z.OneOfParams):
+    """`/user_identities/get`: Get a User Identity."""
+
+    zod_variants: ClassVar[tuple[type[z.Params], ...]] = (
+        UserIdentitiesGetParamsVariant1,
+        UserIdentitiesGetParamsVariant2,
+    )
+    user_identity_id: Annotated[str | None, z.string()] = None
+    user_identity_key: Annotated[str | None, z.string()] = None
+
+
+class UserIdentitiesGrantAccessToDeviceParams(z.Params):
+    """`/user_identities/grant_access_to_device`: Grant a User Identity Access to a Device."""
+
+    device_id: Annotated[str, z.string()]
+    user_identity_id: Annotated[str, z.string()]
+
+
+class UserIdentitiesListParams(z.Params):
+    """`/user_identities/list`: List User Identities."""
+
+    created_before: Annotated[str | None, z.string()] = None
+    credential_manager_acs_system_id: Annotated[str | None, z.string()] = None
+    limit: Annotated[int | None, z.number(integer=True, minimum=0, exclusive_minimum=True)] = None
+    page_cursor: Annotated[str | None, z.string().nullable()] = None
+    search: Annotated[str | None, z.string()] = None
+    user_identity_ids: Annotated[list[str] | None, z.array(z.string())] = None
+
+
+class UserIdentitiesListAccessibleDevicesParams(z.Params):
+    """`/user_identities/list_accessible_devices`: List Accessible Devices for a User Identity."""
+
+    user_identity_id: Annotated[str, z.string()]
+
+
+class UserIdentitiesRevokeAccessToDeviceParams(z.Params):
+    """`/user_identities/revoke_access_to_device`: Revoke Access to a Device from a User Identity."""
+
+    device_id: Annotated[str, z.string()]
+    user_identity_id: Annotated[str, z.string()]
+
+
+class UserIdentitiesUpdateParams(z.Params):
+    """`/user_identities/update`: Update a User Identity."""
+
+    email_address: Annotated[str | None, z.string(format="email").nullable()] = None
+    full_name: Annotated[str | None, z.string(min_length=1).nullable()] = None
+    phone_number: Annotated[str | None, z.string().nullable()] = None
+    user_identity_id: Annotated[str, z.string()]
+    user_identity_key: Annotated[str | None, z.string(min_length=1).nullable()] = None
+
+
 class WebhooksCreateParams(z.Params):
     """`/webhooks/create`: Create a Webhook."""
 
@@ -1717,8 +1994,55 @@ ROUTES: dict[str, Route] = {
     "/action_attempts/list": Route(
         "/action_attempts/list", frozenset({"GET", "POST"}), ActionAttemptsListParams, client_sessions=False
     ),
+    "/client_sessions/create": Route(
+        "/client_sessions/create",
+        frozenset({"POST", "PUT"}),
+        ClientSessionsCreateParams,
+        client_sessions=False,
+        publishable_key=True,
+    ),
+    "/client_sessions/delete": Route(
+        "/client_sessions/delete",
+        frozenset({"DELETE", "POST"}),
+        ClientSessionsDeleteParams,
+        client_sessions=False,
+    ),
+    "/client_sessions/get": Route(
+        "/client_sessions/get", frozenset({"GET", "POST"}), ClientSessionsGetParams, client_sessions=True
+    ),
+    "/client_sessions/get_or_create": Route(
+        "/client_sessions/get_or_create",
+        frozenset({"POST"}),
+        ClientSessionsGetOrCreateParams,
+        client_sessions=False,
+        publishable_key=True,
+    ),
+    "/client_sessions/grant_access": Route(
+        "/client_sessions/grant_access",
+        frozenset({"PATCH", "POST"}),
+        ClientSessionsGrantAccessParams,
+        client_sessions=False,
+    ),
     "/client_sessions/list": Route(
         "/client_sessions/list", frozenset({"GET", "POST"}), ClientSessionsListParams, client_sessions=False
+    ),
+    "/client_sessions/revoke": Route(
+        "/client_sessions/revoke", frozenset({"POST"}), ClientSessionsRevokeParams, client_sessions=False
+    ),
+    "/connect_webviews/create": Route(
+        "/connect_webviews/create", frozenset({"POST"}), ConnectWebviewsCreateParams, client_sessions=True
+    ),
+    "/connect_webviews/delete": Route(
+        "/connect_webviews/delete",
+        frozenset({"DELETE", "POST"}),
+        ConnectWebviewsDeleteParams,
+        client_sessions=False,
+    ),
+    "/connect_webviews/get": Route(
+        "/connect_webviews/get", frozenset({"GET", "POST"}), ConnectWebviewsGetParams, client_sessions=True
+    ),
+    "/connect_webviews/list": Route(
+        "/connect_webviews/list", frozenset({"GET", "POST"}), ConnectWebviewsListParams, client_sessions=True
     ),
     "/connected_accounts/delete": Route(
         "/connected_accounts/delete",
@@ -1845,6 +2169,45 @@ ROUTES: dict[str, Route] = {
     "/locks/unlock_door": Route(
         "/locks/unlock_door", frozenset({"POST"}), LocksUnlockDoorParams, client_sessions=True
     ),
+    "/user_identities/create": Route(
+        "/user_identities/create", frozenset({"POST"}), UserIdentitiesCreateParams, client_sessions=False
+    ),
+    "/user_identities/delete": Route(
+        "/user_identities/delete",
+        frozenset({"DELETE", "POST"}),
+        UserIdentitiesDeleteParams,
+        client_sessions=False,
+    ),
+    "/user_identities/get": Route(
+        "/user_identities/get", frozenset({"GET", "POST"}), UserIdentitiesGetParams, client_sessions=True
+    ),
+    "/user_identities/grant_access_to_device": Route(
+        "/user_identities/grant_access_to_device",
+        frozenset({"POST", "PUT"}),
+        UserIdentitiesGrantAccessToDeviceParams,
+        client_sessions=False,
+    ),
+    "/user_identities/list": Route(
+        "/user_identities/list", frozenset({"GET", "POST"}), UserIdentitiesListParams, client_sessions=True
+    ),
+    "/user_identities/list_accessible_devices": Route(
+        "/user_identities/list_accessible_devices",
+        frozenset({"GET", "POST"}),
+        UserIdentitiesListAccessibleDevicesParams,
+        client_sessions=False,
+    ),
+    "/user_identities/revoke_access_to_device": Route(
+        "/user_identities/revoke_access_to_device",
+        frozenset({"DELETE", "POST"}),
+        UserIdentitiesRevokeAccessToDeviceParams,
+        client_sessions=False,
+    ),
+    "/user_identities/update": Route(
+        "/user_identities/update",
+        frozenset({"PATCH", "POST"}),
+        UserIdentitiesUpdateParams,
+        client_sessions=False,
+    ),
     "/webhooks/create": Route(
         "/webhooks/create", frozenset({"POST"}), WebhooksCreateParams, client_sessions=False
     ),
@@ -1928,6 +2291,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "/access_codes/unmanaged/list": {"limit": 300000},
     "/access_codes/update": {"attempt_for_offline_device": True, "sync": False},
     "/action_attempts/list": {"limit": 500},
+    "/connect_webviews/create": {"wait_for_device_creation": False},
+    "/connect_webviews/list": {"limit": 500},
     "/connected_accounts/delete": {"sync": False},
     "/connected_accounts/list": {"limit": 11000},
     "/devices/list": {"limit": 500},
@@ -1937,6 +2302,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "/locks/list": {"limit": 500},
     "/locks/lock_door": {"sync": False},
     "/locks/unlock_door": {"sync": False},
+    "/user_identities/list": {"limit": 500},
     "/webhooks/create": {"event_types": ["*"]},
     "/workspaces/create": {"is_sandbox": False},
     "/workspaces/customization_profiles/create": {"name": None},
@@ -1944,6 +2310,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 
 __all__ = [
     "AcceptedCapability",
+    "AcceptedProvider",
     "AccessCodesCreateMultipleParams",
     "AccessCodesCreateParams",
     "AccessCodesDeleteParams",
@@ -1966,7 +2333,18 @@ __all__ = [
     "ActionAttemptsGetParams",
     "ActionAttemptsListParams",
     "BehaviorWhenCodeCannotBeShared",
+    "ClientSessionsCreateParams",
+    "ClientSessionsDeleteParams",
+    "ClientSessionsGetOrCreateParams",
+    "ClientSessionsGetParams",
+    "ClientSessionsGrantAccessParams",
     "ClientSessionsListParams",
+    "ClientSessionsRevokeParams",
+    "ConnectWebviewsCreateParams",
+    "ConnectWebviewsCreateProviderCategory",
+    "ConnectWebviewsDeleteParams",
+    "ConnectWebviewsGetParams",
+    "ConnectWebviewsListParams",
     "ConnectedAccountsDeleteParams",
     "ConnectedAccountsGetParams",
     "ConnectedAccountsGetParamsVariant1",
@@ -1976,6 +2354,7 @@ __all__ = [
     "ConnectedAccountsSyncParams",
     "ConnectedAccountsUpdateParams",
     "DEFAULTS",
+    "DeviceSelectionMode",
     "DeviceTypeOption1",
     "DeviceTypeOption2",
     "DeviceTypeOption3",
@@ -1985,6 +2364,7 @@ __all__ = [
     "DevicesDeleteParams",
     "DevicesGetParams",
     "DevicesListDeviceProvidersParams",
+    "DevicesListDeviceProvidersProviderCategory",
     "DevicesListDeviceType",
     "DevicesListManufacturer",
     "DevicesListParams",
@@ -2021,10 +2401,19 @@ __all__ = [
     "LocksUnlockDoorParams",
     "LogoShape",
     "MaxTimeRounding",
-    "ProviderCategory",
     "ROUTES",
     "Route",
     "TimeZone",
+    "UserIdentitiesCreateParams",
+    "UserIdentitiesDeleteParams",
+    "UserIdentitiesGetParams",
+    "UserIdentitiesGetParamsVariant1",
+    "UserIdentitiesGetParamsVariant2",
+    "UserIdentitiesGrantAccessToDeviceParams",
+    "UserIdentitiesListAccessibleDevicesParams",
+    "UserIdentitiesListParams",
+    "UserIdentitiesRevokeAccessToDeviceParams",
+    "UserIdentitiesUpdateParams",
     "WebhooksCreateParams",
     "WebhooksDeleteParams",
     "WebhooksGetParams",

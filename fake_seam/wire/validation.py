@@ -743,6 +743,7 @@ class Route:
     methods: frozenset[str]
     params: type[Params]
     client_sessions: bool = True
+    publishable_key: bool = False  # an app's publishable key alone may call it (client sessions)
 
 
 # -------------------------------------------------------------------- query strings

@@ -44,7 +44,7 @@ def test_default_seed_is_a_flat_map_with_seams_fake_ids(control: httpx.Client) -
         "schlage_device_1": "schlage_device_id",
     }
     assert expected.items() <= seed.items()
-    assert control.post("/_fake/default_seed").json() == seed
+    assert control.post("/_fake/default_seed", json={}).json() == seed
 
 
 def test_database_holds_the_seed_as_flat_lists(control: httpx.Client) -> None:

@@ -233,6 +233,52 @@ def test_a_missing_seed_file_in_a_subprocess(tmp_path: Path) -> None:
     assert code == 2 and len(err.strip().splitlines()) == 1 and "nope.json" in err
 
 
+def test_beyond_loopback_without_a_control_token_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FAKE_SEAM_CONTROL_TOKEN", raising=False)
+    # In-process: refused before anything is bound.
+    assert main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("fake-seam: ") and "--control-token" in lines[0]
+    assert "FAKE_SEAM_CONTROL_TOKEN" in lines[0]
+
+
+@pytest.mark.parametrize("given", ["flag", "environment"])
+def test_a_control_token_guards_every_control_route(given: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "t0k3n-from-the-" + given
+    if given == "flag":
+        monkeypatch.delenv("FAKE_SEAM_CONTROL_TOKEN", raising=False)
+        served = serve("--control-token", token)
+    else:
+        monkeypatch.setenv("FAKE_SEAM_CONTROL_TOKEN", token)
+        served = serve()
+    try:
+        clock = f"{served.endpoint}/_fake/clock"
+        refused = httpx.get(clock)
+        assert refused.status_code == 401 and refused.json()["error"]["type"] == "unauthorized"
+        assert httpx.get(clock, headers={"x-fake-seam-control-token": "guess"}).status_code == 401
+        assert httpx.get(clock, headers={"x-fake-seam-control-token": token}).status_code == 200
+        seam = Seam(api_key=served.api_key, endpoint=served.endpoint, wait_for_action_attempt=FAST)
+        assert len(seam.devices.list()) == 8  # Seam's routes take Seam's credentials, as before
+    finally:
+        code, _, err = served.stop()
+    assert code == 0, err
+
+
+def test_serve_help_documents_the_control_token_and_the_limits(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for option in ("--control-token", "FAKE_SEAM_CONTROL_TOKEN", "x-fake-seam-control-token"):
+        assert option in shown
+    assert "--idle-timeout SECONDS" in shown and "(default 10)" in shown
+    assert "--header-timeout SECONDS" in shown
+
+
 def test_threaded_server_serves_the_sdk_over_http() -> None:
     fake = FakeSeam(frozen=True)
     with ThreadedServer(fake) as server:

@@ -72,8 +72,8 @@ def test_locks_and_action_attempts(fake: FakeSeam) -> None:
         assert [a.action_attempt_id for a in listed] == [attempt.action_attempt_id]
         events = await seam.events.list(since=SINCE, device_id="august_device_1")
         assert [(e.event_type, e.method) for e in events] == [
-            ("lock.unlocked", "seamapi"),
-            ("lock.locked", "seamapi"),
+            ("lock.unlocked", "remote"),
+            ("lock.locked", "remote"),
         ]
         assert (await seam.events.get(event_id=events[0].event_id)).event_type == "lock.unlocked"
         fake.go_offline("august_device_2")

@@ -403,6 +403,43 @@ def test_original_ending_removes_the_backup_at_the_same_time_and_the_pool_refill
     assert len(fake.slots(FRONT)) == 3
 
 
+def test_a_code_whose_stay_has_ended_has_no_backup_to_pull(fake: FakeSeam, sdk: Seam) -> None:
+    # Past its ends_at but still on an offline lock (its erase waits): the stay is over, so a
+    # pull would only hand out a backup that is already being removed and waste a pool code.
+    ended, pulled_before = stay(sdk, hours=2), stay(sdk, hours=2)
+    fake.settle()
+    backup = sdk.access_codes.pull_backup_access_code(access_code_id=pulled_before.access_code_id)
+    fake.settle()
+    fake.go_offline(FRONT)
+    fake.set_time(T0 + timedelta(seconds=2 * HOUR))
+    assert sdk.access_codes.get(access_code_id=ended.access_code_id).status == "removing"
+    ready = pool_ids(fake)["ready"]
+    before = fake.database()
+    for code_id in (ended.access_code_id, pulled_before.access_code_id):
+        assert sdk.access_codes.get(access_code_id=code_id).is_backup_access_code_available is False
+        assert all(
+            c.is_backup_access_code_available is False
+            for c in sdk.access_codes.list(device_id=FRONT)
+            if c.access_code_id == code_id
+        )
+        with pytest.raises(SeamHttpApiError) as refused:
+            sdk.access_codes.pull_backup_access_code(access_code_id=code_id)
+        assert (refused.value.status_code, refused.value.code) == (400, "access_code_ended")
+        assert refused.value.data["access_code_id"] == code_id
+        assert "ended" in str(refused.value)
+    # Nothing was taken from the pool, and no refill started.
+    assert pool_ids(fake)["ready"] == ready
+    assert events(sdk, "access_code.backup_access_code_pulled")[-1].access_code_id == (
+        pulled_before.access_code_id
+    )
+    after = fake.database()
+    assert {k: v for k, v in after.items() if k != "events"} == {
+        k: v for k, v in before.items() if k != "events"
+    }
+    # The backup pulled during the stay is leaving with its original.
+    assert sdk.access_codes.get(access_code_id=backup.access_code_id).status == "removing"
+
+
 def test_original_deleted_removes_the_backup_and_a_blocked_refill_takes_the_slot(
     fake: FakeSeam, sdk: Seam
 ) -> None:
@@ -501,7 +538,8 @@ def test_backup_access_code_pool_enabled_off_and_on(fake: FakeSeam, sdk: Seam) -
         sdk.access_codes.pull_backup_access_code(access_code_id=other.access_code_id)
     assert off.value.code == "backup_access_code_pool_not_enabled"
     stay(sdk, use_backup_access_code_pool=False)
-    stay(sdk, use_backup_access_code_pool=True)  # no access-code parameter turns it back on
+    with pytest.raises(SeamHttpInvalidInputError):
+        stay(sdk, use_backup_access_code_pool=True)  # no access-code parameter turns it back on
     assert sdk.devices.get(device_id=FRONT).properties.backup_access_code_pool_enabled is False
     assert fake.backup_pool(FRONT)["in_flight"] == []
 
@@ -511,6 +549,65 @@ def test_backup_access_code_pool_enabled_off_and_on(fake: FakeSeam, sdk: Seam) -
     fake.advance(10 * HOUR)
     fake.settle()
     assert pool_ids(fake)["pulled"] == []  # the pulled backup left at its end
+
+
+def pool_switched_off_before_activation(fake: FakeSeam, sdk: Seam) -> None:
+    sdk.devices.update(device_id=FRONT, backup_access_code_pool_enabled=False)
+
+
+def pool_switched_off_after_activation(fake: FakeSeam, sdk: Seam) -> None:
+    stay(sdk)
+    fake.settle()
+    sdk.devices.update(device_id=FRONT, backup_access_code_pool_enabled=False)
+    fake.settle()
+
+
+@pytest.mark.parametrize(
+    "switch_off", [pool_switched_off_before_activation, pool_switched_off_after_activation]
+)
+def test_off_means_off_and_a_request_for_the_pool_says_so(
+    fake: FakeSeam, sdk: Seam, raw: httpx.Client, switch_off: Any
+) -> None:
+    switch_off(fake, sdk)
+    plain = sdk.access_codes.create(device_id=FRONT, starts_at=at(0), ends_at=at(HOUR))
+    before = fake.database()
+    requests = [
+        lambda: stay(sdk),
+        lambda: sdk.access_codes.create_multiple(
+            device_ids=[FRONT, "august_device_2"],
+            ends_at=at(HOUR),
+            use_backup_access_code_pool=True,
+        ),
+    ]
+    for request in requests:
+        # Not honoured, and not silently: the answer names the parameter and says why.
+        with pytest.raises(SeamHttpInvalidInputError) as refused:
+            request()
+        assert refused.value.status_code == 400
+        [message] = refused.value.get_validation_error_messages("use_backup_access_code_pool")
+        assert "backup_access_code_pool_enabled" in message
+    # The spec's access_codes/update takes the option too (the SDK's method does not send it).
+    update = raw.post(
+        "/access_codes/update",
+        json={"access_code_id": plain.access_code_id, "use_backup_access_code_pool": True},
+    )
+    assert update.status_code == 400
+    error = update.json()["error"]
+    assert error["type"] == "invalid_input"
+    assert "use_backup_access_code_pool" in error["validation_errors"]
+    after = fake.database()
+    assert {k: v for k, v in after.items() if k != "events"} == {
+        k: v for k, v in before.items() if k != "events"
+    }
+    assert sdk.devices.get(device_id=FRONT).properties.backup_access_code_pool_enabled is False
+    assert fake.backup_pool(FRONT)["is_active"] is False
+    assert [s["origin"] for s in fake.slots(FRONT)].count("backup") == 0
+    # Codes that do not ask for the pool are made as usual; switching it on lets them ask again.
+    stay(sdk, use_backup_access_code_pool=False)
+    sdk.devices.update(device_id=FRONT, backup_access_code_pool_enabled=True)
+    guest = stay(sdk)
+    fake.settle()
+    assert sdk.access_codes.get(access_code_id=guest.access_code_id).is_backup_access_code_available is True
 
 
 # -- 7. the troubleshooting flow, end to end --------------------------------------------

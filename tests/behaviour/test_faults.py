@@ -45,6 +45,9 @@ def test_fail_next_then_a_successful_retry(fake: FakeSeam, sdk: Seam) -> None:
         "error_code": "failed_to_set_on_device",
         "failure_rate": 0.0,
         "offline_until": None,
+        "aim": "all_writes",
+        "access_code_id": None,
+        "access_code_name": None,
     }
     code = sdk.access_codes.create(device_id="august_device_1", code="4821")
     fake.advance(10)
@@ -139,7 +142,9 @@ def test_clock_routes(fake: FakeSeam, http: httpx.Client) -> None:
     assert control(http, "clock") == {"now": at(0), "frozen": True}
     assert http.get("/_fake/clock").json()["now"] == at(0)
     assert control(http, "clock/advance", seconds=90) == {"now": at(90), "frozen": True}
-    assert http.get("/_fake/clock/advance", params={"seconds": "10"}).json()["now"] == at(100)
+    # Moving the clock is POST only: a GET is something any web page can make a browser send.
+    assert http.get("/_fake/clock/advance", params={"seconds": "10"}).status_code == 405
+    assert control(http, "clock/advance", seconds=10) == {"now": at(100), "frozen": True}
     assert control(http, "clock/set", now="2027-01-01T00:00:00.000Z")["now"] == "2027-01-01T00:00:00.000Z"
     assert control(http, "clock/set", now=at(0))["now"] == at(0)  # back in time too
     assert control(http, "clock/freeze", frozen=False)["frozen"] is False
@@ -243,6 +248,9 @@ def test_set_fault_plan_over_http(fake: FakeSeam, sdk: Seam, http: httpx.Client)
         "error_code": "no_space_for_access_code_on_device",
         "failure_rate": 0.0,
         "offline_until": None,
+        "aim": "all_writes",
+        "access_code_id": None,
+        "access_code_name": None,
     }
     code = sdk.access_codes.create(device_id="august_device_1")
     fake.settle()

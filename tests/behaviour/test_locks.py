@@ -71,13 +71,13 @@ def test_unlock_and_lock_wait_for_success_and_change_the_lock(sdk: Any) -> None:
     assert time.perf_counter() - started < 0.5
 
 
-def test_lock_and_unlock_emit_events_with_method_seamapi(sdk: Any) -> None:
+def test_lock_and_unlock_emit_events_with_method_remote(sdk: Any) -> None:
     unlock = sdk.locks.unlock_door(device_id="schlage_device_id")
     lock = sdk.locks.lock_door(device_id="schlage_device_id")
     events = sdk.events.list(since=SINCE, device_id="schlage_device_id")
     assert [(e.event_type, e.method) for e in events] == [
-        ("lock.unlocked", "seamapi"),
-        ("lock.locked", "seamapi"),
+        ("lock.unlocked", "remote"),
+        ("lock.locked", "remote"),
     ]
     assert [e.action_attempt_id for e in events] == [unlock.action_attempt_id, lock.action_attempt_id]
     assert all(e.connected_account_id == "jane_connected_account_id" for e in events)

@@ -74,6 +74,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
         # The model: what the client knows from its own calls.
         self.capacity: dict[str, int] = {self.ws2_lock: 4}
         self.supports_pool: dict[str, bool] = {}
+        self.pool_switched_off: set[str] = set()  # devices/update {backup_access_code_pool_enabled: false}
         self.unmanaged: set[str] = set()
         self.unmanaged_order: list[str] = []
         self.code_device: dict[str, str] = {}  # every code id the client saw -> its device
@@ -191,7 +192,11 @@ class FakeSeamMachine(RuleBasedStateMachine):
         starts = self.now() + starts_in * 60
         ends = starts + lasts * 60
         expected = self.not_found_if_unmanaged(device)
-        refused = device not in self.unmanaged and pool and not self.supports_pool[device]
+        refused = (
+            device not in self.unmanaged
+            and pool
+            and (not self.supports_pool[device] or device in self.pool_switched_off)
+        )
         if refused:
             expected = ("invalid_input",)
         code, error = self.attempt(
@@ -376,8 +381,13 @@ class FakeSeamMachine(RuleBasedStateMachine):
         new = [e for e in log[before:] if e.fields.get("device_id") == device]
         assert [e.event_type for e in new] == ["lock.unlocked" if opener else "lock.access_denied"]
         if opener is not None:
-            assert new[0].fields.get("access_code_id") == opener.key
-            assert new[0].fields.get("is_backup_code") == (opener.origin == SlotOrigin.BACKUP)
+            owner = self.record(opener.key)
+            if owner is not None and owner.is_backup and not owner.pulled:
+                # A backup still in the pool opens the door but is not named until pulled.
+                assert not {"access_code_id", "is_backup_code"} & set(new[0].fields)
+            else:
+                assert new[0].fields.get("access_code_id") == opener.key
+                assert new[0].fields.get("is_backup_code") == (opener.origin == SlotOrigin.BACKUP)
             assert not lock.locked
 
     @rule(code=st.one_of(codes, backups))
@@ -483,6 +493,9 @@ class FakeSeamMachine(RuleBasedStateMachine):
             *expected,
         )
         assert (error is None) == (not expected)
+        if error is None:
+            # Off means off whether or not the pool was ever activated; only this turns it on.
+            (self.pool_switched_off.discard if enabled else self.pool_switched_off.add)(device)
 
     # -- a second workspace -----------------------------------------------------------
 

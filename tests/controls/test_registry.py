@@ -42,6 +42,29 @@ def code_on_the_lock(fake: FakeSeam) -> dict[str, Any]:
     return {"device_id": FRONT, "code": "4821", "new_code": "1111"}
 
 
+def delivery_due(fake: FakeSeam) -> dict[str, Any]:
+    """A webhook to an app in this process, and an event on its way to it."""
+
+    def taken(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("204 No Content", [])
+        return []
+
+    fake.client().webhooks.create(url=fake.webhooks.deliver_to(taken, "/seam", interface="wsgi"))
+    fake.go_offline(FRONT)
+    return {}
+
+
+def delivery_made(fake: FakeSeam) -> dict[str, Any]:
+    delivery_due(fake)
+    fake.webhooks.flush()
+    return {}
+
+
+def pending_webview(fake: FakeSeam) -> dict[str, Any]:
+    webview = fake.client().connect_webviews.create(accepted_providers=["yale"])
+    return {"connect_webview_id": webview.connect_webview_id, "lock_count": 1}
+
+
 # Parameters each control is tried with (a function: made on the fake first). A new control
 # needs an entry: `test_every_control_has_an_example` says so.
 EXAMPLES: dict[str, dict[str, Any] | Callable[[FakeSeam], dict[str, Any]]] = {
@@ -67,6 +90,9 @@ EXAMPLES: dict[str, dict[str, Any] | Callable[[FakeSeam], dict[str, Any]]] = {
     "edit_keypad_code": code_on_the_lock,
     "set_backup_pool": {"device_id": FRONT, "pool_size": 2, "many_active_backup_codes_threshold": 1},
     "backup_pool": {"device_id": FRONT},
+    "flush_webhooks": delivery_due,
+    "complete_connect_webview": pending_webview,
+    "webhook_deliveries": delivery_made,
 }
 
 
@@ -250,9 +276,7 @@ def test_a_missing_param_is_named(name: str, field: str) -> None:
     fake = new_fake()
     declared = CONTROLS[name]
     params = {k: v for k, v in example(name, fake).items() if k != field}
-    answer = http(fake).get(
-        declared.path, params={k: str(v) for k, v in params.items() if not isinstance(v, dict | list)}
-    )
+    answer = http(fake).post(declared.path, json=params)
     assert answer.status_code == 400, answer.text
     error = answer.json()["error"]
     assert error["message"].startswith(f"{field} is required") or f"{field} is required" in error["message"]
@@ -269,8 +293,9 @@ def test_a_scenario_names_the_key_it_wrote() -> None:
 
 
 def test_the_fake_seam_methods_module_is_generated_from_the_registry() -> None:
-    """`fake_seam/control_methods.py` is what tools/gen_control_methods.py makes of the registry
-    today: a control added or changed without regenerating fails here."""
+    """`fake_seam/control_methods.py` and `fake_seam/remote_methods.py` are what
+    tools/gen_control_methods.py makes of the registry today: a control added or changed without
+    regenerating fails here."""
     done = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "gen_control_methods.py"), "--check"],
         capture_output=True,

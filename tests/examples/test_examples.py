@@ -34,3 +34,18 @@ def test_backup_pool_walkthrough_runs_as_a_script() -> None:
         "empty_backup_access_code_pool",
     ):
         assert heading in done.stdout
+
+
+def test_the_webhook_driven_checkin_passes_as_a_users_test_module(tmp_path) -> None:
+    """Run as a user would run it: pytest on the file, fake-seam's fixtures from the plugin."""
+    (tmp_path / "test_webhook_checkin.py").write_text((EXAMPLES / "test_webhook_checkin.py").read_text())
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_webhook_checkin.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout

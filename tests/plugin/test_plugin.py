@@ -361,6 +361,32 @@ def test_the_server_is_shared_by_the_session_and_reset_for_each_test(pytester):
     run(pytester).assert_outcomes(passed=4)
 
 
+def test_each_test_starts_with_an_empty_call_log(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("n", [1, 2])
+        def test_served(fake_seam_server, n):
+            calls = fake_seam_server.calls
+            assert calls is fake_seam_server.fake.calls and len(calls) == 0 and not calls.include_controls
+            calls.include_controls = True  # the next test must not inherit it
+            client = fake_seam_server.client()
+            for i in range(n):
+                client.access_codes.create(device_id="august_device_1", name=f"c{i}")
+            calls.assert_called("/access_codes/create", times=n)
+
+        @pytest.mark.parametrize("n", [1, 2])
+        def test_in_process(seam, fake_seam, n):
+            assert len(fake_seam.calls) == 0
+            for i in range(n):
+                seam.access_codes.create(device_id="august_device_1", name=f"c{i}")
+            assert fake_seam.calls.paths == ["/access_codes/create"] * n
+        """
+    )
+    run(pytester).assert_outcomes(passed=4)
+
+
 def test_seam_env_clears_other_credentials_and_restores_the_environment(pytester, monkeypatch):
     monkeypatch.setenv("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at_real_one")
     monkeypatch.setenv("SEAM_WORKSPACE_ID", "real_workspace")

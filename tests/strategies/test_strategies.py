@@ -239,6 +239,15 @@ def test_stays_apply_as_time_bound_codes_through_the_sdk(stays: Stays) -> None:
     assert fake.backup_pool(device_ids[0])["is_active"] == any(s.lock % 2 == 0 for s in stays)
 
 
+def test_stays_do_not_ask_a_switched_off_pool() -> None:
+    fake = empty_fake()
+    device_ids = Fleet((LockPlan(capacity=10),)).apply(fake)
+    fake.client().devices.update(device_id=device_ids[0], backup_access_code_pool_enabled=False)
+    (code,) = Stays((Stay(0, check_in=HOUR, duration=2 * HOUR),)).apply(fake, device_ids)
+    assert code.type == "time_bound"  # made, not refused for asking the switched-off pool
+    assert fake.backup_pool(device_ids[0])["is_active"] is False
+
+
 def test_a_stay_runs_its_course() -> None:
     fake = empty_fake()
     device_ids = Fleet((LockPlan(pool_size=0),)).apply(fake)

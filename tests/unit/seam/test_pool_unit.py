@@ -80,7 +80,7 @@ def test_activation_fills_the_pool_with_real_backup_writes(world: World) -> None
     device = world.device("august_device_1")
     lock = device.lock
     assert lock is not None
-    assert device.pool.active and device.pool.enabled and len(device.pool.members) == 3
+    assert device.pool.is_on and len(device.pool.members) == 3
     backups = world.cloud.pools.pool_codes(device)
     assert all(b.is_backup and not b.pulled and b.status == "setting" for b in backups)
     assert all(lock.in_flight(b.access_code_id) for b in backups)
@@ -273,7 +273,7 @@ class PoolMachine(RuleBasedStateMachine):
         pin = data.draw(st.sampled_from(pins))
         opened = self.world.cloud.locks.keypad_entry(self.world.device(device), pin)
         slot = next((s for s in lock.occupied() if s.code == pin), None)
-        assert (opened is not None) == (slot is not None and slot.active_at(self.world.now()))
+        assert opened == (slot is not None and slot.active_at(self.world.now()))
 
     @precondition(lambda self: self.codes)
     @rule(data=st.data())
@@ -328,17 +328,17 @@ class PoolMachine(RuleBasedStateMachine):
             pool, lock = device.pool, device.lock
             assert lock is not None
             members = [cloud.store.access_codes[i] for i in pool.members]
-            assert len(members) <= pool.target_size or not pool.enabled
+            assert len(members) <= pool.target_size or not pool.is_on
             assert all(m.is_backup and not m.pulled and m.status != "removing" for m in members)
             assert all(
                 cloud.store.access_codes[i].pulled for i in pool.pulled if i in cloud.store.access_codes
             )
-            if not pool.enabled:
+            if not pool.is_on:
                 assert members == []
             pins = [s.code for s in lock.occupied()]
             assert len(pins) == len(set(pins)), "a PIN twice on one lock"
             ready = cloud.pools.ready_backups(device)
-            live = pool.active and pool.enabled and device.is_managed
+            live = pool.is_on and device.is_managed
             assert ("empty_backup_access_code_pool" in device.errors) == (
                 live and pool.target_size > 0 and not ready
             )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from fake_seam.clock import Clock, Timeline
-from fake_seam.simulator import CodeRules, PinRejected, SimulatedLock, Slot, SlotOrigin
+from fake_seam.simulator import CodeRules, PinRejected, SimulatedLock, Slot, SlotOrigin, WriteAim
 from fake_seam.simulator.lock import LockSpec
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -154,6 +154,27 @@ def test_fail_next_fails_exactly_that_many_writes_with_the_chosen_error() -> Non
         ("landed", "c", 0),
     ]
     assert lock.fault_plan.fail_next == 0
+
+
+def test_an_aimed_plan_skips_writes_outside_its_aim_and_keeps_its_count() -> None:
+    lock, clock, timeline, rec = make_lock(capacity=5)
+    lock.set_fault_plan(fail_next=1, aim=WriteAim(origin=SlotOrigin.MANAGED, name="Guest"))
+    lock.program("backup", "1000", "Guest", SlotOrigin.BACKUP)  # right name, wrong origin
+    lock.program("host", "2000", "Host", SlotOrigin.MANAGED)  # right origin, wrong name
+    lock.program("guest", "3000", "Guest", SlotOrigin.MANAGED)
+    run(clock, timeline, 10)
+    assert [r[:2] for r in rec.reports] == [("landed", "backup"), ("landed", "host"), ("failed", "guest")]
+    assert lock.fault_plan.fail_next == 0
+
+
+def test_writes_outside_the_aim_draw_nothing_from_the_rng() -> None:
+    lock, clock, timeline, rec = make_lock(capacity=5)
+    lock.set_fault_plan(failure_rate=0.5, aim=WriteAim(key="elsewhere"))
+    before = lock.rng.getstate()
+    for n in range(3):
+        lock.program(f"k{n}", f"{1000 + n}", None, SlotOrigin.MANAGED)
+    run(clock, timeline, 10)
+    assert lock.rng.getstate() == before and [r[0] for r in rec.reports] == ["landed"] * 3
 
 
 def failures(seed: int, rate: float, writes: int = 40) -> list[str]:

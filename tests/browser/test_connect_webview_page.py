@@ -1,0 +1,77 @@
+"""The connect webview's sign-in page, used as a person would: headless Chromium picks a brand
+and signs in, and the app sees the new account's locks through the official SDK."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from seam import Seam
+
+from fake_seam.fake import FakeSeam
+from fake_seam.server import ThreadedServer
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+# CI installs Chromium (.ci/run); on a developer's machine without it the test says so and
+# skips, rather than failing on what is not the project's.
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or "chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER or "chromedriver"), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_a_person_signs_in_on_the_view_page(browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    with ThreadedServer(FakeSeam(frozen=True)) as server:
+        seam = Seam(api_key=server.api_key, endpoint=server.endpoint)
+        webview = seam.connect_webviews.create(accepted_providers=["yale", "schlage"])
+
+        browser.get(webview.url)
+        assert "Connect your locks" in browser.title
+        browser.find_element(By.CSS_SELECTOR, 'input[name="provider"][value="schlage"]').click()
+        count = browser.find_element(By.NAME, "lock_count")
+        count.clear()
+        count.send_keys("3")
+        browser.find_element(By.ID, "sign-in").click()  # a form post: the next page is loaded
+
+        assert "Signed in to schlage" in browser.find_element(By.ID, "result").text
+        done = seam.connect_webviews.get(connect_webview_id=webview.connect_webview_id)
+        assert (done.status, done.selected_provider) == ("authorized", "schlage")
+        locks = seam.locks.list(connected_account_id=done.connected_account_id)
+        assert len(locks) == 3 and {lock.device_type for lock in locks} == {"schlage_lock"}
+
+
+def test_a_person_who_cancels_fails_the_sign_in(browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    with ThreadedServer(FakeSeam(frozen=True)) as server:
+        seam = Seam(api_key=server.api_key, endpoint=server.endpoint)
+        webview = seam.connect_webviews.create()
+        browser.get(webview.url)
+        browser.find_element(By.ID, "cancel").click()
+        assert "Sign-in failed" in browser.find_element(By.ID, "result").text
+        assert seam.connect_webviews.get(connect_webview_id=webview.connect_webview_id).status == "failed"
+        events = seam.events.list(since="2000-01-01T00:00:00Z", event_type="connect_webview.login_failed")
+        assert len(events) == 1
