@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from fake_seam.api.control_access import CONTROL_TOKEN_HEADER
 from fake_seam.api.handler import load_routes, route_methods
 from fake_seam.api.routing import Endpoint
 from fake_seam.controls import CONTROLS
@@ -30,7 +31,6 @@ __all__ = ["document", "document_bytes", "seam_schemas"]
 
 TITLE = "fake-seam"
 SCHEMAS_FILE = Path(__file__).with_name("seam_schemas.json")
-FAKE_PREFIX = "/_fake/"
 # The statuses of Seam's error body the fake answers with (`fake_seam.seam.errors`): bad input,
 # a credential refused, an id not found, a PIN already on the lock, a body past the limit.
 SEAM_ERRORS = {
@@ -40,7 +40,24 @@ SEAM_ERRORS = {
     "409": "Conflict: a PIN already on the lock",
     "413": "Payload Too Large: a body past 1 MiB",
 }
-CONTROL_ERRORS = {key: SEAM_ERRORS[key] for key in ("400", "404", "413")}
+# A `/_fake` route's refusals besides bad input (`control_access.py`): a control token missing or
+# wrong where the server has one, a call from beyond loopback without one (or one asking for
+# credentials), a POST that is not JSON.
+CONTROL_ERRORS = {
+    "400": SEAM_ERRORS["400"],
+    "401": "Unauthorized: the control token missing or wrong (a server given one)",
+    "403": "Forbidden: a control called from beyond loopback without a token, or asking for credentials without one",
+    "404": SEAM_ERRORS["404"],
+    "413": SEAM_ERRORS["413"],
+    "415": "Unsupported Media Type: a POST to a control whose body is not JSON",
+}
+PAGE_ERRORS = {key: SEAM_ERRORS[key] for key in ("400", "404", "413")}
+CONTROL_TOKEN = {
+    "type": "apiKey",
+    "in": "header",
+    "name": CONTROL_TOKEN_HEADER,
+    "description": "Needed only by a server given a control token (`fake-seam serve --control-token`)",
+}
 OUTAGE = "Service Unavailable: a simulated gateway outage (`/_fake/simulate_workspace_outage`), not Seam"
 # The schemes of Seam's spec the fake honours (`fake_seam.seam.auth`): an API key, a personal
 # access token, and a client session token wherever Seam names any kind of client session.
@@ -122,9 +139,12 @@ def document() -> dict[str, Any]:
         "components": {
             "schemas": {**_seam_components(seam), "error": ERROR_SCHEMA},
             "securitySchemes": {
-                name: schemes[name]
-                for name in (*SCHEMES, *SESSION_HEADERS, "seam_workspace")
-                if name in schemes
+                **{
+                    name: schemes[name]
+                    for name in (*SCHEMES, *SESSION_HEADERS, "seam_workspace")
+                    if name in schemes
+                },
+                "fake_seam_control_token": CONTROL_TOKEN,
             },
         },
     }
@@ -175,7 +195,7 @@ def _takes_query(endpoint: Endpoint, method: str, seam: dict[str, Any]) -> bool:
 
 
 def _operation(endpoint: Endpoint, method: str, seam: dict[str, Any]) -> dict[str, Any]:
-    is_control = endpoint.path.startswith(FAKE_PREFIX)
+    is_control = endpoint.control
     model = endpoint.params
     summary, description = _prose(endpoint)
     operation: dict[str, Any] = {
@@ -199,17 +219,24 @@ def _operation(endpoint: Endpoint, method: str, seam: dict[str, Any]) -> dict[st
             operation["parameters"] = parameters
     elif model.model_fields:
         body = model_schema(model)
+        content = {"application/json": {"schema": body}}
+        if endpoint.form:  # an HTML form posts here too
+            content["application/x-www-form-urlencoded"] = {"schema": body}
         operation["requestBody"] = {
             # A request without a body is one with no parameters: refused only for a required one.
             "required": bool(body.get("required")),
-            "content": {"application/json": {"schema": body}},
+            "content": content,
         }
-    if endpoint.auth:
+    if endpoint.control:
+        # No Seam credentials; a control token only where the server was given one.
+        operation["security"] = [{}, {"fake_seam_control_token": []}]
+        operation["responses"] = _control_responses(endpoint)
+    elif endpoint.auth:
         operation["security"] = _security(endpoint.path, method, seam)
         operation["responses"] = _seam_responses(endpoint, seam)
     else:
         operation["security"] = []
-        operation["responses"] = _control_responses(endpoint)
+        operation["responses"] = _page_responses(endpoint)
     return operation
 
 
@@ -273,6 +300,18 @@ def _control_responses(endpoint: Endpoint) -> dict[str, Any]:
         "200": {"description": "OK", "content": {"application/json": {"schema": answer}}}
     }
     responses.update({status: _error(text) for status, text in CONTROL_ERRORS.items()})
+    return responses
+
+
+def _page_responses(endpoint: Endpoint) -> dict[str, Any]:
+    """A route outside Seam's API that needs no credentials: a route that reads an HTML form
+    answers an HTML page (the connect webview's); any other, an object."""
+    if endpoint.form:
+        answer = {"text/html": {"schema": {"type": "string"}}}
+    else:
+        answer = {"application/json": {"schema": {"type": "object"}}}
+    responses: dict[str, Any] = {"200": {"description": "OK", "content": answer}}
+    responses.update({status: _error(text) for status, text in PAGE_ERRORS.items()})
     return responses
 
 

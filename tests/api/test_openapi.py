@@ -19,17 +19,25 @@ from fake_seam.controls import CONTROLS
 from fake_seam.fake import DEFAULT_ENDPOINT, FakeSeam
 
 OWN = {"/health", "/openapi.json"}  # the fake's own routes, in no Seam document
-# Operations for which Seam's document lists no parameter where the fake reads them, and why.
-SEAM_LISTS_NONE = {
-    # Seam's GET takes one of two objects (an id, or an email), which its document cannot put in
-    # a query and so leaves out; the fake reads either field from the query, as from the body.
-    ("get", "/connected_accounts/get"),
-}
+
+
+def seam_lists_none(seam: dict[str, Any], method: str, path: str) -> bool:
+    """Seam's GET of a route whose body is one of several objects (`/connected_accounts/get`:
+    an id, or an email) lists no query parameters: its document cannot put a `oneOf` in a query.
+    The fake reads each variant's fields from the query, as from the body."""
+    operations = seam["paths"][path]
+    body = operations.get("post", {}).get("requestBody", {}).get("content", {}).get("application/json", {})
+    return method == "get" and not operations[method].get("parameters") and "oneOf" in body.get("schema", {})
+
+
 REFERENCES = [SPEC, *filter(None, [shared_seam_subset()])]
 
 
 def seam_paths(doc: dict[str, Any]) -> list[str]:
-    return sorted(p for p in doc["paths"] if p not in OWN and not p.startswith("/_fake/"))
+    """The document's routes that are Seam's (the ones whose params model Seam's spec made)."""
+    from fake_seam.wire.params import ROUTES
+
+    return sorted(p for p in doc["paths"] if p in ROUTES)
 
 
 def takes(operation: dict[str, Any]) -> tuple[str, set[str], set[str]]:
@@ -79,13 +87,23 @@ def test_every_route_the_fake_serves_is_in_the_document_with_its_methods() -> No
         assert {m.upper() for m in paths[control.path]} == set(control.methods), control.path
 
 
-def test_a_control_route_needs_no_credentials_and_answers_an_object() -> None:
+def test_a_control_route_needs_no_seam_credentials_and_answers_an_object() -> None:
     for path, operations in document()["paths"].items():
         if not path.startswith("/_fake/"):
             continue
         for operation in operations.values():
-            assert operation["security"] == []
+            # Nothing, or the control token of a server given one.
+            assert operation["security"] == [{}, {"fake_seam_control_token": []}]
             assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "object"
+            assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "413", "415"}
+    token = document()["components"]["securitySchemes"]["fake_seam_control_token"]
+    assert token["in"] == "header" and token["name"] == "x-fake-seam-control-token"
+
+
+def test_a_mutating_control_takes_json_only() -> None:
+    for path, operations in document()["paths"].items():
+        if path.startswith("/_fake/") and "post" in operations and "requestBody" in operations["post"]:
+            assert set(operations["post"]["requestBody"]["content"]) == {"application/json"}, path
 
 
 @pytest.mark.parametrize("reference", REFERENCES, ids=lambda p: p.name)
@@ -105,7 +123,7 @@ def test_every_seam_route_takes_what_seams_document_says(reference: Path) -> Non
         for method, operation in ours["paths"][path].items():
             where, names, required = takes(operation)
             seam_where, seam_names, seam_required = takes(theirs[method])
-            if (method, path) in SEAM_LISTS_NONE and not seam_names:
+            if seam_lists_none(seam, method, path) and not seam_names:
                 continue
             if (where, names) != (seam_where, seam_names):
                 problems.append(
@@ -135,7 +153,8 @@ def test_the_security_schemes_are_seams() -> None:
     ours = document()["components"]["securitySchemes"]
     assert {"api_key", "client_session", "client_session_token"} <= set(ours)
     for name, scheme in ours.items():
-        assert scheme == seam[name], name
+        if name != "fake_seam_control_token":  # the fake's own, for its controls
+            assert scheme == seam[name], name
     used = {
         name
         for ops in document()["paths"].values()
