@@ -12,9 +12,12 @@ from fake_seam.seam.records import (
     ActionAttempt,
     ClientSession,
     ConnectedAccount,
+    ConnectWebview,
     Device,
     Event,
     UnmanagedAccessCode,
+    UserIdentity,
+    Webhook,
     Workspace,
     battery_status,
 )
@@ -308,4 +311,55 @@ def workspace(w: Workspace) -> dict[str, Any]:
         "connect_webview_customization": {},
         "is_publishable_key_auth_enabled": False,
         "organization_id": None,
+    }
+
+
+def webhook(w: Webhook) -> dict[str, Any]:
+    return {"webhook_id": w.webhook_id, "url": w.url, "event_types": list(w.event_types), "secret": w.secret}
+
+
+def connect_webview(w: ConnectWebview) -> dict[str, Any]:
+    return {
+        "connect_webview_id": w.connect_webview_id,
+        "workspace_id": w.workspace_id,
+        "created_at": ts(w.created_at),
+        "connected_account_id": w.connected_account_id,
+        "url": w.url,
+        "device_selection_mode": w.device_selection_mode,
+        "accepted_providers": list(w.accepted_providers),
+        "accepted_capabilities": ["lock"],
+        "accepted_devices": [],
+        "any_device_allowed": True,
+        "any_provider_allowed": not w.accepted_providers,
+        "login_successful": w.status == "authorized",
+        "status": w.status,
+        "custom_redirect_url": w.custom_redirect_url,
+        "custom_redirect_failure_url": w.custom_redirect_failure_url,
+        "custom_metadata": dict(w.custom_metadata),
+        "automatically_manage_new_devices": w.automatically_manage_new_devices,
+        "wait_for_device_creation": w.wait_for_device_creation,
+        "authorized_at": ts(w.authorized_at),
+        "selected_provider": w.selected_provider,
+        **({"customer_key": w.customer_key} if w.customer_key is not None else {}),
+    }
+
+
+def user_identity(u: UserIdentity) -> dict[str, Any]:
+    return {
+        "user_identity_id": u.user_identity_id,
+        "user_identity_key": u.user_identity_key,
+        "email_address": u.email_address,
+        "phone_number": u.phone_number,
+        # Never empty (Seam's schema: at least one character), even for a user made with no name.
+        "display_name": u.full_name
+        or u.email_address
+        or u.phone_number
+        or u.user_identity_key
+        or u.user_identity_id,
+        "full_name": u.full_name,
+        "created_at": ts(u.created_at),
+        "workspace_id": u.workspace_id,
+        "errors": [],
+        "warnings": [],
+        "acs_user_ids": [],
     }

@@ -295,6 +295,13 @@ def test_user_identities_crud_and_device_access(sdk: Seam) -> None:
     assert sdk.user_identities.list() == []
 
 
+def test_a_user_identity_made_with_nothing_still_has_a_display_name(sdk: Seam) -> None:
+    """Seam's schema gives `display_name` at least one character, whatever the user was made with."""
+    nameless = sdk.user_identities.create()
+    assert nameless.display_name
+    assert sdk.user_identities.get(user_identity_id=nameless.user_identity_id).display_name
+
+
 def test_onboarding_objects_belong_to_their_workspace(fake: FakeSeam, sdk: Seam) -> None:
     webview = sdk.connect_webviews.create()
     identity = sdk.user_identities.create(full_name="Ann")
