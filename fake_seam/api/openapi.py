@@ -333,7 +333,21 @@ def _seam_components(seam: dict[str, Any]) -> dict[str, Any]:
             # fake sends and test suites written against it check (Seam's schema says `remote`).
             method = variant["properties"]["method"]
             method["enum"] = [*method["enum"], "seamapi"]
+    webview = schemas.get("connect_webview", {}).get("properties", {})
+    for name in ("custom_redirect_url", "custom_redirect_failure_url"):
+        # Seam's document takes any string for these on create (no `uri` format on the
+        # parameter), and the webview shows what it was given; only its answer says `uri`.
+        if name in webview:
+            webview[name] = _without_format(webview[name], "uri")
     return schemas
+
+
+def _without_format(node: Any, name: str) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_format(v, name) for k, v in node.items() if not (k == "format" and v == name)}
+    if isinstance(node, list):
+        return [_without_format(v, name) for v in node]
+    return node
 
 
 def _without_uuid_format(node: Any) -> Any:
