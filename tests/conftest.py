@@ -58,3 +58,20 @@ def anyio_backend() -> str:
     """anyio runs an async test on every backend installed (trio comes with the browser
     tests' driver), but the official `AsyncSeam` waits with asyncio's sleep."""
     return "asyncio"
+
+
+# What the fuzzing tests count (`record_property`), summed over the run (xdist's workers too)
+# and printed at its end: the requests schemathesis sent, the hostile values tried.
+COUNTED = {"fuzzed_requests": "requests fuzzed (schemathesis)", "hostile_values": "hostile values tried"}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    totals = dict.fromkeys(COUNTED, 0)
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", ()):
+                if name in totals:
+                    totals[name] += value
+    for name, total in totals.items():
+        if total:
+            terminalreporter.write_line(f"{COUNTED[name]}: {total}")

@@ -13,6 +13,15 @@ SPEC = ROOT / "spec" / "seam-openapi.json"
 EXAMPLES = ROOT / "examples"
 SCENARIOS = ROOT / "scenarios"
 BENCHMARKS = ROOT / "benchmarks"
+# The team's notes on Seam sit beside the checkout (`../shared`), in CI as in a worktree.
+SHARED = ROOT.parent / "shared"
+
+
+def shared_seam_subset() -> Path | None:
+    """`../shared/seam-api/openapi-subset.json` (Seam's document cut to the team's routes), when
+    the checkout has it beside it."""
+    path = SHARED / "seam-api" / "openapi-subset.json"
+    return path if path.is_file() else None
 
 
 def user_cache() -> Path:

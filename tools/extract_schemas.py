@@ -1,10 +1,14 @@
-"""Cut Seam's OpenAPI document down to what tests/api/test_openapi_shapes.py validates against.
+"""Cut Seam's OpenAPI document down to the response schemas the fake answers with.
 
-Keeps the object schemas the fake returns and each route's 200 response schema, drops
-descriptions and `x-` annotations, and writes tests/data/seam-schemas.json, so the test
-needs neither the spec nor network. Re-run after updating the spec:
+Keeps the object schemas the fake returns, each route's 200 response schema, where each
+operation takes its parameters (query or body) and which credentials it names (`security`),
+and the security schemes; drops descriptions and `x-` annotations. Writes
+fake_seam/api/seam_schemas.json, which the fake's own OpenAPI document
+(`fake_seam.api.openapi`) and tests/api/test_openapi_shapes.py read, so neither needs the
+spec nor network. Re-run after updating the spec:
 
     python tools/extract_schemas.py [spec/seam-openapi.json]
+    python tools/extract_schemas.py --check    # exit 1 if the file is out of date
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "seam-openapi.json"
-OUT = ROOT / "tests" / "data" / "seam-schemas.json"
+OUT = ROOT / "fake_seam" / "api" / "seam_schemas.json"
+METHODS = ("post", "get", "put", "patch", "delete")
 OBJECTS = (
     "access_code",
     "action_attempt",
@@ -67,7 +72,7 @@ def extract(spec: dict[str, Any]) -> dict[str, Any]:
     schemas = spec["components"]["schemas"]
     responses: dict[str, Any] = {}
     for path, operations in sorted(spec["paths"].items()):
-        for method in ("post", "get", "put", "patch", "delete"):
+        for method in METHODS:
             operation = operations.get(method)
             if operation is None:
                 continue
@@ -82,13 +87,35 @@ def extract(spec: dict[str, Any]) -> dict[str, Any]:
         "source": f"{spec['info']['title']} {spec['info']['version']} (@seamapi/types OpenAPI)",
         "components": {"schemas": {name: trim(schemas[name]) for name in sorted(wanted) if name in schemas}},
         "responses": responses,
+        "operations": {path: operations_of(ops) for path, ops in sorted(spec["paths"].items())},
+        "securitySchemes": spec["components"].get("securitySchemes", {}),
     }
 
 
+def operations_of(operations: dict[str, Any]) -> dict[str, Any]:
+    """Per method: where its parameters go (`query` or `body`) and the schemes of its `security`."""
+    out = {}
+    for method in METHODS:
+        operation = operations.get(method)
+        if operation is None:
+            continue
+        takes = "body" if "requestBody" in operation else "query"
+        security = sorted({name for entry in operation.get("security", []) for name in entry})
+        out[method.upper()] = {"in": takes, "security": security}
+    return out
+
+
 def main(argv: list[str]) -> int:
-    spec_path = Path(argv[1]) if len(argv) > 1 else SPEC
+    args = [a for a in argv[1:] if a != "--check"]
+    spec_path = Path(args[0]) if args else SPEC
     trimmed = extract(json.loads(spec_path.read_text()))
-    OUT.write_text(json.dumps(trimmed, indent=None, separators=(",", ":"), sort_keys=True) + "\n")
+    text = json.dumps(trimmed, indent=None, separators=(",", ":"), sort_keys=True) + "\n"
+    if "--check" in argv:
+        if OUT.read_text() != text:
+            print(f"{OUT} is out of date: run python tools/extract_schemas.py", file=sys.stderr)
+            return 1
+        return 0
+    OUT.write_text(text)
     print(
         f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, "
         f"{len(trimmed['components']['schemas'])} schemas, {len(trimmed['responses'])} routes)"

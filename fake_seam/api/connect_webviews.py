@@ -22,7 +22,8 @@ def create_connect_webview(ctx: Context, p: params.ConnectWebviewsCreateParams) 
         device_selection_mode=p.device_selection_mode,
         custom_redirect_url=p.custom_redirect_url,
         custom_redirect_failure_url=p.custom_redirect_failure_url,
-        custom_metadata=dict(p.custom_metadata or {}),
+        # A null value names a key to leave out (as on update); it is not stored as a value.
+        custom_metadata={k: v for k, v in (p.custom_metadata or {}).items() if v is not None},
         automatically_manage_new_devices=p.automatically_manage_new_devices,
         wait_for_device_creation=p.wait_for_device_creation,
         customer_key=p.customer_key,

@@ -130,7 +130,7 @@ def list_action_attempts(ctx: Context, p: params.ActionAttemptsListParams) -> di
     device_id = p.device_id
     if device_id is not None:
         attempts = [a for a in attempts if a.device_id == device_id]
+    page, pagination = paginate(ctx, attempts, p)  # first: a refused cursor or limit settles nothing
     for attempt in attempts:
         cloud.attempts.settle(attempt)
-    page, pagination = paginate(ctx, attempts, p)
     return {"action_attempts": [shapes.action_attempt(a) for a in page], "pagination": pagination}

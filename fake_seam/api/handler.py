@@ -166,8 +166,14 @@ class Api:
             if self.observers:
                 self.started = self.fake.clock.timestamp()
             health = path == "/health" and method in ("GET", "HEAD")
+            described = path == "/openapi.json" and method in ("GET", "HEAD") and len(body) <= MAX_BODY_BYTES
             journal = self.journal
-            if journal is not None and not health and journal.keeps(method, path):
+            if described:
+                # The fake's own OpenAPI document: no auth, made once per process, not recorded.
+                from fake_seam.api.openapi import document_bytes
+
+                status, payload, content_type = 200, document_bytes(), JSON
+            elif journal is not None and not health and journal.keeps(method, path):
                 status, payload, content_type = self._kept(
                     journal, method, path, query, headers, body, base_url, access
                 )
@@ -175,9 +181,9 @@ class Api:
                 status, payload, content_type = self._respond(
                     method, path, query, headers, body, base_url, access, health
                 )
-            if self.calls.maxlen and not health:
+            if self.calls.maxlen and not (health or described):
                 self.calls.record(method, path, query, body, status, payload, content_type, request_id)
-            if self.observers and not health:
+            if self.observers and not (health or described):
                 params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
                 with contextlib.suppress(ValueError):
                     parsed = loads(body)

@@ -117,7 +117,8 @@ def freeze(fake: Bench, p: Freeze) -> None:
 
 
 class Settle(ControlParams):
-    max_rounds: Annotated[int, z.number(integer=True, minimum=1)] = 1000
+    # Bounded: past 2**53 a JSON integer is a double, which no loop counts to.
+    max_rounds: Annotated[int, z.number(integer=True, minimum=1, maximum=1_000_000)] = 1000
 
 
 @control(

@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from fake_seam.clock import format_duration, iso, to_datetime
+from fake_seam.controls.clock import in_range
 from fake_seam.controls.control import READS, Bench, ControlParams, control
 from fake_seam.seam.errors import SeamError, access_code_not_found
 from fake_seam.seam.fault_aims import FAULT_AIMS, aim_json, write_aim
@@ -103,6 +104,8 @@ def set_fault_plan(fake: Bench, p: DeviceFaultPlan) -> dict[str, Any]:
     sets the whole aim; giving none keeps it. Answers the plan now in force."""
     lock = lock_device(fake, p.device_id).lock
     assert lock is not None
+    if p.offline_for_seconds is not None:
+        in_range("offline_for_seconds", fake.clock.timestamp() + p.offline_for_seconds)
     if p.access_code_id is not None:
         code = fake.cloud.store.codes_by_device.get(p.device_id, {}).get(p.access_code_id)
         if code is None or code.deleted:
@@ -212,6 +215,8 @@ def _describe_offline(p: Offline, answer: dict[str, Any]) -> str:
 )
 def go_offline(fake: Bench, p: Offline) -> None:
     """The lock loses its connection (for `for_seconds`, or until `go_online`); writes wait for it."""
+    if p.for_seconds is not None:
+        in_range("for_seconds", fake.clock.timestamp() + p.for_seconds)
     fake.cloud.devices.set_online(lock_device(fake, p.device_id), False, p.for_seconds)
 
 

@@ -350,7 +350,12 @@ def user_identity(u: UserIdentity) -> dict[str, Any]:
         "user_identity_key": u.user_identity_key,
         "email_address": u.email_address,
         "phone_number": u.phone_number,
-        "display_name": u.full_name or u.email_address or u.phone_number or u.user_identity_key or "",
+        # Never empty (Seam's schema: at least one character), even for a user made with no name.
+        "display_name": u.full_name
+        or u.email_address
+        or u.phone_number
+        or u.user_identity_key
+        or u.user_identity_id,
         "full_name": u.full_name,
         "created_at": ts(u.created_at),
         "workspace_id": u.workspace_id,

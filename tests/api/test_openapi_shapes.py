@@ -1,7 +1,7 @@
 """Every object and every response body the fake sends matches Seam's OpenAPI schemas.
 
 The schemas come from Seam's own document (@seamapi/types), trimmed into
-tests/data/seam-schemas.json by tools/extract_schemas.py. A scenario drives the fake through
+fake_seam/api/seam_schemas.json by tools/extract_schemas.py. A scenario drives the fake through
 the official SDK into as many states as it has (offline locks, failed writes, time-bound and
 backup codes, unmanaged devices and codes, disconnected accounts...), records every response
 the API sent, and validates each against its route's response schema; then it validates
@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator
-from repo import DATA
 
+from fake_seam.api.openapi import seam_schemas
 from fake_seam.fake import FakeSeam
 
-SCHEMAS = json.loads((DATA / "seam-schemas.json").read_text())
+SCHEMAS = seam_schemas()
 # Ids are Seam's fake's fixed seed ids (`august_device_1`), not UUIDs, so the `uuid` format
 # is not checked; timestamps are.
 FORMATS = FormatChecker(formats=["date-time"])

@@ -295,6 +295,23 @@ def test_user_identities_crud_and_device_access(sdk: Seam) -> None:
     assert sdk.user_identities.list() == []
 
 
+def test_a_user_identity_made_with_nothing_still_has_a_display_name(sdk: Seam) -> None:
+    """Seam's schema gives `display_name` at least one character, whatever the user was made with."""
+    nameless = sdk.user_identities.create()
+    assert nameless.display_name
+    assert sdk.user_identities.get(user_identity_id=nameless.user_identity_id).display_name
+
+
+def test_a_null_in_a_new_webviews_custom_metadata_is_left_out(sdk: Seam) -> None:
+    """Seam's schema gives a webview's metadata string or boolean values; a null names a key
+    to leave out, as on update."""
+    webview = sdk.connect_webviews.create(custom_metadata={"stay": "42", "gone": None})
+    assert webview.custom_metadata == {"stay": "42"}
+    assert sdk.connect_webviews.get(connect_webview_id=webview.connect_webview_id).custom_metadata == {
+        "stay": "42"
+    }
+
+
 def test_onboarding_objects_belong_to_their_workspace(fake: FakeSeam, sdk: Seam) -> None:
     webview = sdk.connect_webviews.create()
     identity = sdk.user_identities.create(full_name="Ann")
