@@ -507,3 +507,15 @@ def state_file_diverged(path: str, seq: int, call: str, status: int, recorded: i
 
 def state_file_damaged(path: str, reason: str) -> str:
     return f"{path}: damaged state ({reason}); it was left as it is"
+
+
+# -- scenarios and webhooks ---------------------------------------------------------------
+
+NO_SCENARIO_RECEIVER = (
+    "no webhook receiver: register one first, e.g. `call: webhooks.create` with "
+    "`params: {url: ${webhook_receiver}}`"
+)
+
+
+def unverified_deliveries(types: list[str]) -> str:
+    return f"these did not verify with the webhook's secret: {types}"

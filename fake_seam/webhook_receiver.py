@@ -48,7 +48,8 @@ class WebhookReceiver:
     >>> receiver.wait_for("device.disconnected")  # flushes; moves the clock to retries if need be
     """
 
-    def __init__(self, fake: FakeSeam, *, secret: str | None = None) -> None:
+    def __init__(self, fake: FakeSeam | None, *, secret: str | None = None) -> None:
+        """`fake`: the fake whose clock `wait_for` moves (None: a receiver that only collects)."""
         self.fake = fake
         self.secret = secret
         self.received: list[Received] = []
@@ -146,6 +147,7 @@ class WebhookReceiver:
         write landing, a code starting), at most `within` seconds in all. Raises
         `AssertionError` naming what did arrive when it does not."""
         fake = self.fake
+        assert fake is not None, "wait_for moves a fake's clock: give the receiver its fake"
         limit = fake.clock.timestamp() + within
         for _ in range(max_steps):
             fake.webhooks.flush()

@@ -158,7 +158,11 @@ EXPECTATIONS = (
     "pin",
     "backup_pool",
     "fetch",
+    "deliveries",
 )
+# Names a scenario may use without defining them: `${webhook_receiver}` is the URL of a
+# receiver the replay starts on loopback when a step first names it (see `deliveries:`).
+BUILT_IN_NAMES = ("webhook_receiver",)
 TOP_LEVEL = ("name", "description", "start", "rng_seed", "fleet", "workspace", "vars", "settings", "steps")
 MATCHER_OPS = (
     "equals",
@@ -333,7 +337,9 @@ class _Builder:
             )
         self.workspaces = fleet.workspace_ids
         steps = self.steps(
-            data.get("steps"), data.line_of("steps") if "steps" in data else data.line, set(variables)
+            data.get("steps"),
+            data.line_of("steps") if "steps" in data else data.line,
+            set(variables) | set(BUILT_IN_NAMES),
         )
         c.raise_if_any()
         return Scenario(
@@ -774,6 +780,15 @@ class _Builder:
         for key in ("contains", "exactly", "excludes", "sequence"):
             if key in spec and not isinstance(spec[key], list):
                 self.fail(step, line, f"events {key}: takes a list")
+
+    def expect_deliveries(self, step: Step, spec: Any, line: int) -> None:
+        if not isinstance(spec, dict):
+            self.fail(step, line, "deliveries: is a mapping {contains, exactly, count}")
+            return
+        self.keys(step, spec, line, ("contains", "exactly", "count"), "deliveries")
+        for key in ("contains", "exactly"):
+            if key in spec and not isinstance(spec[key], list):
+                self.fail(step, line, f"deliveries {key}: takes a list of event types")
 
     def expect_fetch(self, step: Step, spec: Any, line: int) -> None:
         if not isinstance(spec, dict):

@@ -14,6 +14,7 @@ from fake_seam.scenarios.model import _CLOCK_EXPR, REFERENCE, Scenario, Step
 from fake_seam.scenarios.reading import parse_duration
 from fake_seam.scenarios.steps import Check, Checks, Outcome, execute
 from fake_seam.scenarios.targets import Failure, InProcessTarget, RemoteTarget, Skipped, Target
+from fake_seam.webhook_receiver import WebhookReceiver
 
 
 class StepError(Exception):
@@ -139,6 +140,8 @@ class Runner:
         self.kind = kind
         self.scope: dict[str, Any] = dict(scenario.vars)
         self.scope["start"] = iso(scenario.start)
+        # `${webhook_receiver}`: a loopback receiver started when a step first names it.
+        self.receiver: WebhookReceiver | None = None
 
     def run(self) -> ScenarioResult:
         result = ScenarioResult(self.scenario, self.kind)
@@ -152,6 +155,8 @@ class Runner:
             outcome = self.run_step(step)
             result.steps.append(outcome)
             stopped = outcome.status == "error"
+        if self.receiver is not None:
+            self.receiver.stop()
         return result
 
     # -- references -----------------------------------------------------------------------
@@ -178,6 +183,9 @@ class Runner:
                 base = base + delta if clock.group(2) == "+" else base - delta
             return iso(base)
         root, _, rest = expr.partition(".")
+        if root == "webhook_receiver" and self.receiver is None:
+            self.receiver = WebhookReceiver(None).start()
+            self.scope["webhook_receiver"] = self.receiver.url
         if root not in self.scope:
             raise StepError(f"${{{expr}}}: nothing is captured as {root!r}")
         value = lookup(self.scope[root], rest) if rest else self.scope[root]
@@ -241,6 +249,7 @@ class Runner:
             result.status = "error"
             result.error = f"unexpected error: {outcome.failure}"
             return result
+        self.note_webhook_secret(outcome.result)
         capture_error = ""
         try:
             self.capture(step, outcome)
@@ -257,7 +266,7 @@ class Runner:
                 cache[ws] = target.events_since(marker, ws)
             return cache[ws]
 
-        checks = Checks(target, step, outcome, workspace, events)
+        checks = Checks(target, step, outcome, workspace, events, self.receiver)
         # Events first and PINs last: against a server, trying a PIN leaves events of its own.
         order = sorted(step.expectations, key=lambda e: {"events": 0, "pin": 2}.get(e.kind, 1))
         for expectation in order:
@@ -287,6 +296,14 @@ class Runner:
         elif any(c.passed is False for c in result.checks):
             result.status = "failed"
         return result
+
+    def note_webhook_secret(self, result: Any) -> None:
+        """The receiver verifies with the secret of the webhook registered for its URL."""
+        if self.receiver is None or not isinstance(result, dict):
+            return
+        webhook = result.get("webhook", result)
+        if isinstance(webhook, dict) and webhook.get("url") == self.receiver.url and webhook.get("secret"):
+            self.receiver.secret = webhook["secret"]
 
     def capture(self, step: Step, outcome: Outcome) -> None:
         if step.as_name:

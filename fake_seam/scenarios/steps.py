@@ -7,12 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from fake_seam import messages as msgs
 from fake_seam.clock import iso
 from fake_seam.controls import CONTROLS
+from fake_seam.controls.control import NoParams
 from fake_seam.scenarios.actions import arguments
 from fake_seam.scenarios.matchers import MISSING, codes, found, is_operator, lookup, match, show
 from fake_seam.scenarios.model import Expectation, Step
 from fake_seam.scenarios.targets import Failure, Skipped, Target, failure_from, failure_of
+from fake_seam.webhook_receiver import WebhookReceiver
 from fake_seam.wire.validation import InvalidInput
 
 
@@ -180,7 +183,16 @@ def _clock(moment: Any) -> str:
 class Checks:
     """Evaluates one step's expectations on a target; each returns `Check`s."""
 
-    def __init__(self, target: Target, step: Step, outcome: Outcome, workspace: str, events: Any) -> None:
+    def __init__(
+        self,
+        target: Target,
+        step: Step,
+        outcome: Outcome,
+        workspace: str,
+        events: Any,
+        receiver: WebhookReceiver | None = None,
+    ) -> None:
+        self.receiver = receiver  # the scenario's `${webhook_receiver}`, once it was used
         self.target = target
         self.step = step
         self.outcome = outcome
@@ -345,6 +357,62 @@ class Checks:
             return [Check(e.kind, e.line, label, None, "the server did not say whether the door opened")]
         detail = "" if opens == spec["opens"] else ("it opened the door" if opens else "the lock refused it")
         return [Check(e.kind, e.line, label, opens == spec["opens"], detail)]
+
+    def check_deliveries(self, e: Expectation, spec: Any, raw: Any) -> list[Check]:
+        """What `${webhook_receiver}` has taken so far, in order, once every delivery due has
+        been sent (`flush_webhooks`); each must verify with the webhook's secret."""
+        receiver = self.receiver
+        if receiver is None:
+            return [Check(e.kind, e.line, "webhook deliveries", False, msgs.NO_SCENARIO_RECEIVER)]
+        self.target.control(CONTROLS["flush_webhooks"], NoParams())
+        received = list(receiver.received)
+        taken = [r.event_type for r in received if 200 <= r.status < 300]
+        label = "webhook deliveries so far"
+        out = [
+            Check(
+                e.kind,
+                e.line,
+                f"{label} verify with the webhook's secret",
+                all(r.verified for r in received),
+                ""
+                if all(r.verified for r in received)
+                else msgs.unverified_deliveries([r.event_type for r in received if not r.verified]),
+            )
+        ]
+        if "contains" in spec:
+            missing = [t for t in spec["contains"] if t not in taken]
+            out.append(
+                Check(
+                    e.kind,
+                    e.line,
+                    f"{label} include {show(spec['contains'], 120)}",
+                    not missing,
+                    f"missing {show(missing, 120)}; taken: {show(taken, 300)}" if missing else "",
+                )
+            )
+        if "exactly" in spec:
+            want = list(spec["exactly"])
+            out.append(
+                Check(
+                    e.kind,
+                    e.line,
+                    f"{label} are, in order, {show(want, 120)}",
+                    taken == want,
+                    "" if taken == want else f"taken: {show(taken, 300)}",
+                )
+            )
+        if "count" in spec:
+            reason = match(len(taken), spec["count"])
+            out.append(
+                Check(
+                    e.kind,
+                    e.line,
+                    f"{label}: count {_want(spec['count'])}",
+                    reason is None,
+                    f"{reason}: {show(taken, 300)}" if reason else "",
+                )
+            )
+        return out
 
     def check_events(self, e: Expectation, spec: Any, raw: Any) -> list[Check]:
         if isinstance(spec, list):
