@@ -5,7 +5,10 @@ person does on the page happens to the fake.
 The page marks its reads (`body[data-version]`, `data-state`); the tests wait on what the page
 shows with selenium's `WebDriverWait`, never by sleeping. Screenshots go to the test's
 artifacts (see conftest). With `FAKE_SEAM_CONSOLE_SCREENSHOT=path`, the story also saves its
-last view there: the README's picture is made that way (`docs/images/console.png`)."""
+view of the lock offline there: the README's picture is made that way
+
+    FAKE_SEAM_CONSOLE_SCREENSHOT=docs/images/console.png pytest tests/browser/test_console.py -k story
+"""
 
 from __future__ import annotations
 
@@ -59,7 +62,7 @@ def click(browser: Any, css: str) -> None:
     wait_for(browser, css).click()
 
 
-def test_a_code_made_by_the_app_lands_while_the_person_drives_the_lock(
+def test_story_a_code_made_by_the_app_lands_while_the_person_drives_the_lock(
     browser: Any, server: ThreadedServer, screenshot: Callable[[str], Path]
 ) -> None:
     from selenium.webdriver.common.by import By
@@ -104,7 +107,7 @@ def test_a_code_made_by_the_app_lands_while_the_person_drives_the_lock(
     wait_for(browser, f'#lock-body tr[data-access-code-id="{code.access_code_id}"][data-held="true"]')
     wait_for_text(browser, f"{front} [data-writes=held]", "1 held")
     assert browser.find_element(By.CSS_SELECTOR, row).get_attribute("data-status") == "setting"
-    screenshot("2-offline-held")
+    held = screenshot("2-offline-held")
 
     # Back online, a minute later the code is on the lock.
     click(browser, "#toggle-online")
@@ -124,16 +127,16 @@ def test_a_code_made_by_the_app_lands_while_the_person_drives_the_lock(
     wait_for(browser, '#keypad-result[data-opened="true"]')
     assert "the door opened" in browser.find_element(By.ID, "keypad-result").text
     wait_for_text(browser, "#timeline", "lock.unlocked")
-    shot = screenshot("3-door-opened")
+    screenshot("3-door-opened")
     pin.clear()
     pin.send_keys("9999")
     click(browser, "#keypad-enter")
     wait_for(browser, '#keypad-result[data-opened="false"]')
 
     wanted = os.environ.get(SCREENSHOT_ENV)
-    if wanted:  # the README's picture: the story's view with the door just opened
+    if wanted:  # the README's picture: the lock offline, its write held, the code's warning
         Path(wanted).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, wanted)
+        shutil.copyfile(held, wanted)
 
 
 def test_the_person_drives_faults_the_pool_and_new_locks_from_the_page(
