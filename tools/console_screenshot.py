@@ -1,5 +1,5 @@
 """Make the README's picture of the console (`docs/images/console.png`) from a real run: the
-browser story of `tests/browser/test_console.py`, which saves its view of an offline lock where
+browser story of `tests/browser/test_console_page.py`, which saves its view of an offline lock where
 `FAKE_SEAM_CONSOLE_SCREENSHOT` says. Needs Debian's `chromium` and `chromium-driver`.
 
     python tools/console_screenshot.py [--out docs/images/console.png]
@@ -29,7 +29,7 @@ def main() -> int:
         # into docs/ is this tool's, after the run.
         shot = Path(scratch) / "console.png"
         env = {**os.environ, "FAKE_SEAM_CONSOLE_SCREENSHOT": str(shot)}
-        test = "tests/browser/test_console.py"
+        test = "tests/browser/test_console_page.py"
         done = subprocess.run([sys.executable, "-m", "pytest", "-q", test, "-k", "story"], cwd=ROOT, env=env)
         if done.returncode or not shot.exists():
             print("console_screenshot: the story failed or was skipped; nothing written", file=sys.stderr)

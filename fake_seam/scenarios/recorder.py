@@ -31,8 +31,16 @@ import yaml
 from fake_seam.clock import format_duration, iso
 from fake_seam.seam.seed import load_seed
 
-# Reads of the fake's own state, and the freeze switch (a replay runs frozen): not replayed.
-SKIPPED_ROUTES = {"/_fake/database", "/_fake/default_seed", "/_fake/clock", "/_fake/clock/freeze"}
+# Reads of the fake's own state (the console's too: an open console reads on every change), and
+# the freeze switch (a replay runs frozen): not replayed.
+SKIPPED_ROUTES = {
+    "/_fake/database",
+    "/_fake/default_seed",
+    "/_fake/clock",
+    "/_fake/clock/freeze",
+    "/_fake/console/overview",
+    "/_fake/console/lock",
+}
 # Routes that move the clock themselves: the gap before them is not theirs to replay.
 CLOCK_ROUTES = {"/_fake/clock/set", "/_fake/settle", "/_fake/reset"}
 ID_NAMES = {

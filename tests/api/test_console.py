@@ -1,6 +1,6 @@
 """The console's server side: its page, its read routes and its stream follow the control
 plane's rules, show no credentials, cost what a page shows, and keep telling the page what
-happens (across a reset too). The page itself, in a browser: tests/browser/test_console.py."""
+happens (across a reset too). The page itself, in a browser: tests/browser/test_console_page.py."""
 
 from __future__ import annotations
 
@@ -208,6 +208,17 @@ def test_a_server_stops_promptly_with_a_console_open() -> None:
         assert not served._thread or not served._thread.is_alive()  # stopped, not left at its 5 s join
     finally:
         stream.close()
+
+
+def test_a_recorded_session_leaves_out_what_an_open_console_reads(fake: FakeSeam, tmp_path) -> None:
+    from fake_seam.scenarios.recorder import Recorder
+
+    recorder = Recorder(fake, tmp_path / "session.yaml")
+    with httpx.Client(transport=fake.transport(), base_url="http://fake") as http:
+        http.post("/_fake/console/overview", json={})
+        http.post("/_fake/console/lock", json={"device_id": FRONT})
+        http.post("/_fake/devices/go_offline", json={"device_id": FRONT})
+    assert [call.path for call in recorder.calls] == ["/_fake/devices/go_offline"]
 
 
 def test_serve_prints_the_consoles_url_next_to_the_export_line() -> None:

@@ -5,10 +5,8 @@ person does on the page happens to the fake.
 The page marks its reads (`body[data-version]`, `data-state`); the tests wait on what the page
 shows with selenium's `WebDriverWait`, never by sleeping. Screenshots go to the test's
 artifacts (see conftest). With `FAKE_SEAM_CONSOLE_SCREENSHOT=path`, the story also saves its
-view of the lock offline there: the README's picture is made that way
-
-    FAKE_SEAM_CONSOLE_SCREENSHOT=docs/images/console.png pytest tests/browser/test_console.py -k story
-"""
+view of the lock offline there: `python tools/console_screenshot.py` makes the README's picture
+(`docs/images/console.png`) that way."""
 
 from __future__ import annotations
 
