@@ -184,6 +184,31 @@ def test_the_person_drives_faults_the_pool_and_new_locks_from_the_page(
     assert fake.clock.frozen is False
 
 
+def test_webhook_deliveries_show_with_their_outcome(browser: Any, server: ThreadedServer) -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def hook(request: Any) -> Response:
+        body = await request.body()
+        return Response(status_code=204 if b"device.disconnected" in body else 500)
+
+    receiver = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+    url = server.fake.webhooks.deliver_to(receiver, "/hook")
+    seam = Seam(api_key=server.api_key, endpoint=server.endpoint)
+    seam.webhooks.create(url=url, event_types=["device.disconnected", "device.connected"])
+    open_console(browser, f"{server.endpoint}/_fake/console")
+    click(browser, f'article[data-device-id="{FRONT}"] .open')
+    click(browser, "#toggle-online")  # device.disconnected: the receiver takes it
+    wait_for_text(browser, "#deliveries .outcome-delivered", "device.disconnected")
+    assert "HTTP 204" in browser.find_element("css selector", "#deliveries .outcome-delivered").text
+    click(browser, "#toggle-online")  # device.connected: the receiver answers 500
+    wait_for_text(browser, "#deliveries .outcome-retrying", "HTTP 500")
+    assert "device.connected" in browser.find_element("css selector", "#deliveries .outcome-retrying").text
+    secret = next(iter(server.fake.cloud.store.webhooks.values())).secret
+    assert secret not in browser.page_source
+
+
 def test_it_is_usable_from_the_keyboard(browser: Any, server: ThreadedServer) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
