@@ -11,6 +11,15 @@ from fake_seam.fake import FakeSeam
 from fake_seam.server import ThreadedServer
 
 
+def result_text(browser: Any) -> str:
+    """The result page's message, once the form's post has loaded it (not the page before)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return str(WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.ID, "result"))).text)
+
+
 def test_a_person_signs_in_on_the_view_page(browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
@@ -26,7 +35,7 @@ def test_a_person_signs_in_on_the_view_page(browser: Any) -> None:
         count.send_keys("3")
         browser.find_element(By.ID, "sign-in").click()  # a form post: the next page is loaded
 
-        assert "Signed in to schlage" in browser.find_element(By.ID, "result").text
+        assert "Signed in to schlage" in result_text(browser)
         done = seam.connect_webviews.get(connect_webview_id=webview.connect_webview_id)
         assert (done.status, done.selected_provider) == ("authorized", "schlage")
         locks = seam.locks.list(connected_account_id=done.connected_account_id)
@@ -41,7 +50,7 @@ def test_a_person_who_cancels_fails_the_sign_in(browser: Any) -> None:
         webview = seam.connect_webviews.create()
         browser.get(webview.url)
         browser.find_element(By.ID, "cancel").click()
-        assert "Sign-in failed" in browser.find_element(By.ID, "result").text
+        assert "Sign-in failed" in result_text(browser)
         assert seam.connect_webviews.get(connect_webview_id=webview.connect_webview_id).status == "failed"
         events = seam.events.list(since="2000-01-01T00:00:00Z", event_type="connect_webview.login_failed")
         assert len(events) == 1

@@ -56,8 +56,13 @@ def open_console(browser: Any, url: str) -> None:
     wait_for(browser, 'body[data-state="ready"]')
 
 
-def click(browser: Any, css: str) -> None:
-    wait_for(browser, css).click()
+def click(browser: Any, css: str, timeout: float = 10) -> None:
+    """Click `css` once it is shown and enabled (a panel's buttons are there before it opens)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, timeout).until(ec.element_to_be_clickable((By.CSS_SELECTOR, css))).click()
 
 
 def test_story_a_code_made_by_the_app_lands_while_the_person_drives_the_lock(
@@ -87,6 +92,7 @@ def test_story_a_code_made_by_the_app_lands_while_the_person_drives_the_lock(
     assert "access_code.created" in timeline
 
     # The person takes the lock offline: the device and the code say why.
+    wait_for(browser, '#toggle-online[data-online="true"]')
     click(browser, "#toggle-online")
     wait_for_text(browser, f"{front} [data-online]", "offline")
     wait_for(browser, '#lock-body .error[data-code="device_offline"]')
@@ -108,6 +114,7 @@ def test_story_a_code_made_by_the_app_lands_while_the_person_drives_the_lock(
     held = screenshot("2-offline-held")
 
     # Back online, a minute later the code is on the lock.
+    wait_for(browser, '#toggle-online[data-online="false"]')
     click(browser, "#toggle-online")
     wait_for_text(browser, f"{front} [data-online]", "online")
     amount.clear()
@@ -199,9 +206,11 @@ def test_webhook_deliveries_show_with_their_outcome(browser: Any, server: Thread
     seam.webhooks.create(url=url, event_types=["device.disconnected", "device.connected"])
     open_console(browser, f"{server.endpoint}/_fake/console")
     click(browser, f'article[data-device-id="{FRONT}"] .open')
+    wait_for(browser, f'#lock-panel[data-device-id="{FRONT}"] #toggle-online[data-online="true"]')
     click(browser, "#toggle-online")  # device.disconnected: the receiver takes it
     wait_for_text(browser, "#deliveries .outcome-delivered", "device.disconnected")
     assert "HTTP 204" in browser.find_element("css selector", "#deliveries .outcome-delivered").text
+    wait_for(browser, '#toggle-online[data-online="false"]')
     click(browser, "#toggle-online")  # device.connected: the receiver answers 500
     wait_for_text(browser, "#deliveries .outcome-retrying", "HTTP 500")
     assert "device.connected" in browser.find_element("css selector", "#deliveries .outcome-retrying").text
