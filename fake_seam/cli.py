@@ -69,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "name; on any other host they need --control-token, sent by callers in the "
         "x-fake-seam-control-token header. /_fake routes that change anything take POST with a JSON "
         "body (content-type: application/json) only; /_fake/database shows API keys and client "
-        "session tokens only with include_credentials and the token.",
+        "session tokens only with include_credentials and the token. A console to watch and drive "
+        "the simulated locks is served at /_fake/console (its URL is printed at start; with a control "
+        "token, type the token into the page or open it once with ?token=).",
     )
     serve_cmd.add_argument(
         "--host",

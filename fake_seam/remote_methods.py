@@ -73,6 +73,34 @@ class RemoteControlMethods:
         )
         return returned
 
+    def console_lock(
+        self, device_id: str, offset: int = 0, limit: int = 50, search: str | None = None
+    ) -> dict[str, Any]:
+        """One lock in full, as the console's lock panel shows it: its card, every slot, the
+        writes in flight or held, its backup pool, and its access codes a page at a time
+        (`offset`, `limit`, `search`) with status, window, errors and warnings.
+
+        Sends `/_fake/console/lock`.
+        """
+        returned: dict[str, Any] = self.send(
+            "console_lock", device_id=device_id, offset=offset, limit=limit, search=search
+        )
+        return returned
+
+    def console_overview(
+        self, workspace_id: str | None = None, offset: int = 0, limit: int = 24, search: str | None = None
+    ) -> dict[str, Any]:
+        """The clock, the workspaces, and one workspace's locks a page at a time (`offset`,
+        `limit`, `search`), each as the console's card shows it; its latest events and the
+        latest webhook delivery tries. What `/_fake/console` reads.
+
+        Sends `/_fake/console/overview`.
+        """
+        returned: dict[str, Any] = self.send(
+            "console_overview", workspace_id=workspace_id, offset=offset, limit=limit, search=search
+        )
+        return returned
+
     def create_lock(
         self,
         workspace_id: str = "seed_workspace_1",

@@ -117,6 +117,9 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
     recorder = recording(fake) if recording is not None else None
     origin = f"state: {args.state}" if journal is not None else f"seed: {args.seed}"
     print(f"fake-seam {_version()} serving Seam on {endpoint} ({origin})")
+    # Not the token itself: a URL ends up in shell history and logs (the page asks for it).
+    token_note = " (the page asks for the control token)" if control_token else ""
+    print(f"console {endpoint}/_fake/console{token_note}")
     print(f"export SEAM_ENDPOINT={endpoint} SEAM_API_KEY={api_key_of(fake)}")
     for webhook in fake.cloud.webhooks.standing():
         print(f"webhook {webhook.url} (secret: {webhook.secret})")

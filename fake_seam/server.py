@@ -131,6 +131,13 @@ class FakeSeamServer(uvicorn.Server):
             gc.freeze()
             self.fake.after_reset.append(_refreeze)
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # uvicorn waits for open responses to end: the console's streams never would.
+        console = getattr(getattr(self.config.app, "state", None), "console", None)
+        if console is not None:
+            console.close_streams()
+        await super().shutdown(sockets=sockets)
+
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         self._stop = asyncio.Event()
         waker = asyncio.create_task(wake_at_due_times(self.fake, self._stop))

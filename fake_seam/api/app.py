@@ -1,4 +1,5 @@
-"""The Starlette app: every path goes to `Api.handle` (handler.py). HTTP framing only."""
+"""The Starlette app: every path goes to `Api.handle` (handler.py), but the console's page and
+stream (console.py). HTTP framing only."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from fake_seam.api.console import ASSETS, CONSOLE_PATH, STREAM_PATH, ConsoleEndpoint
 from fake_seam.api.control_access import CLOSED, IN_PROCESS, LOOPBACK_ONLY, ControlAccess, is_loopback
 from fake_seam.api.handler import MAX_BODY_BYTES, Api, header_dict
 
@@ -18,7 +20,16 @@ from fake_seam.api.handler import MAX_BODY_BYTES, Api, header_dict
 def build_app(api: Api, access: ControlAccess = LOOPBACK_ONLY) -> Starlette:
     """Starlette routes every path to one ASGI endpoint that hands the request to `Api`;
     `access` says who may use its `/_fake` routes."""
-    return Starlette(routes=[Route("/{path:path}", SeamEndpoint(api, access), methods=None)])
+    console = ConsoleEndpoint(api, access, lambda scope: access_for(access, scope))
+    paths = [CONSOLE_PATH, f"{CONSOLE_PATH}/", STREAM_PATH, *(f"{CONSOLE_PATH}/{name}" for name in ASSETS)]
+    app = Starlette(
+        routes=[
+            *(Route(path, console, methods=None) for path in paths),
+            Route("/{path:path}", SeamEndpoint(api, access), methods=None),
+        ]
+    )
+    app.state.console = console  # the server ends its streams when it stops
+    return app
 
 
 class SeamEndpoint:
@@ -42,7 +53,7 @@ class SeamEndpoint:
             if not message.get("more_body", False) or size > MAX_BODY_BYTES:
                 break  # past the limit the rest is not read: `Api.handle` answers 413
         headers = header_dict(scope["headers"])
-        access = self.access if self.access.token is not None else untokened(self.access, scope)
+        access = access_for(self.access, scope)
         request = (
             scope["method"],
             scope["path"],
@@ -60,6 +71,11 @@ class SeamEndpoint:
         answer_headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": answer_headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def access_for(access: ControlAccess, scope: Scope) -> ControlAccess:
+    """The rule for one request: the token's, when one is configured; else by its address."""
+    return access if access.token is not None else untokened(access, scope)
 
 
 def untokened(access: ControlAccess, scope: Scope) -> ControlAccess:

@@ -39,11 +39,27 @@ from fake_seam.clock import format_duration, iso, parse_duration, to_datetime
 from fake_seam.seam.seed import load_seed
 
 # Reads of the fake's own state: nothing to replay.
-SKIPPED_ROUTES = {"/_fake/database", "/_fake/default_seed", "/_fake/clock"}
+SKIPPED_ROUTES = {
+    "/_fake/database",
+    "/_fake/default_seed",
+    "/_fake/clock",
+    # The console's reads: an open console reads on every change.
+    "/_fake/console/overview",
+    "/_fake/console/lock",
+}
 # How the guard of the `/_fake` routes refuses a request for its headers (api/control_access).
 GUARD_REFUSALS = {401, 403, 415}
 # Controls that only read (from Python: `fake.slots(...)`): nothing to replay.
-READ_CONTROLS = {"now", "database", "default_seed", "slots", "backup_pool", "webhook_deliveries"}
+READ_CONTROLS = {
+    "now",
+    "database",
+    "default_seed",
+    "slots",
+    "backup_pool",
+    "webhook_deliveries",
+    "console_overview",
+    "console_lock",
+}
 # Written as the `freeze` action, which a replay answers without letting its clock run.
 FREEZE_ROUTE = "/_fake/clock/freeze"
 ID_NAMES = {

@@ -24,7 +24,13 @@ class EventLog:
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Call `subscriber` with every event from now on; returns the unsubscribe call."""
         self.subscribers.append(subscriber)
-        return lambda: self.subscribers.remove(subscriber)
+
+        def unsubscribe() -> None:
+            # A log replaced by a reset has let go of every subscriber already.
+            if subscriber in self.subscribers:
+                self.subscribers.remove(subscriber)
+
+        return unsubscribe
 
     def emit(self, workspace_id: str, event_type: str, **fields: Any) -> Event:
         store = self.store

@@ -25,7 +25,16 @@ from fake_seam.server import ThreadedServer
 TOKEN = "control-token-for-tests"
 HEADER = "x-fake-seam-control-token"
 FAST = {"polling_interval": 0.01, "timeout": 5.0}
-READS = {"now", "default_seed", "database", "backup_pool", "slots", "webhook_deliveries"}
+READS = {
+    "now",
+    "default_seed",
+    "database",
+    "backup_pool",
+    "slots",
+    "webhook_deliveries",
+    "console_overview",
+    "console_lock",
+}
 # A request a page on any site may send without the browser asking the server first.
 SIMPLE_BODIES = {
     "text/plain": {"content": b'{"seconds": 3600}', "headers": {"content-type": "text/plain"}},

@@ -93,6 +93,8 @@ EXAMPLES: dict[str, dict[str, Any] | Callable[[FakeSeam], dict[str, Any]]] = {
     "flush_webhooks": delivery_due,
     "complete_connect_webview": pending_webview,
     "webhook_deliveries": delivery_made,
+    "console_overview": {"workspace_id": "seed_workspace_1", "limit": 2, "search": "door"},
+    "console_lock": {"device_id": FRONT, "limit": 5},
 }
 
 
