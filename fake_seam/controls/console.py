@@ -22,19 +22,21 @@ from fake_seam.wire import validation as z
 SLOTS_ON_A_CARD = 12  # a card shows this many slots; the lock's own page shows them all
 EVENTS_SHOWN = 50  # the timeline starts from the workspace's latest events
 DELIVERIES_SHOWN = 20
+# Far past any fleet; a number past 2**53 would arrive as a float (JSON's doubles).
+MAX_OFFSET = 1_000_000_000
 MAX_PAGE = 500
 
 
 class Overview(ControlParams):
     workspace_id: Annotated[str | None, z.string()] = None  # None: the first workspace
-    offset: Annotated[int, z.number(integer=True, minimum=0)] = 0
+    offset: Annotated[int, z.number(integer=True, minimum=0, maximum=MAX_OFFSET)] = 0
     limit: Annotated[int, z.number(integer=True, minimum=1, maximum=MAX_PAGE)] = 24
     search: Annotated[str | None, z.string()] = None  # in a lock's name, id or brand
 
 
 class LockPage(ControlParams):
     device_id: Annotated[str, z.string()]
-    offset: Annotated[int, z.number(integer=True, minimum=0)] = 0
+    offset: Annotated[int, z.number(integer=True, minimum=0, maximum=MAX_OFFSET)] = 0
     limit: Annotated[int, z.number(integer=True, minimum=1, maximum=MAX_PAGE)] = 50
     search: Annotated[str | None, z.string()] = None  # in a code's name, PIN or id
 
