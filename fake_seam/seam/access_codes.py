@@ -141,7 +141,7 @@ class AccessCodes:
     def generate_pin(self, device: Device, length: int | None = None) -> str:
         assert device.lock is not None
         lengths = device.lock.rules.supported_code_lengths
-        if length is not None and int(length) not in lengths:
+        if length is not None and (length != int(length) or int(length) not in lengths):
             # Seam: "If the device does not support the preferred code length, Seam reverts to
             # using the shortest supported code length."
             length = min(lengths)

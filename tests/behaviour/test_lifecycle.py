@@ -638,6 +638,15 @@ def test_preferred_code_length_falls_back_to_the_shortest_supported(sdk: Seam) -
     assert len(sdk.access_codes.create(device_id="yale_device_1", preferred_code_length=4).code) == 6
 
 
+@pytest.mark.parametrize("preferred", [-1, 0, 5.5, 100, 1e6])
+def test_a_preferred_length_no_lock_supports_gets_the_shortest_supported(sdk: Seam, preferred: float) -> None:
+    # Seam's spec: "If the affected device does not support the preferred code length, Seam
+    # reverts to using the shortest supported code length" (august_device_1 takes 4 to 8).
+    assert (
+        len(sdk.access_codes.create(device_id="august_device_1", preferred_code_length=preferred).code) == 4
+    )
+
+
 def test_report_device_constraints_changes_the_lengths_the_lock_takes(fake: FakeSeam, sdk: Seam) -> None:
     sdk.access_codes.report_device_constraints(device_id="august_device_1", supported_code_lengths=[6])
     assert sdk.devices.get(device_id="august_device_1").properties.supported_code_lengths == [6]
