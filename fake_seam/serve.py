@@ -133,7 +133,7 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
         with asyncio.Runner(loop_factory=fast_loop_factory()) as runner:
             runner.run(server.serve(sockets=[sock]))
     except KeyboardInterrupt:
-        pass
+        pass  # Ctrl-C or SIGTERM: how a dev server is meant to stop
     finally:
         sock.close()
         if journal is not None:
