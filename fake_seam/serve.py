@@ -90,7 +90,7 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
         # an object where a list goes): one line naming the file, not a traceback.
         detail = f"missing {problem}" if isinstance(problem, KeyError) else str(problem)
         print(
-            f"fake-seam: {args.seed}: not a usable seed file ({detail}); see README 'Seed files'",
+            f"fake-seam: {args.seed}: not a usable seed file ({detail}); see docs/fleet-and-seeds.md",
             file=sys.stderr,
         )
         return 2

@@ -96,7 +96,7 @@ def set_time(fake: Bench, p: SetTime) -> datetime:
     if target.timestamp() > fake.clock.timestamp():
         return advance.apply(fake, Advance(seconds=target.timestamp() - fake.clock.timestamp()))
     fake.clock.set(target)
-    fake.timeline.run_until()  # codes are judged again at the earlier time (README: "Time")
+    fake.timeline.run_until()  # codes are judged again at the earlier time (docs/faults-and-time.md)
     return fake.clock.now()
 
 

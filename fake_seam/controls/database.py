@@ -16,7 +16,7 @@ def reset(fake: Bench, p: NoParams) -> None:
 
 
 # A flat map from seed name to value, as Seam's fake sends it: no `ok` among the names. Its
-# values are the seed's well-known ids and keys (printed in the README), which SDK test
+# values are the seed's well-known ids and keys (listed in docs/fleet-and-seeds.md), which SDK test
 # suites read, so it answers them as they are.
 @control(
     "/_fake/default_seed",

@@ -1,5 +1,5 @@
 """Scenarios: lock stories written as YAML files, replayed against a fake (or a server), and
-recorded from live sessions. See README "Scenarios" for the format."""
+recorded from live sessions. The format: docs/scenarios.md."""
 
 from __future__ import annotations
 

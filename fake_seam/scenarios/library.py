@@ -1,5 +1,5 @@
 """The scenario library fake-seam ships: a catalogue of what goes wrong with smart-lock access
-codes (README "Scenarios"), to replay (`fake-seam replay --library`), read and copy
+codes (docs/scenarios.md), to replay (`fake-seam replay --library`), read and copy
 (`fake-seam scenarios`, `fake-seam scenarios --copy DIR`).
 
 An installed wheel holds the files in this package's `library/` folder; an editable install

@@ -2,7 +2,7 @@
 
 A malformed file raises `ScenarioError` listing every problem as `file:line: problem`; a good
 one becomes a `Scenario` (steps, each with expectations) that `runner.run_scenario` replays.
-The reference of every key is in README "Scenarios".
+What each key does: docs/scenarios.md; every key: docs/reference/scenario-keys.md.
 """
 
 from __future__ import annotations

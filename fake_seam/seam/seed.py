@@ -1,5 +1,5 @@
 """Seeds: the default one (a drop-in for Seam's own fake, plus a realistic fleet), the empty
-one, and seed files (JSON) describing a custom fleet. See README "Seed files"."""
+one, and seed files (JSON) describing a custom fleet. See docs/fleet-and-seeds.md."""
 
 from __future__ import annotations
 
