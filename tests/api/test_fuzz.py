@@ -8,7 +8,7 @@ a fresh, furnished fake (`hostile.furnished`: the default seed, a code, an unman
 parameter is set to an id the seed holds, so the 200 answers (devices, codes, events) are checked
 too, not only the 404s a random id gets.
 
-Budget (README "Testing"): `EXAMPLES` generated requests per operation, derandomized, without
+Budget (docs/wire-protocol.md): `EXAMPLES` generated requests per operation, derandomized, without
 schemathesis' coverage phase. Each test reports the requests it sent (`fuzzed_requests`), and
 the run's total is printed at the end (conftest.py).
 """

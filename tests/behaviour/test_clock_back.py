@@ -1,5 +1,5 @@
 """Moving the clock back: events keep their order so a polling client misses none, and
-time-bound codes are judged again at the earlier time (README: "Moving time in tests")."""
+time-bound codes are judged again at the earlier time (docs/faults-and-time.md, "Moving time in tests")."""
 
 from __future__ import annotations
 

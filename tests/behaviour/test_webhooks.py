@@ -290,7 +290,7 @@ def test_an_app_that_raises_is_a_failed_try_not_a_failed_flush(fake: FakeSeam, s
 def test_the_webhook_receiver_fixture(
     fake_seam: FakeSeam, seam: Seam, webhook_receiver: WebhookReceiver
 ) -> None:
-    """The README's example: the receiver moves the clock until the failed write is reported."""
+    """The example of docs/webhooks.md: the receiver moves the clock until the failed write is reported."""
     fake_seam.set_fault_plan("august_device_1", failure_rate=1.0)
     seam.access_codes.create(device_id="august_device_1", code="4821")
     failed = webhook_receiver.wait_for("access_code.failed_to_set_on_device")

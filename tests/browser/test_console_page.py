@@ -5,7 +5,7 @@ person does on the page happens to the fake.
 The page marks its reads (`body[data-version]`, `data-state`); the tests wait on what the page
 shows with selenium's `WebDriverWait`, never by sleeping. Screenshots go to the test's
 artifacts (see conftest). With `FAKE_SEAM_CONSOLE_SCREENSHOT=path`, the story also saves its
-view of the lock offline there: `python tools/console_screenshot.py` makes the README's picture
+view of the lock offline there: `python tools/console_screenshot.py` makes the picture of the README and docs/console.md
 (`docs/images/console.png`) that way."""
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def test_story_a_code_made_by_the_app_lands_while_the_person_drives_the_lock(
     wait_for(browser, '#keypad-result[data-opened="false"]')
 
     wanted = os.environ.get(SCREENSHOT_ENV)
-    if wanted:  # the README's picture: the lock offline, its write held, the code's warning
+    if wanted:  # the picture: the lock offline, its write held, the code's warning
         Path(wanted).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(held, wanted)
 

@@ -1,4 +1,4 @@
-"""The README's worked examples run as written."""
+"""The worked examples of the docs (docs/backup-pools.md, docs/pytest.md) run as written."""
 
 from __future__ import annotations
 

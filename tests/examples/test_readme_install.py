@@ -1,5 +1,5 @@
-"""The README's first screen: what it tells users and contributors to install exists, and CI
-runs the contributors' test command exactly as the README writes it."""
+"""The README: what it tells users and contributors to install exists, CI runs the
+contributors' test command exactly as the README writes it, and it stays short."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from repo import ROOT
 
 README = (ROOT / "README.md").read_text()
 CI = (ROOT / ".ci" / "run").read_text()
+DOCS = "\n".join(page.read_text() for page in sorted((ROOT / "docs").rglob("*.md")))
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
@@ -33,12 +34,22 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 
 def test_the_install_section_comes_first_and_names_extras_that_exist() -> None:
     assert (
-        README.index("\n## Install\n") < README.index("\n## Set-up\n") < README.index("\n## The default seed")
+        README.index("\n## Install\n")
+        < README.index("\n## 1. A local dev server\n")
+        < README.index("\n## Set-up\n")
     )
     install = section("Install")
     assert "pip install fake-seam " in install and "pip install 'fake-seam[testing]'" in install
-    named = set(re.findall(r"fake-seam\[([a-z-]+)\]", README))
+    named = set(re.findall(r"fake-seam\[([a-z-]+)\]", README + DOCS))
     assert named and named <= set(PROJECT["optional-dependencies"]), named
+
+
+def test_the_readme_fits_on_two_screens_and_links_each_topic_to_the_docs() -> None:
+    assert len(README.splitlines()) <= 150
+    for page in ("getting-started", "pytest", "scenarios", "troubleshooting", "contributing/index"):
+        assert f"(docs/{page}.md)" in README, page
+    for use in ("## 1. A local dev server", "## 2. pytest fixtures", "## 3. Scenario replay"):
+        assert f"\n{use}\n" in README, use
 
 
 def test_a_plain_install_brings_the_official_sdk_and_testing_brings_pytest_and_hypothesis() -> None:

@@ -1,6 +1,6 @@
-"""The README's Python snippets that are whole test modules run as written: each is pasted
-into a project of its own and run by pytest with the fake-seam plugin, so a missing import or
-a renamed fixture in the README fails here."""
+"""The Python snippets of the README and the docs pages that are whole test modules run as
+written: each is pasted into a project of its own and run by pytest with the fake-seam plugin,
+so a missing import or a renamed fixture in the docs fails here."""
 
 from __future__ import annotations
 
@@ -76,8 +76,10 @@ def undefined_globals(block: str) -> set[str]:
 
 
 def runnable_snippets() -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return [block for block in BLOCK.findall(text) if is_test_module(block)]
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    blocks = [block for page in pages for block in BLOCK.findall(page.read_text(encoding="utf-8"))]
+    # A snippet both the README and a page show runs once.
+    return list(dict.fromkeys(block for block in blocks if is_test_module(block)))
 
 
 SNIPPETS = runnable_snippets()
@@ -88,7 +90,7 @@ def test_the_clock_snippets_are_among_them() -> None:
     assert "from freezegun import freeze_time" in joined and "import time_machine" in joined
 
 
-def test_the_readme_snippets_run_as_written(pytester: pytest.Pytester) -> None:
+def test_the_snippets_run_as_written(pytester: pytest.Pytester) -> None:
     # One module per snippet, one pytest run for all (each run pays for the SDK's imports).
     pytester.makepyfile(**{f"test_snippet{i + 1}": snippet for i, snippet in enumerate(SNIPPETS)})
     result = pytester.runpytest_inprocess(*INNER)

@@ -1,6 +1,6 @@
 """Done-when check of the plugin: another project's test suite, in a temporary directory (a
 `tests/` folder, no conftest), runs green with only the plugin's fixtures, in-process and over
-real HTTP. It includes the README's example module, `examples/test_guest_checkin.py`.
+real HTTP. It includes the example module of docs/pytest.md, `examples/test_guest_checkin.py`.
 
 The project runs in a subprocess of this interpreter, where fake-seam is installed from this
 checkout (CI: `pip install -e .[dev]`), so the plugin arrives the way it does for users:
@@ -10,7 +10,7 @@ A second project runs under pytest-xdist (`-n 2`): each worker has its own fakes
 HTTP server, and nothing is shared.
 
 A third (marked `slow`: it builds a wheel and installs it, with its dependencies from the
-package index, into a fresh virtualenv) is a user's project as the README's first screen sets
+package index, into a fresh virtualenv) is a user's project as the README's install section sets
 it up, with nothing of this checkout but the wheel.
 """
 
@@ -227,7 +227,7 @@ def test_under_xdist_each_worker_has_its_own_fakes(tmp_path: Path, monkeypatch: 
     assert len(set().union(*servers.values())) == len(servers)
 
 
-# -- installed from a wheel, as the README's first screen says -------------------------------
+# -- installed from a wheel, as the README's install section says -------------------------------
 
 PROPERTIES = """\
 from datetime import UTC, datetime

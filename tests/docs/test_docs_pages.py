@@ -1,0 +1,73 @@
+"""The docs site: its reference pages are what the code generates now, every page is in its
+navigation, the README's scenario replays as shown, and every test the page on Seam's
+backup-code guide names exists."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+
+import yaml
+from repo import ROOT
+
+from fake_seam.scenarios import parse_scenario, run_scenario
+
+DOCS = ROOT / "docs"
+
+
+def test_the_generated_reference_pages_are_fresh() -> None:
+    """A control, message, route or flag changed without `python tools/gen_docs.py` fails here."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def nav_pages(node: object) -> set[str]:
+    if isinstance(node, str):
+        return {node}
+    if isinstance(node, dict):
+        return {page for value in node.values() for page in nav_pages(value)}
+    if isinstance(node, list):
+        return {page for item in node for page in nav_pages(item)}
+    return set()
+
+
+def test_every_page_is_in_the_navigation_and_every_entry_is_a_page() -> None:
+    # `mkdocs build --strict` fails on a broken link, but only mentions a page left out of nav.
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    pages = {path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md")}
+    assert nav_pages(config["nav"]) == pages
+
+
+def test_the_readme_scenario_replays_green() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = [block for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL) if "steps:" in block]
+    assert blocks
+    for block in blocks:
+        result = run_scenario(parse_scenario(block))
+        assert result.passed and result.checks, block
+
+
+def test_every_test_the_guide_page_names_exists() -> None:
+    text = (DOCS / "seam-guide.md").read_text()
+    named = re.findall(r"`(tests/[\w/]+\.py)::(test_\w+)`", text)
+    assert len(named) >= 20
+    for path, name in named:
+        tree = ast.parse((ROOT / path).read_text())
+        defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+        assert name in defined, f"{path}::{name}"
+
+
+def test_each_section_of_the_guide_page_quotes_seam_and_names_tests() -> None:
+    text = (DOCS / "seam-guide.md").read_text()
+    sections = text.split("\n## ")[1:]
+    assert len(sections) >= 8
+    for section in sections:
+        assert "\n> " in section and "`tests/" in section, section.splitlines()[0]
