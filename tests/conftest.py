@@ -75,3 +75,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for name, total in totals.items():
         if total:
             terminalreporter.write_line(f"{COUNTED[name]}: {total}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing test marked `@pytest.mark.guide(id)` says which sentence of Seam's guide broke."""
+    report = yield
+    if report.failed and call.when == "call":
+        from guide import SENTENCES
+
+        for mark in item.iter_markers("guide"):
+            heading, words, _ = SENTENCES.get(mark.args[0], ("?", "(unknown sentence id)", ""))
+            report.sections.append(("Seam's guide", f"{heading}: {' '.join(words.split())}"))
+    return report

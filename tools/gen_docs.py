@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "reference"
+DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -403,12 +403,55 @@ def settings_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def guide_marks() -> dict[str, list[str]]:
+    """Sentence id -> the tests marked `@pytest.mark.guide(id)`, as `path::name`, in file order."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for deco in node.decorator_list:
+                if (
+                    isinstance(deco, ast.Call)
+                    and ast.unparse(deco.func) == "pytest.mark.guide"
+                    and deco.args
+                    and isinstance(deco.args[0], ast.Constant)
+                ):
+                    test = f"{path.relative_to(ROOT).as_posix()}::{node.name}"
+                    found.setdefault(str(deco.args[0].value), []).append(test)
+    return found
+
+
+def guide_page() -> str:
+    """Seam's guide, each sentence with the tests marked as holding the fake to it."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from guide import INTRO, SENTENCES
+
+    marks = guide_marks()
+    lines = ["# Seam's backup-code guide, sentence by sentence", "", GENERATED.rstrip(), "", INTRO]
+    section = None
+    for sentence_id, (heading, words, note) in SENTENCES.items():
+        if heading != section:
+            section = heading
+            lines += ["", f"## {heading}"]
+        lines.append("")
+        lines += [f"> {line}".rstrip() for line in words.splitlines()]
+        lines.append("")
+        if note:
+            lines.append(f"- {note}")
+        lines += [f"- `{test}`" for test in marks.get(sentence_id, [])]
+    return "\n".join(lines) + "\n"
+
+
+# Pages by their path under docs/.
 PAGES: dict[str, Callable[[], str]] = {
-    "controls.md": controls_page,
-    "scenario-keys.md": scenario_page,
-    "seam-routes.md": routes_page,
-    "errors.md": errors_page,
-    "settings.md": settings_page,
+    "reference/controls.md": controls_page,
+    "reference/scenario-keys.md": scenario_page,
+    "reference/seam-routes.md": routes_page,
+    "reference/errors.md": errors_page,
+    "reference/settings.md": settings_page,
+    "seam-guide.md": guide_page,
 }
 
 
@@ -418,14 +461,14 @@ def main() -> int:
     args = parser.parse_args()
     stale = []
     for name, make in PAGES.items():
-        path = OUT / name
+        path = DOCS / name
         text = make()
         if path.exists() and path.read_text() == text:
             continue
         if args.check:
             stale.append(name)
         else:
-            OUT.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
             print(f"wrote {path.relative_to(ROOT)}")
     if stale:

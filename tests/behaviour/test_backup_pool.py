@@ -49,6 +49,11 @@ def keypad(sdk: Seam, device_id: str, code: str) -> str:
 # -- 1. activation ----------------------------------------------------------------------
 
 
+@pytest.mark.guide("check-support")
+@pytest.mark.guide("activate")
+@pytest.mark.guide("one-pool-per-device")
+@pytest.mark.guide("confirm-available")
+@pytest.mark.guide("empty-pool-error")
 def test_first_create_with_the_option_activates_the_pool(fake: FakeSeam, sdk: Seam) -> None:
     assert sdk.devices.get(device_id=FRONT).properties.supports_backup_access_code_pool is True
     assert sdk.devices.get(device_id=FRONT).properties.backup_access_code_pool_enabled is False
@@ -71,6 +76,7 @@ def test_first_create_with_the_option_activates_the_pool(fake: FakeSeam, sdk: Se
         assert sdk.access_codes.get(access_code_id=code_id).is_backup_access_code_available is True
 
 
+@pytest.mark.guide("named-in-the-app")
 def test_backups_are_real_codes_on_the_lock_hidden_from_list(fake: FakeSeam, sdk: Seam) -> None:
     guest = stay(sdk, code="4821")
     fake.settle()
@@ -94,6 +100,9 @@ def test_backups_are_real_codes_on_the_lock_hidden_from_list(fake: FakeSeam, sdk
     ]
 
 
+@pytest.mark.guide("time-bound-only")
+@pytest.mark.guide("check-support")
+@pytest.mark.guide("supported-brands")
 def test_the_option_is_refused_for_ongoing_codes_and_on_salto(fake: FakeSeam, sdk: Seam) -> None:
     before = fake.database()
     with pytest.raises(SeamHttpInvalidInputError) as ongoing:
@@ -115,6 +124,8 @@ def test_the_option_is_refused_for_ongoing_codes_and_on_salto(fake: FakeSeam, sd
     assert after["devices"] == before["devices"]
 
 
+@pytest.mark.guide("time-bound-only")
+@pytest.mark.guide("cannot-turn-off")
 def test_a_later_create_without_the_option_leaves_the_pool_on(fake: FakeSeam, sdk: Seam) -> None:
     stay(sdk)
     fake.settle()
@@ -129,6 +140,7 @@ def test_a_later_create_without_the_option_leaves_the_pool_on(fake: FakeSeam, sd
     )
 
 
+@pytest.mark.guide("unmanage-removes")
 def test_unmanaging_the_device_removes_its_backup_codes_and_frees_their_slots(
     fake: FakeSeam, sdk: Seam
 ) -> None:
@@ -165,6 +177,7 @@ def test_pool_size_is_configurable_per_lock(fake: FakeSeam, sdk: Seam) -> None:
     assert fake.backup_pool("august_device_2")["pool_size"] == 2  # other locks keep theirs
 
 
+@pytest.mark.guide("partial-pool-warning")
 def test_backups_take_the_programming_delay_and_wait_for_an_offline_lock(fake: FakeSeam, sdk: Seam) -> None:
     fake.go_offline(FRONT)
     stay(sdk)
@@ -183,6 +196,7 @@ def test_backups_take_the_programming_delay_and_wait_for_an_offline_lock(fake: F
     assert conditions(sdk) == ([], [])
 
 
+@pytest.mark.guide("partial-pool-warning")
 def test_a_failed_backup_write_shows_partial_until_its_retry_lands(fake: FakeSeam, sdk: Seam) -> None:
     stay(sdk)
     fake.settle()
@@ -227,6 +241,10 @@ def test_a_client_pin_cannot_collide_with_a_hidden_backup(fake: FakeSeam, sdk: S
 # -- 3 and 4. availability and pull -----------------------------------------------------
 
 
+@pytest.mark.guide("retrieve")
+@pytest.mark.guide("marked-pulled")
+@pytest.mark.guide("associated")
+@pytest.mark.guide("refill")
 def test_pull_marks_links_and_times_the_backup_then_refills(fake: FakeSeam, sdk: Seam) -> None:
     guest = stay(sdk, hours=30)
     fake.settle()
@@ -257,6 +275,7 @@ def test_pull_marks_links_and_times_the_backup_then_refills(fake: FakeSeam, sdk:
     assert len(pool_ids(fake)["ready"]) == 3
 
 
+@pytest.mark.guide("retrieve")
 def test_pull_answers_with_the_backup_under_both_keys(fake: FakeSeam) -> None:
     sdk = fake.client()
     guest = stay(sdk)
@@ -271,6 +290,7 @@ def test_pull_answers_with_the_backup_under_both_keys(fake: FakeSeam) -> None:
     assert body["access_code"]["pulled"] is True
 
 
+@pytest.mark.guide("time-bound-pulls-only")
 def test_pull_errors(fake: FakeSeam, sdk: Seam) -> None:
     ongoing = sdk.access_codes.create(device_id=FRONT)
     no_pool = sdk.access_codes.create(device_id="august_device_2", ends_at=at(HOUR))
@@ -298,6 +318,7 @@ def test_pull_errors(fake: FakeSeam, sdk: Seam) -> None:
     }
 
 
+@pytest.mark.guide("associated")
 def test_two_clients_pulling_at_once_get_the_same_backup(fake: FakeSeam) -> None:
     guest = stay(fake.client())
     fake.settle()
@@ -321,6 +342,10 @@ def test_two_clients_pulling_at_once_get_the_same_backup(fake: FakeSeam) -> None
     assert len(events(fake.client(), "access_code.backup_access_code_pulled")) == 1
 
 
+@pytest.mark.guide("one-pool-per-device")
+@pytest.mark.guide("confirm-available")
+@pytest.mark.guide("refill")
+@pytest.mark.guide("empty-pool-error")
 def test_pulling_until_empty_then_refilling(fake: FakeSeam, sdk: Seam) -> None:
     guests = [stay(sdk) for _ in range(4)]
     fake.settle()
@@ -342,6 +367,7 @@ def test_pulling_until_empty_then_refilling(fake: FakeSeam, sdk: Seam) -> None:
     )
 
 
+@pytest.mark.guide("detect-failure")
 def test_a_backup_can_be_pulled_while_the_original_is_still_failing(fake: FakeSeam, sdk: Seam) -> None:
     stay(sdk)
     fake.settle()
@@ -363,6 +389,7 @@ def test_a_backup_can_be_pulled_while_the_original_is_still_failing(fake: FakeSe
 # -- 5. ends_at propagation -------------------------------------------------------------
 
 
+@pytest.mark.guide("ends-at-matches")
 def test_the_pulled_backup_follows_the_originals_ends_at(fake: FakeSeam, sdk: Seam) -> None:
     guest = stay(sdk, hours=10)
     fake.settle()
@@ -378,6 +405,7 @@ def test_the_pulled_backup_follows_the_originals_ends_at(fake: FakeSeam, sdk: Se
     assert keypad(sdk, FRONT, backup.code) == "lock.access_denied"
 
 
+@pytest.mark.guide("ends-at-matches")
 def test_original_ending_removes_the_backup_at_the_same_time_and_the_pool_refills(
     fake: FakeSeam, sdk: Seam
 ) -> None:
@@ -459,6 +487,7 @@ def test_original_deleted_removes_the_backup_and_a_blocked_refill_takes_the_slot
     assert keypad(sdk, "kwikset_device_1", backup.code) == "lock.access_denied"
 
 
+@pytest.mark.guide("ends-at-matches")
 def test_an_original_made_ongoing_makes_its_backup_ongoing(fake: FakeSeam, sdk: Seam) -> None:
     guest = stay(sdk, hours=2)
     fake.settle()
@@ -473,6 +502,7 @@ def test_an_original_made_ongoing_makes_its_backup_ongoing(fake: FakeSeam, sdk: 
 # -- 6. device warnings and error -------------------------------------------------------
 
 
+@pytest.mark.guide("many-active-warning")
 def test_many_active_backup_codes_follows_the_threshold(fake: FakeSeam, sdk: Seam) -> None:
     first, second = stay(sdk, hours=2), stay(sdk, hours=4)
     fake.settle()
@@ -488,6 +518,7 @@ def test_many_active_backup_codes_follows_the_threshold(fake: FakeSeam, sdk: Sea
     assert "many_active_backup_codes" not in conditions(sdk)[1]
 
 
+@pytest.mark.guide("partial-pool-warning")
 def test_partial_pool_on_a_lock_with_too_few_free_slots(fake: FakeSeam, sdk: Seam) -> None:
     sdk.access_codes.create(device_id="kwikset_device_1", code="1111")
     cleaner = sdk.access_codes.create(device_id="kwikset_device_1", code="2222")
@@ -520,6 +551,7 @@ def test_conditions_leave_with_the_pool_when_it_is_switched_off(fake: FakeSeam, 
 # -- "Newer than the guide": the explicit off switch ------------------------------------
 
 
+@pytest.mark.guide("cannot-turn-off")
 def test_backup_access_code_pool_enabled_off_and_on(fake: FakeSeam, sdk: Seam) -> None:
     guest, other = stay(sdk, hours=10), stay(sdk, hours=10)
     fake.settle()
@@ -565,6 +597,7 @@ def pool_switched_off_after_activation(fake: FakeSeam, sdk: Seam) -> None:
 @pytest.mark.parametrize(
     "switch_off", [pool_switched_off_before_activation, pool_switched_off_after_activation]
 )
+@pytest.mark.guide("cannot-turn-off")
 def test_off_means_off_and_a_request_for_the_pool_says_so(
     fake: FakeSeam, sdk: Seam, raw: httpx.Client, switch_off: Any
 ) -> None:
@@ -613,6 +646,7 @@ def test_off_means_off_and_a_request_for_the_pool_says_so(
 # -- 7. the troubleshooting flow, end to end --------------------------------------------
 
 
+@pytest.mark.guide("many-active-warning")
 def test_troubleshooting_flow(fake: FakeSeam, sdk: Seam) -> None:
     stay(sdk, hours=48)  # an earlier booking switched the pool on
     fake.settle()

@@ -50,6 +50,7 @@ def test_get_an_unknown_device(sdk: Any) -> None:
     assert by_name.value.code == "device_not_found"
 
 
+@pytest.mark.guide("supported-brands")
 def test_a_lock_carries_the_hardware_the_simulator_models(sdk: Any) -> None:
     front = sdk.devices.get(device_id="august_device_1")
     p = front.properties

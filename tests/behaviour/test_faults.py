@@ -38,6 +38,7 @@ def events(sdk: Seam, *types: str, **filters: Any) -> list[Any]:
 # -- failure injection ------------------------------------------------------------------
 
 
+@pytest.mark.guide("detect-failure")
 def test_fail_next_then_a_successful_retry(fake: FakeSeam, sdk: Seam) -> None:
     plan = fake.set_fault_plan("august_device_1", fail_next=1)
     assert plan == {

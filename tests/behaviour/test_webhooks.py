@@ -261,6 +261,7 @@ def flask_app(fake: FakeSeam, secret: dict[str, str]) -> Flask:
 
 
 @pytest.mark.parametrize("make_app", [starlette_app, flask_app], ids=["starlette", "flask"])
+@pytest.mark.guide("detect-failure")
 def test_an_apps_own_handler_pulls_the_backup_when_the_failure_arrives(
     fake: FakeSeam, sdk: Seam, make_app: Any
 ) -> None:

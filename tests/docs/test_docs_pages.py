@@ -4,15 +4,17 @@ backup-code guide names exists."""
 
 from __future__ import annotations
 
-import ast
 import re
 import subprocess
 import sys
 
+import pytest
 import yaml
 from repo import ROOT
 
 from fake_seam.scenarios import parse_scenario, run_scenario
+
+pytest_plugins = ["pytester"]
 
 DOCS = ROOT / "docs"
 
@@ -55,19 +57,28 @@ def test_the_readme_scenario_replays_green() -> None:
         assert result.passed and result.checks, block
 
 
-def test_every_test_the_guide_page_names_exists() -> None:
-    text = (DOCS / "seam-guide.md").read_text()
-    named = re.findall(r"`(tests/[\w/]+\.py)::(test_\w+)`", text)
-    assert len(named) >= 20
-    for path, name in named:
-        tree = ast.parse((ROOT / path).read_text())
-        defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
-        assert name in defined, f"{path}::{name}"
+def test_every_sentence_of_the_guide_has_a_test_and_every_mark_a_sentence() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    from gen_docs import guide_marks
+    from guide import SENTENCES
+
+    marks = guide_marks()
+    assert set(marks) <= set(SENTENCES), sorted(set(marks) - set(SENTENCES))
+    untested = [sentence for sentence in SENTENCES if not marks.get(sentence)]
+    assert not untested, untested
 
 
-def test_each_section_of_the_guide_page_quotes_seam_and_names_tests() -> None:
-    text = (DOCS / "seam-guide.md").read_text()
-    sections = text.split("\n## ")[1:]
-    assert len(sections) >= 8
-    for section in sections:
-        assert "\n> " in section and "`tests/" in section, section.splitlines()[0]
+def test_a_failing_marked_test_names_its_sentence(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest((ROOT / "tests" / "conftest.py").read_text())
+    pytester.syspathinsert(ROOT / "tests")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.guide("retrieve")
+        def test_broken():
+            assert False
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.stdout.fnmatch_lines(["*Seam's guide*", "*4. Retrieve a backup access code: To retrieve*"])

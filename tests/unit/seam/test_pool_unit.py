@@ -75,6 +75,7 @@ def world() -> World:
     return World()
 
 
+@pytest.mark.guide("activate")
 def test_activation_fills_the_pool_with_real_backup_writes(world: World) -> None:
     world.stay()
     device = world.device("august_device_1")
@@ -93,6 +94,7 @@ def test_activation_fills_the_pool_with_real_backup_writes(world: World) -> None
     assert world.conditions() == set()
 
 
+@pytest.mark.guide("confirm-available")
 def test_availability_rules(world: World) -> None:
     cloud = world.cloud
     ongoing = cloud.codes.create(WS, device_id="august_device_1")
@@ -113,6 +115,7 @@ def test_availability_rules(world: World) -> None:
     assert not cloud.pools.is_backup_access_code_available(bound)
 
 
+@pytest.mark.guide("marked-pulled")
 def test_pull_links_times_and_refills(world: World) -> None:
     cloud = world.cloud
     guest = world.stay(hours=5)
@@ -184,6 +187,7 @@ def test_switching_the_pool_off_does_not_refill_and_keeps_pulled_backups(world: 
     assert device.pool.pulled == []
 
 
+@pytest.mark.guide("unmanage-removes")
 def test_unmanaging_with_backups_in_flight_leaves_nothing_behind(world: World) -> None:
     world.stay()
     device = world.device("august_device_1")
