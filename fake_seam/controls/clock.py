@@ -64,7 +64,7 @@ def _describe_advance(p: Advance, answer: dict[str, Any]) -> str:
 # Jobs per step of an advance (a few milliseconds of work). Between two steps a served fake
 # lets go of its lock, so other requests are answered while a long advance runs; each step
 # ends between two instants, so what they see is the world whole at a time on the way.
-ADVANCE_STEP_JOBS = 256
+ADVANCE_STEP_JOBS = 128
 
 
 @control(
@@ -91,9 +91,13 @@ def advance(fake: Bench, p: Advance) -> datetime:
             # Run the jobs first, at their own times, then bring the clock to where they reached.
             reached = timeline.run_toward(target, ADVANCE_STEP_JOBS)
             clock.advance(max(0.0, reached - clock.timestamp()))
-        # Let a request waiting for the lock have it before the next step (a zero sleep
-        # gives up the interpreter; the lock alone would be taken straight back).
-        time.sleep(0)
+        let_others_in()
+
+
+def let_others_in() -> None:
+    """Between two steps: a request waiting for the fake's lock gets it now. (A zero sleep
+    gives up the interpreter; let go of, the lock alone would be taken straight back.)"""
+    time.sleep(0)
 
 
 class SetTime(ControlParams):

@@ -50,7 +50,9 @@ def agree(lock: SimulatedLock) -> None:
 def test_slot_indexes_agree_with_the_slot_table(capacity: int, ops: list[tuple[Any, ...]]) -> None:
     clock = Clock(datetime(2030, 1, 1, tzinfo=UTC), frozen=True)
     timeline = Timeline(clock)
-    lock = SimulatedLock("lock", timeline, random.Random(0), LockSpec(capacity=capacity, programming_delay=5.0))
+    lock = SimulatedLock(
+        "lock", timeline, random.Random(0), LockSpec(capacity=capacity, programming_delay=5.0)
+    )
     for op in ops:
         if op[0] == "program":
             lock.program(op[1], op[2], None, SlotOrigin.MANAGED)
