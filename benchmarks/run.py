@@ -32,7 +32,17 @@ import seam_fake
 from harness import BENCH_DIR, REPO_DIR, Processes, Server, Stats
 
 FAKE_SEAM_HEALTH = "/health"
-ALL_SECTIONS = ("startup", "http", "inprocess", "scale", "concurrency", "stateful", "webhooks", "state")
+ALL_SECTIONS = (
+    "startup",
+    "http",
+    "inprocess",
+    "scale",
+    "concurrency",
+    "stateful",
+    "webhooks",
+    "state",
+    "advance",
+)
 
 
 # --------------------------------------------------------------------------- config
@@ -59,6 +69,9 @@ class Config:
     concurrency_s: float
     stateful_examples: int
     stateful_steps: int
+    advance_codes: int
+    advance_big: tuple[int, int]  # (locks, slots per lock)
+    advance_small: tuple[int, int]
     json_path: Path | None
     fail_on_miss: bool
 
@@ -120,6 +133,9 @@ def parse_args(argv: list[str] | None = None) -> Config:
         concurrency_s=args.concurrency_seconds or (1.0 if smoke else 10.0),
         stateful_examples=2 if smoke else 20,
         stateful_steps=10 if smoke else 50,
+        advance_codes=600 if smoke else 12_000,
+        advance_big=(4, 1_000) if smoke else (4, 10_000),
+        advance_small=(20, 30) if smoke else (120, 150),
         json_path=args.json_path,
         fail_on_miss=args.fail_on_miss,
     )
@@ -813,6 +829,71 @@ def section_stateful(cfg: Config, report: Report) -> None:
 # ------------------------------------------------------------------------ targets
 
 
+def _advance_worker(*args: str) -> dict[str, Any]:
+    argv = [sys.executable, str(BENCH_DIR / "advance.py"), *args]
+    result = subprocess.run(argv, cwd=REPO_DIR, capture_output=True, text=True, timeout=900)
+    last = result.stdout.strip().splitlines()[-1:] if result.stdout.strip() else []
+    if result.returncode != 0 or not last:
+        raise RuntimeError(
+            f"advance worker {args} failed ({result.returncode}): {result.stderr.strip()[-1500:]}"
+        )
+    data: dict[str, Any] = json.loads(last[0])
+    return data
+
+
+def section_advance(cfg: Config, report: Report) -> None:
+    """A year of stays in one advance, on a few locks of many slots and on many of few."""
+    codes = cfg.advance_codes
+    fleets = {"big": cfg.advance_big, "small": cfg.advance_small}
+    progress(
+        f"advance: a year of {codes:,} stays on {fleets['big'][0]}x{fleets['big'][1]:,} slots and on"
+        f" {fleets['small'][0]}x{fleets['small'][1]:,} (each in a fresh process), then over HTTP"
+    )
+    runs: dict[str, dict[str, Any]] = {}
+    for label, (locks, capacity) in fleets.items():
+        runs[label] = _advance_worker(
+            "year", "--locks", str(locks), "--capacity", str(capacity), "--codes", str(codes)
+        )
+    locks, capacity = fleets["big"]
+    served = _advance_worker(
+        "latency", "--locks", str(locks), "--capacity", str(capacity), "--codes", str(codes)
+    )
+    report.data["advance"] = {**runs, "http": served}
+    if served.get("errors") or served.get("advance_status") != 200:
+        report.problem(
+            f"advance over HTTP: status {served.get('advance_status')}, {served.get('errors')} errors"
+        )
+    rows = [
+        [
+            f"{run['locks']} locks x {run['capacity']:,} slots",
+            f"{run['codes']:,}",
+            fmt(run["build_s"], 2),
+            fmt(run["advance_s"], 3),
+            f"{run['jobs']:,}",
+            f"{run['jobs_per_s']:,.0f}",
+        ]
+        for run in runs.values()
+    ]
+    body = table(["fleet", "codes", "build (s)", "advance 366 d (s)", "jobs run", "jobs/s"], rows)
+    body += "\n\n" + table(
+        ["over HTTP (ThreadedServer)", "value"],
+        [
+            ["POST /_fake/clock/advance 366 d (s)", fmt(served["advance_s"], 3)],
+            ["/health + devices/list answered meanwhile", str(served["answered_during"])],
+            [
+                "their latency p50 / p99 / max (ms)",
+                "/".join(fmt(served.get(k), 1) for k in ("during_p50_ms", "during_p99_ms", "during_max_ms")),
+            ],
+            ["latency before the advance, p50 (ms)", fmt(served.get("idle_p50_ms"), 2)],
+        ],
+    )
+    report.add(
+        "9. Clock advance: a year of 3-day stays (random days, seeded), frozen clock, in-process;"
+        " then over HTTP with another process polling /health and devices/list",
+        body,
+    )
+
+
 def compute_targets(report: Report) -> None:
     d = report.data
     t = report.targets
@@ -927,6 +1008,30 @@ def compute_targets(report: Report) -> None:
             " s",
         )
     )
+    for label in ("big", "small"):
+        run = get(d, "advance", label) or {}
+        fleet = f"{run.get('locks', 0)}x{run.get('capacity', 0):,} slots"
+        t.append(Target(f"advance: timeline jobs/s, {fleet}", run.get("jobs_per_s"), 50_000.0, "min", ""))
+    big_year = get(d, "advance", "big") or {}
+    t.append(
+        Target(
+            f"advance a year of {big_year.get('codes', 0):,} codes on {big_year.get('locks', 0)}x"
+            f"{big_year.get('capacity', 0):,} slots",
+            big_year.get("advance_s"),
+            1.0,
+            "max",
+            " s",
+        )
+    )
+    t.append(
+        Target(
+            "other requests during that advance over HTTP (max)",
+            get(d, "advance", "http", "during_max_ms"),
+            50.0,
+            "max",
+            " ms",
+        )
+    )
     errors = get(d, "concurrency", "errors")
     t.append(
         Target("concurrency errors (32 clients)", None if errors is None else float(errors), 0.0, "max", "")
@@ -1020,6 +1125,7 @@ def run(cfg: Config) -> int:
         guarded("state", lambda: section_state(cfg, report, procs))
     guarded("scale", lambda: section_scale(cfg, report))
     guarded("stateful", lambda: section_stateful(cfg, report))
+    guarded("advance", lambda: section_advance(cfg, report))
 
     compute_targets(report)
     report.data["targets"] = [
@@ -1029,7 +1135,7 @@ def run(cfg: Config) -> int:
     report.data["problems"] = report.problems
     report.data["wall_s"] = time.perf_counter() - started
 
-    order = {"1.": 0, "2.": 1, "3.": 2, "4.": 3, "5.": 4, "6.": 5, "7.": 6, "8.": 7}
+    order = {"1.": 0, "2.": 1, "3.": 2, "4.": 3, "5.": 4, "6.": 5, "7.": 6, "8.": 7, "9.": 8}
     out = [header(cfg)]
     out += sorted(report.sections, key=lambda s: order.get(s[:2], 9))
     out.append(

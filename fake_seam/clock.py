@@ -10,7 +10,6 @@ import heapq
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
 from typing import Any
@@ -192,29 +191,82 @@ class _NoArg:
 NO_ARG: Any = _NoArg()
 
 
-@dataclass(order=True, slots=True)
-class Job:
-    """`action(arg)` (or `action()`) at `due`; ties run in booking order (`seq`). A big fleet
-    books two per access code, hence slots and one argument instead of a closure per job."""
+# Where a job keeps what the timeline reads on every run (see `Job`).
+_DUE, _CANCELLED, _TIMELINE = 0, 4, 5
 
-    due: float
-    seq: int
-    action: Callable[..., None] = field(compare=False)
-    arg: Any = field(compare=False, default=NO_ARG)
-    cancelled: bool = field(compare=False, default=False)
-    timeline: Timeline | None = field(compare=False, default=None, repr=False)
+
+class Job(list):  # type: ignore[type-arg]
+    """`action(arg)` (or `action()`) at `due`; ties run in booking order (`seq`). A big fleet
+    books two per access code, hence one argument instead of a closure per job.
+
+    A job is the list `[due, seq, action, arg, cancelled, timeline]`: the queue's heap then
+    compares jobs in C, by `due` and then `seq` (unique, so nothing further is compared),
+    about twice as fast as a comparison method written in Python, which a year's advance
+    calls ~30 times per job."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        due: float,
+        seq: int,
+        action: Callable[..., None],
+        arg: Any = NO_ARG,
+        cancelled: bool = False,
+        timeline: Timeline | None = None,
+    ) -> None:
+        super().__init__((due, seq, action, arg, cancelled, timeline))
+
+    @property
+    def due(self) -> float:
+        return self[_DUE]  # type: ignore[no-any-return]
+
+    @property
+    def seq(self) -> int:
+        return self[1]  # type: ignore[no-any-return]
+
+    @property
+    def action(self) -> Callable[..., None]:
+        return self[2]  # type: ignore[no-any-return]
+
+    @property
+    def arg(self) -> Any:
+        return self[3]
+
+    @property
+    def cancelled(self) -> bool:
+        return self[_CANCELLED]  # type: ignore[no-any-return]
+
+    @cancelled.setter
+    def cancelled(self, value: bool) -> None:
+        self[_CANCELLED] = value
+
+    @property
+    def timeline(self) -> Timeline | None:
+        return self[_TIMELINE]  # type: ignore[no-any-return]
+
+    @timeline.setter
+    def timeline(self, value: Timeline | None) -> None:
+        self[_TIMELINE] = value
+
+    def __repr__(self) -> str:
+        return (
+            f"Job(due={self.due!r}, seq={self.seq!r}, action={self.action!r}, cancelled={self.cancelled!r})"
+        )
 
     def cancel(self) -> None:
-        if not self.cancelled:
-            self.cancelled = True
-            if self.timeline is not None:
-                self.timeline.cancelled_one()
+        if not self[_CANCELLED]:
+            self[_CANCELLED] = True
+            timeline = self[_TIMELINE]
+            if timeline is not None:
+                timeline.cancelled_one()
 
     def run(self) -> None:
-        if self.arg is NO_ARG:
-            self.action()
+        arg = self[3]
+        if arg is NO_ARG:
+            self[2]()
         else:
-            self.action(self.arg)
+            self[2](arg)
 
     @property
     def label(self) -> str:
@@ -313,26 +365,41 @@ class Timeline:
     def run_until(self, until: float | None = None) -> int:
         """Run every job due at or before `until` (default: the clock's now), in order."""
         limit = self.clock.timestamp() if until is None else until
+        return self._run(limit, None)[0]
+
+    def run_toward(self, until: float, most: int) -> float:
+        """Run about `most` of the jobs due at or before `until`, in order, and say how far that
+        brought the world: `until` once no job due by then is left, else the instant of the
+        last job run (every other job due at that instant has run too). A long advance runs
+        in such steps, so that a server can answer other requests in between."""
+        return self._run(until, most)[1]
+
+    def _run(self, limit: float, most: int | None) -> tuple[int, float]:
         if limit < self._reached:
             self._reached = limit
             for listener in self._rewind_listeners:
                 listener(limit)
         self._reached = limit
         self.horizon = limit
-        ran = 0
-        while self._jobs and self._jobs[0].due <= limit:
-            job = heapq.heappop(self._jobs)
-            if job.cancelled:
+        ran, last = 0, limit
+        jobs = self._jobs
+        while jobs and jobs[0][_DUE] <= limit:
+            if most is not None and ran >= most and jobs[0][_DUE] > last:
+                # Stopped short, between two instants: the world has reached the last one.
+                self._reached = self.horizon = last
+                return ran, last
+            job = heapq.heappop(jobs)
+            if job[_CANCELLED]:
                 self._cancelled -= 1
                 continue
-            job.timeline = None  # out of the queue: a later cancel() has nothing to count
-            self._running_at = job.due
+            job[_TIMELINE] = None  # out of the queue: a later cancel() has nothing to count
+            self._running_at = last = job[_DUE]
             try:
                 job.run()
             finally:
                 self._running_at = None
             ran += 1
-        return ran
+        return ran, limit
 
     def catch_up(self) -> int:
         return self.run_until(self.clock.timestamp())

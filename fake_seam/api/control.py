@@ -37,5 +37,6 @@ for _declared in CONTROLS.values():
         methods=tuple(sorted(_declared.methods)),
         ok=_declared.ok,
         locked=_declared.locked,
+        sliced=_declared.sliced,
         control=True,
     )(handler(_declared))

@@ -74,6 +74,9 @@ class Endpoint:
     locked: bool = True
     form: bool = False  # also reads an HTML form's body (application/x-www-form-urlencoded)
     control: bool = False  # a `/_fake` route: `ControlAccess` admits it, and it takes JSON only
+    # True: the handler runs in steps, taking the fake's lock for each (see `Control.sliced`);
+    # served off the loop unless a journal must keep it whole.
+    sliced: bool = False
 
 
 HANDLERS: dict[str, Endpoint] = {}
@@ -94,6 +97,7 @@ def route(
     locked: bool = True,
     form: bool = False,
     control: bool = False,
+    sliced: bool = False,
 ) -> Callable[[Callable[[Context, P], dict[str, Any]]], Callable[[Context, P], dict[str, Any]]]:
     """Register a handler for `path`. Its params model is the annotation of its second
     argument, which must be the model generated from Seam's spec for a Seam path; a path
@@ -113,6 +117,7 @@ def route(
             locked,
             form,
             control,
+            sliced,
         )
         return handler
 

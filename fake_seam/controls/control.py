@@ -104,6 +104,10 @@ class Control(Generic[P, R]):
     # False: the control takes the fake's lock itself, only while it touches the fake (it waits
     # on something outside, like a webhook receiver that may call the fake back).
     locked: bool = True
+    # True: the control runs in steps, each under the fake's lock, letting it go in between so
+    # that a served fake answers other requests meanwhile (a long clock advance). A server
+    # keeping a state file runs it whole: its journal keeps requests in the order they ran.
+    sliced: bool = False
     # The Python result read back from the route's JSON, for the remote client; by default the
     # JSON itself (or None, for a control that returns nothing).
     read: Callable[[dict[str, Any]], Any] | None = None
@@ -130,7 +134,7 @@ class Control(Generic[P, R]):
     def run(self, bench: Bench, params: P) -> R:
         """Apply the control under the fake's lock, with the timeline caught up before and after
         (writes that land at once have landed by the time the caller looks)."""
-        if not self.locked:
+        if not self.locked or self.sliced:
             return self.apply(bench, params)
         with bench.lock:
             bench.timeline.run_until()
@@ -195,11 +199,14 @@ def control(
     ok: bool = True,
     locked: bool = True,
     read: Callable[[dict[str, Any]], Any] | None = None,
+    sliced: bool = False,
 ) -> Declaration[P]:
     """Declare a control: the decorated function is what it does, and its name is the control's."""
 
     def declare(apply: Callable[[Bench, P], R]) -> Control[P, R]:
-        declared = Control(apply.__name__, path, params, apply, describe, answer, methods, ok, locked, read)
+        declared = Control(
+            apply.__name__, path, params, apply, describe, answer, methods, ok, locked, sliced, read
+        )
         for other in REGISTRY.values():
             if other.name == declared.name or other.path == path:
                 raise ValueError(f"control {declared.name} ({path}) is declared twice")

@@ -22,6 +22,11 @@ def claims_pin(code: AccessCode, besides: str | None) -> bool:
     return not code.deleted and code.status != "removing" and code.access_code_id != besides
 
 
+def waits_for_space(code: AccessCode) -> bool:
+    """A code whose write found the lock full and that will try again."""
+    return not code.deleted and code.has_job("retry") and "no_space_for_access_code_on_device" in code.errors
+
+
 class TakenPins:
     """The PINs in use on a device, answered from the indexes one PIN at a time; the whole
     set is gathered only when a lock rule compares against every code."""
@@ -50,6 +55,10 @@ class AccessCodes:
         self._reconcile: Callable[[AccessCode], None] = self.reconcile
         # The timeline's time, read several times per request: bound here, not through the store.
         self.now: Callable[[], float] = timeline.timestamp
+        # Per device, the codes whose last write found no free slot (a superset of those still
+        # waiting: entries are checked, and dropped, when a slot comes free). Most devices have
+        # none, so a freed slot costs nothing instead of a look at every code on the device.
+        self.no_space: dict[str, dict[str, AccessCode]] = {}
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -470,6 +479,9 @@ class AccessCodes:
             record.deleted = True
             self.emit_code_event(record, "access_code.deleted", code=record.code)
         self.store.drop_code(record)
+        waiting = self.no_space.get(record.device_id)
+        if waiting is not None:
+            waiting.pop(record.access_code_id, None)
         for hooks in self.hooks:
             hooks.gone(record)
 
@@ -502,6 +514,8 @@ class AccessCodes:
         record.cancel_jobs("delay")
         message = msgs.ERROR_MESSAGES.get(error_code, msgs.failed_to_set(error_code))
         record.errors = {error_code: (self.now(), message)}
+        if error_code == "no_space_for_access_code_on_device":
+            self.no_space.setdefault(record.device_id, {})[record.access_code_id] = record
         # The status stays what the write made it: `setting`, or `unset` for a natively
         # scheduled code whose preload failed before its start.
         self.emit_code_event(record, "access_code.failed_to_set_on_device", with_state=True)
@@ -543,10 +557,18 @@ class AccessCodes:
         lock = device.lock
         if lock is None:
             return
+        candidates = self.no_space.get(device.device_id)
+        if not candidates:
+            return
+        for key, code in list(candidates.items()):
+            if not waits_for_space(code):
+                del candidates[key]
+        if not candidates:
+            del self.no_space[device.device_id]
+            return
+        # In the device's own order (the index holds them in the order they failed).
         waiting = [
-            c
-            for c in self.store.codes_by_device.get(device.device_id, {}).values()
-            if not c.deleted and c.has_job("retry") and "no_space_for_access_code_on_device" in c.errors
+            c for c in self.store.codes_by_device.get(device.device_id, {}).values() if waits_for_space(c)
         ]
         # Only as many as there are slots nobody is already being written into.
         claimed = sum(1 for key, w in lock.pending.items() if not w.erase and lock.slot_of(key) is None)

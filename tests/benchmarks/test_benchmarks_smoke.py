@@ -47,4 +47,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert data["concurrency"]["errors"] == 0 and data["concurrency"]["requests"] > 0
     assert data["scale"]["big"]["codes"] > data["scale"]["small"]["codes"]
     assert data["inprocess"]["fixture"]["n"] > 0
+    for fleet in ("big", "small"):  # every stay starts, is written, ends and is erased in the year
+        run = data["advance"][fleet]
+        assert run["jobs"] == 4 * run["codes"] and run["advance_s"] > 0
+    assert data["advance"]["http"]["errors"] == 0 and data["advance"]["http"]["advance_status"] == 200
     assert data["stateful"]["status"] in ("ok", "failed", "n/a")

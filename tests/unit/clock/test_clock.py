@@ -199,3 +199,62 @@ def test_a_pinned_clock_reads_one_instant_and_still_moves_when_told(monkeypatch:
 def test_a_job_without_an_argument_still_has_none_after_a_pickle_round_trip() -> None:
     """State file snapshots pickle the timeline: `NO_ARG` must come back as itself."""
     assert pickle.loads(pickle.dumps(NO_ARG)) is NO_ARG
+
+
+def test_run_toward_stops_between_two_instants_and_says_where() -> None:
+    clock = Clock(T0, frozen=True)
+    timeline = Timeline(clock)
+    ran: list[int] = []
+    start = T0.timestamp()
+    for i, offset in enumerate([10, 20, 20, 20, 30, 40]):
+        timeline.at(start + offset, ran.append, arg=i)
+    # Two jobs asked for: the second is at +20, so the other two at +20 run with it.
+    assert timeline.run_toward(start + 100, 2) == start + 20
+    assert ran == [0, 1, 2, 3]
+    assert timeline.horizon == start + 20
+    # A clock read at that instant is no move back: nothing is judged again.
+    assert timeline.run_until(start + 20) == 0
+    assert timeline.run_toward(start + 100, 2) == start + 100  # the rest, and the limit reached
+    assert ran == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_long_advance_lets_go_of_the_fake_between_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between two steps another thread gets the fake (a served fake answers it) and sees the
+    clock where the steps reached, with everything due by then done; the end is the same."""
+    import threading
+
+    import fake_seam.controls.clock as clock_controls
+
+    fake = FakeSeam(now=T0, frozen=True)
+    lock = fake.create_lock(max_active_codes_supported=500, programming_delay_seconds=0)
+    sdk = fake.client()
+    for day in range(100):  # 400 jobs: a start, a write, an end and an erase per code
+        starts = T0 + timedelta(days=day, hours=15)
+        sdk.access_codes.create(
+            device_id=lock.device_id,
+            starts_at=starts.isoformat(),
+            ends_at=(starts + timedelta(hours=2)).isoformat(),
+        )
+    seen: list[tuple[datetime, int]] = []
+
+    def between_steps() -> None:
+        def look() -> None:
+            now = fake.clock.now()
+            codes = sdk.access_codes.list(device_id=lock.device_id)  # a request, from another thread
+            seen.append((now, len(codes)))
+
+        other = threading.Thread(target=look)
+        other.start()
+        other.join(10)
+
+    monkeypatch.setattr(clock_controls, "let_others_in", between_steps)
+    fake.advance(timedelta(days=101))
+    assert len(seen) >= 3
+    assert [now for now, _ in seen] == sorted(now for now, _ in seen)
+    assert T0 < seen[0][0] < seen[-2][0] < seen[-1][0] == T0 + timedelta(days=101)
+    # Codes leave as their stays end: each look saw only those not ended yet.
+    for now, listed in seen:
+        ended = sum(1 for day in range(100) if T0 + timedelta(days=day, hours=17) <= now)
+        assert listed == 100 - ended
+    assert fake.clock.now() == T0 + timedelta(days=101)
+    assert sdk.access_codes.list(device_id=lock.device_id) == []
