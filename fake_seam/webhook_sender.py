@@ -148,14 +148,24 @@ class WebhookSender:
 
     # -- inspection --------------------------------------------------------------------------
 
-    def deliveries(self) -> list[dict[str, Any]]:
+    def deliveries(self, latest: int | None = None) -> list[dict[str, Any]]:
         """Every try made, oldest first, and then each delivery still waiting for its next try
-        (`outcome: "pending"`, `attempted_at: None`)."""
+        (`outcome: "pending"`, `attempted_at: None`); with `latest`, only the last that many
+        of that list, built from the newest deliveries alone (the console's view)."""
         with self.fake.lock:
-            history = list(self.fake.cloud.store.deliveries)
-            tried = [attempt_view(d, i) for d in history for i in range(len(d.attempts))]
-            waiting = [waiting_view(d) for d in history if d.state in ("pending", "sending")]
-        return tried + waiting
+            history = self.fake.cloud.store.deliveries
+            waiting = [d for d in history if d.state in ("pending", "sending")]
+            if latest is not None:
+                waiting = waiting[-latest:] if latest else []
+            tried: list[dict[str, Any]] = []
+            wanted = None if latest is None else latest - len(waiting)
+            for delivery in reversed(history):
+                if wanted is not None and len(tried) >= wanted:
+                    break
+                tried[:0] = [attempt_view(delivery, i) for i in range(len(delivery.attempts))]
+            if wanted is not None:
+                tried = tried[max(0, len(tried) - wanted) :] if wanted > 0 else []
+            return tried + [waiting_view(d) for d in waiting]
 
     # -- in the background (a served fake) ----------------------------------------------------
 

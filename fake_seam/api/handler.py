@@ -36,6 +36,7 @@ JSON = b"application/json"
 # above what a client sends, low enough that no request can make every later answer huge.
 MAX_BODY_BYTES = 1 << 20
 HEALTHY = b'{"ok":true,"msg":"I\'m one with the Force"}'
+UNRECORDED = frozenset({"/health", "/openapi.json"})
 # Answers given before any handler ran (control access refused, method or media type not
 # accepted, body too large): nothing changed, and a replay over another transport would not
 # be refused the same way, so a journal does not keep them.
@@ -165,25 +166,21 @@ class Api:
             request_id = self.next_request_id()
             if self.observers:
                 self.started = self.fake.clock.timestamp()
-            health = path == "/health" and method in ("GET", "HEAD")
-            described = path == "/openapi.json" and method in ("GET", "HEAD") and len(body) <= MAX_BODY_BYTES
+            # `/health` and `/openapi.json` are about the server, not API calls: neither a
+            # journal, the call log nor a recorder keeps them.
+            about_the_server = method in ("GET", "HEAD") and path in UNRECORDED
             journal = self.journal
-            if described:
-                # The fake's own OpenAPI document: no auth, made once per process, not recorded.
-                from fake_seam.api.openapi import document_bytes
-
-                status, payload, content_type = 200, document_bytes(), JSON
-            elif journal is not None and not health and journal.keeps(method, path):
+            if journal is not None and not about_the_server and journal.keeps(method, path):
                 status, payload, content_type = self._kept(
                     journal, method, path, query, headers, body, base_url, access
                 )
             else:
                 status, payload, content_type = self._respond(
-                    method, path, query, headers, body, base_url, access, health
+                    method, path, query, headers, body, base_url, access
                 )
-            if self.calls.maxlen and not (health or described):
+            if self.calls.maxlen and not about_the_server:
                 self.calls.record(method, path, query, body, status, payload, content_type, request_id)
-            if self.observers and not (health or described):
+            if self.observers and not about_the_server:
                 params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
                 with contextlib.suppress(ValueError):
                     parsed = loads(body)
@@ -202,15 +199,19 @@ class Api:
         body: bytes,
         base_url: str,
         access: ControlAccess,
-        health: bool = False,
     ) -> tuple[int, bytes, bytes]:
         if len(body) > MAX_BODY_BYTES:
             too_large = SeamError("payload_too_large", msgs.payload_too_large(MAX_BODY_BYTES), 413)
             return 413, dumps(too_large.body()), JSON
-        if health:
-            # What Seam's fake answers: no auth, no Seam layer, and not an API call a
-            # recorder should keep (a load balancer's probes are not part of a session).
-            return 200, HEALTHY, JSON
+        if method in ("GET", "HEAD"):
+            if path == "/health":
+                # What Seam's fake answers: no auth, no Seam layer (a load balancer's probes).
+                return 200, HEALTHY, JSON
+            if path == "/openapi.json":
+                # The fake's own OpenAPI document: no auth, made once per process.
+                from fake_seam.api.openapi import document_bytes
+
+                return 200, document_bytes(), JSON
         return self._answer(method, path, query, headers, body, base_url, access)
 
     def _kept(

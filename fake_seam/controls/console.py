@@ -141,7 +141,7 @@ def console_overview(fake: Bench, p: Overview) -> dict[str, Any]:
             if needle in f"{d.nickname or ''} {d.display_name} {d.device_id} {d.manufacturer}".lower()
         ]
     events = store.events_by_workspace.get(workspace_id, [])[-EVENTS_SHOWN:]
-    deliveries = fake.webhooks.deliveries()[-DELIVERIES_SHOWN:] if store.webhooks else []
+    deliveries = fake.webhooks.deliveries(latest=DELIVERIES_SHOWN) if store.webhooks else []
     return {
         "clock": {"now": iso(fake.clock.now()), "frozen": fake.clock.frozen},
         "workspaces": workspaces,

@@ -333,3 +333,21 @@ def test_a_receiver_that_never_answers_holds_a_bounded_number_of_deliveries(
     assert len(fake.cloud.store.outbox[sdk.webhooks.list()[0].webhook_id]) == 3
     given_up = [d for d in fake.webhooks.deliveries() if d["outcome"] == "failed"]
     assert len(given_up) == 3 and all("more than 3" in d["error"] for d in given_up)
+
+
+def test_the_latest_deliveries_are_the_tail_of_all_of_them(fake: FakeSeam, sdk: Seam) -> None:
+    def refusing(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("500 Internal Server Error", [])
+        return []
+
+    sdk.webhooks.create(url=fake.webhooks.deliver_to(refusing, "/x", interface="wsgi"))
+    for _ in range(6):
+        fake.go_offline(FRONT)
+        fake.go_online(FRONT)
+    fake.webhooks.flush()
+    fake.advance(400)  # two retries of the first, the rest waiting behind it
+    fake.webhooks.flush()
+    everything = fake.webhooks.deliveries()
+    assert {d["outcome"] for d in everything} >= {"retried", "retrying", "pending"}
+    for latest in range(len(everything) + 3):
+        assert fake.webhooks.deliveries(latest=latest) == (everything[-latest:] if latest else [])
