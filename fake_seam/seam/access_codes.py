@@ -14,6 +14,7 @@ from fake_seam.seam.hooks import CodeLifecycle
 from fake_seam.seam.records import NO_ISSUES, AccessCode, Device
 from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import PinRejected, SimulatedLock, SlotOrigin
+from fake_seam.simulator.code_rules import PinsInUse
 
 
 def claims_pin(code: AccessCode, besides: str | None) -> bool:
@@ -154,10 +155,16 @@ class AccessCodes:
             # Seam: "If the device does not support the preferred code length, Seam reverts to
             # using the shortest supported code length."
             length = min(lengths)
+        rules = device.lock.rules
+        # Asked one PIN at a time from the indexes, unless a rule compares against every code:
+        # gathering the whole set made each create cost what the device holds.
+        taken: PinsInUse = (
+            self.taken_codes(device)
+            if "unique_first_four_digits" in rules.kinds()
+            else TakenPins(self, device, None)
+        )
         try:
-            return device.lock.rules.generate(
-                self.store.pin_rng, self.taken_codes(device), int(length) if length else None
-            )
+            return rules.generate(self.store.pin_rng, taken, int(length) if length else None)
         except PinRejected as rejected:
             raise SeamError("no_code_available", str(rejected).capitalize(), 400) from None
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from fake_seam import messages as msgs
 
@@ -40,6 +40,14 @@ def _has_run(pin: str, length: int, step: int) -> bool:
         if run >= length:
             return True
     return False
+
+
+class PinsInUse(Protocol):
+    """The PINs other codes use: a set, or an index answering one PIN at a time."""
+
+    def __contains__(self, pin: object, /) -> bool: ...
+
+    def __iter__(self) -> Iterator[str]: ...
 
 
 @dataclass
@@ -98,7 +106,7 @@ class CodeRules:
             if kind == "name_must_be_unique" and name is not None and name in taken_names:
                 raise PinRejected(msgs.NAME_NOT_UNIQUE)
 
-    def generate(self, rng: random.Random, taken: set[str], length: int | None = None) -> str:
+    def generate(self, rng: random.Random, taken: PinsInUse, length: int | None = None) -> str:
         """A PIN this lock accepts and that no other code on it uses."""
         lengths = [length] if length else sorted(self.supported_code_lengths)
         # Prefer the lock's most common length (4 digits on most keypads, else the shortest).
