@@ -1032,6 +1032,16 @@ def compute_targets(report: Report) -> None:
             " ms",
         )
     )
+    stateful = get(d, "stateful") or {}
+    t.append(
+        Target(
+            "stateful machine steps/s (tests/behaviour/test_stateful.py)",
+            stateful.get("steps_per_s") if stateful.get("status") in ("ok", "failed") else None,
+            1_000.0,
+            "min",
+            "",
+        )
+    )
     errors = get(d, "concurrency", "errors")
     t.append(
         Target("concurrency errors (32 clients)", None if errors is None else float(errors), 0.0, "max", "")
