@@ -70,11 +70,18 @@ class ReadAgain(httpx.BaseTransport):
     the SDK's own cost (httpx, `from_dict`: ~90% of a read) is saved on answers that did not
     change."""
 
-    def __init__(self, fake: FakeSeam, server_errors: list[tuple[str, str, int]]) -> None:
+    def __init__(
+        self,
+        fake: FakeSeam,
+        server_errors: list[tuple[str, str, int]],
+        kept: dict[Hashable, tuple[tuple[Any, ...], int, bytes, Any]],
+    ) -> None:
         self.api = fake.api
         self.server_errors = server_errors  # every 5xx the fake answered, re-asked reads included
         self.sent: list[tuple[tuple[Any, ...], int, bytes]] | None = None  # while `read` runs
-        self.kept: dict[Hashable, tuple[tuple[Any, ...], int, bytes, Any]] = {}
+        # Shared by the machines of a run: a new fake from the same seed answers the same
+        # requests with the same bytes, which it is asked for again all the same.
+        self.kept = kept
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -118,6 +125,10 @@ class ReadAgain(httpx.BaseTransport):
         return reading
 
 
+# What the SDK made of the invariants' reads, kept from one machine to the next (see `ReadAgain`).
+READINGS: dict[Hashable, tuple[tuple[Any, ...], int, bytes, Any]] = {}
+
+
 def sdk_client(transport: ReadAgain, api_key: str) -> Seam:
     """The official SDK on the fake's in-process transport, set up as `fake.client()` does."""
     return Seam(
@@ -139,9 +150,9 @@ class FakeSeamMachine(RuleBasedStateMachine):
         self.fake = FakeSeam(frozen=True, now=NOW, call_log_size=0)
         # Every request the fake answers comes through these two transports, which note its 5xx.
         self.server_errors: list[tuple[str, str, int]] = []
-        self.transport = ReadAgain(self.fake, self.server_errors)
+        self.transport = ReadAgain(self.fake, self.server_errors, READINGS)
         self.seam = sdk_client(self.transport, DEFAULT_API_KEY)
-        self.seam2 = sdk_client(ReadAgain(self.fake, self.server_errors), "seam_apikey2_token")
+        self.seam2 = sdk_client(ReadAgain(self.fake, self.server_errors, {}), "seam_apikey2_token")
         other = self.fake.create_lock(
             "seed_workspace_2", display_name="Other workspace's lock", max_active_codes_supported=4
         )
@@ -199,7 +210,7 @@ class FakeSeamMachine(RuleBasedStateMachine):
     @initialize(target=devices)
     def seeded_locks(self) -> Any:
         for device_id in SEEDED_LOCKS:
-            properties = self.seam.devices.get(device_id=device_id).properties
+            properties = self.transport.read(self.seam.devices.get, device_id=device_id).properties
             self.capacity[device_id] = int(properties.max_active_codes_supported)
             self.supports_pool[device_id] = bool(properties.supports_backup_access_code_pool)
         return multiple(*SEEDED_LOCKS)
@@ -689,18 +700,22 @@ class FakeSeamMachine(RuleBasedStateMachine):
     def keypad_opens_exactly_for_pins_in_slots(self) -> None:
         cloud = self.fake.cloud
         now = self.now()
+        seen_on: dict[str, list[str]] = {}  # device -> every code id the client saw on it
+        for code_id, device_id in self.code_device.items():
+            seen_on.setdefault(device_id, []).append(code_id)
         for device in cloud.store.locks_by_id.values():
             lock = device.lock
             assert lock is not None
             occupied = lock.occupied()
             pins = {s.code for s in occupied}
-            for code_id, device_id in self.code_device.items():
+            for code_id in seen_on.get(device.device_id, ()):
                 rec = cloud.store.access_codes.get(code_id)
-                if device_id == device.device_id and rec is not None:
+                if rec is not None:
                     pins.add(rec.code)
             pins.update(KEYPAD_PINS)
+            active_pins = {s.code for s in occupied if s.active_at(now)}
             for pin in pins:
-                active = any(s.code == pin and s.active_at(now) for s in occupied)
+                active = pin in active_pins
                 assert (lock.slot_that_opens(pin) is not None) == active, f"PIN {pin} on {device.device_id}"
             for rec in cloud.store.codes_by_device.get(device.device_id, {}).values():
                 if rec.deleted:
