@@ -83,15 +83,43 @@ def count_jobs() -> list[int]:
     return ran
 
 
+class CollectorPauses:
+    """The collector's passes in this process while `watching`: how many, per generation, and
+    the longest (each pass stops every thread of the process, a served fake's included)."""
+
+    def __init__(self) -> None:
+        self.passes = [0, 0, 0]
+        self.longest_ms = 0.0
+        self.total_ms = 0.0
+        self.watching = False
+        self._began = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        elif self.watching:
+            took = (time.perf_counter() - self._began) * 1000
+            self.passes[info["generation"]] += 1
+            self.longest_ms = max(self.longest_ms, took)
+            self.total_ms += took
+
+    def figures(self) -> dict[str, Any]:
+        return {"gc_passes": self.passes, "gc_longest_ms": self.longest_ms, "gc_total_ms": self.total_ms}
+
+
 def year(locks: int, capacity: int, codes: int) -> dict[str, Any]:
     started = time.perf_counter()
     fake = build(locks, capacity, codes)
     build_s = time.perf_counter() - started
     ran = count_jobs()
     gc.collect()
+    pauses = CollectorPauses()
+    pauses.watching = True
     started = time.perf_counter()
     fake.advance(YEAR_S)
     advance_s = time.perf_counter() - started
+    pauses.watching = False
     return {
         "locks": locks,
         "capacity": capacity,
@@ -101,6 +129,7 @@ def year(locks: int, capacity: int, codes: int) -> dict[str, Any]:
         "jobs": ran[0],
         "jobs_per_s": ran[0] / advance_s if advance_s > 0 else None,
         "events": len(fake.cloud.store.events),
+        **pauses.figures(),
     }
 
 
@@ -144,6 +173,8 @@ def latency(locks: int, capacity: int, codes: int) -> dict[str, Any]:
         time.sleep(0.3)  # a few answers before the advance: the idle latency
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
         body = json.dumps({"seconds": YEAR_S})
+        pauses = CollectorPauses()
+        pauses.watching = True
         began = time.monotonic()
         conn.request(
             "POST",
@@ -154,6 +185,7 @@ def latency(locks: int, capacity: int, codes: int) -> dict[str, Any]:
         answer = conn.getresponse()
         answer.read()
         ended = time.monotonic()
+        pauses.watching = False
         time.sleep(0.1)
         prober.stdin.close()
         samples = json.loads(prober.stdout.readline())
@@ -180,6 +212,7 @@ def latency(locks: int, capacity: int, codes: int) -> dict[str, Any]:
         "during_p99_ms": percentile(during, 99) * 1000 if during else None,
         "during_max_ms": worst * 1000 if worst is not None else None,
         "errors": len(bad),
+        **pauses.figures(),
     }
 
 

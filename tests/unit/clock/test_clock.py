@@ -258,3 +258,79 @@ def test_a_long_advance_lets_go_of_the_fake_between_steps(monkeypatch: pytest.Mo
         assert listed == 100 - ended
     assert fake.clock.now() == T0 + timedelta(days=101)
     assert sdk.access_codes.list(device_id=lock.device_id) == []
+
+
+def _a_year_of_stays(fake: FakeSeam, stays: int = 100) -> None:
+    lock = fake.create_lock(max_active_codes_supported=500, programming_delay_seconds=0)
+    for day in range(stays):
+        starts = (T0 + timedelta(days=day, hours=15)).timestamp()
+        fake.cloud.codes.create(
+            _caller(), device_id=lock.device_id, name=f"Guest {day}", starts_at=starts, ends_at=starts + 7200
+        )
+
+
+def _caller() -> object:
+    from fake_seam.seam.store import Caller
+
+    return Caller("seed_workspace_1", "api_key")
+
+
+def test_a_long_advance_leaves_the_heap_out_of_full_collections_and_hands_it_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While the steps run, the world the advance found is frozen out of the collector's passes
+    (a full pass over a big fleet stopped every other request); after it, nothing stays frozen,
+    so what the user's process drops is collected as before."""
+    import gc
+
+    import fake_seam.controls.clock as clock_controls
+
+    fake = FakeSeam(now=T0, frozen=True)
+    _a_year_of_stays(fake)
+    frozen_between_steps: list[int] = []
+    monkeypatch.setattr(
+        clock_controls, "let_others_in", lambda: frozen_between_steps.append(gc.get_freeze_count())
+    )
+    assert gc.get_freeze_count() == 0
+    fake.advance(timedelta(days=101))
+    assert len(frozen_between_steps) >= 3 and all(frozen_between_steps)
+    assert gc.get_freeze_count() == 0
+    fake.advance(60)  # one step: nothing to freeze
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_long_advance_leaves_a_heap_frozen_by_someone_else_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`fake-seam serve` freezes its start-up heap for good: an advance must not unfreeze it."""
+    import gc
+
+    fake = FakeSeam(now=T0, frozen=True)
+    _a_year_of_stays(fake)
+    gc.freeze()
+    try:
+        fake.advance(timedelta(days=101))
+        assert gc.get_freeze_count() > 0  # (less what the advance freed)
+    finally:
+        gc.unfreeze()
+
+
+def test_an_advance_alone_in_its_process_does_not_give_up_the_core_between_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no other thread to let in, a step goes straight on to the next (a zero sleep cost
+    ~3 ms a step on a busy machine); with another thread it yields as before."""
+    import threading
+
+    import fake_seam.controls.clock as clock_controls
+
+    fake = FakeSeam(now=T0, frozen=True)
+    _a_year_of_stays(fake)
+    sleeps: list[float] = []
+    monkeypatch.setattr(clock_controls.time, "sleep", sleeps.append)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    fake.advance(timedelta(days=50))
+    assert sleeps == []
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    fake.advance(timedelta(days=51))
+    assert sleeps and set(sleeps) == {0}
