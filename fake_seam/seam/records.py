@@ -14,6 +14,8 @@ from fake_seam.simulator import SimulatedLock
 ACCOUNT_DISCONNECTED = "account_disconnected"
 JobKind = Literal["start", "end", "activate", "retry", "delay"]
 JOB_KINDS: tuple[JobKind, ...] = ("start", "end", "activate", "retry", "delay")
+# Where a code keeps each kind of job (`start` -> `start_job`): looked up, not formatted, per call.
+_JOB_FIELD: dict[str, str] = {kind: f"{kind}_job" for kind in JOB_KINDS}
 EMPTY: tuple[()] = ()
 
 
@@ -268,18 +270,19 @@ class AccessCode:
         return self.ends_at is not None and self.ends_at <= now
 
     def has_job(self, kind: JobKind) -> bool:
-        return getattr(self, f"{kind}_job") is not None
+        return getattr(self, _JOB_FIELD[kind]) is not None
 
     def forget_job(self, kind: JobKind) -> None:
         """The job has run (or is running): drop it without cancelling."""
-        setattr(self, f"{kind}_job", None)
+        setattr(self, _JOB_FIELD[kind], None)
 
     def cancel_jobs(self, *kinds: JobKind) -> None:
         for kind in kinds or JOB_KINDS:
-            job = getattr(self, f"{kind}_job")
+            name = _JOB_FIELD[kind]
+            job = getattr(self, name)
             if job is not None:
                 job.cancel()
-                setattr(self, f"{kind}_job", None)
+                setattr(self, name, None)
 
     def describe(self) -> str:
         """How a job on this code is labelled: its id, marked when it is a backup."""

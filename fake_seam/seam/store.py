@@ -112,6 +112,29 @@ class EventHistory:
             self._head = 0
         return event
 
+    def drop_expired(self, cutoff: float, most: int | None) -> list[Event]:
+        """Drop, from the front, each event from `cutoff` or before and each past the newest
+        `most`; return them. (What `oldest`/`drop_oldest` in a loop do, without a method
+        call per look: every event emitted asks.)"""
+        items, head = self._items, self._head
+        # Past the newest `most` means before this index.
+        keep_from = head if most is None else len(items) - most
+        dropped: list[Event] = []
+        while head < len(items):
+            event = items[head]
+            assert event is not None
+            if head >= keep_from and event.occurred_at > cutoff:
+                break
+            dropped.append(event)
+            items[head] = None  # freed now, not at the next compaction
+            head += 1
+        if dropped:
+            self._head = head
+            if head >= 64 and head * 2 >= len(items):
+                del items[:head]
+                self._head = 0
+        return dropped
+
     def first_index(self, at_least: int, key: Callable[[Event], int]) -> int:
         """Where the first event with `key(event) >= at_least` is (for `since_index`)."""
         return bisect.bisect_left(
@@ -278,12 +301,9 @@ class Store:
         log = self.events_by_workspace.get(workspace_id)
         if not log:
             return
-        cutoff = self.retention_cutoff()
-        most = self.settings.retention_count
-        while (oldest := log.oldest()) is not None and (
-            oldest.occurred_at <= cutoff or (most is not None and len(log) > most)
-        ):
-            self.events.pop(log.drop_oldest().event_id, None)
+        events = self.events
+        for event in log.drop_expired(self.retention_cutoff(), self.settings.retention_count):
+            events.pop(event.event_id, None)
 
     def add_attempt(self, attempt: ActionAttempt) -> None:
         self.action_attempts[attempt.action_attempt_id] = attempt
