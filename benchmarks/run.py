@@ -815,6 +815,12 @@ def section_stateful(cfg: Config, report: Report) -> None:
             f" {cfg.stateful_examples} examples x <= {cfg.stateful_steps} steps,"
             f" via {data.get('via', 'benchmarks/stateful_hook.py')})"
         )
+        if data.get("steps_per_cpu_s"):
+            # On a shared machine the run waits for a core: the CPU it had says what it costs.
+            text += (
+                f"\n  steps per CPU second: {fmt(data['steps_per_cpu_s'], 1)}"
+                f" (1-min load average {fmt(data.get('load_1m'), 2)} at the start)"
+            )
         for m in data.get("machines", []):
             if m.get("error"):
                 # A failing property is the test suite's business: noted, not a benchmark error.
@@ -869,12 +875,17 @@ def section_advance(cfg: Config, report: Report) -> None:
             f"{run['codes']:,}",
             fmt(run["build_s"], 2),
             fmt(run["advance_s"], 3),
+            fmt(run.get("cpu_s"), 3),
             f"{run['jobs']:,}",
             f"{run['jobs_per_s']:,.0f}",
+            fmt(run.get("load_1m"), 2),
         ]
         for run in runs.values()
     ]
-    body = table(["fleet", "codes", "build (s)", "advance 366 d (s)", "jobs run", "jobs/s"], rows)
+    body = table(
+        ["fleet", "codes", "build (s)", "advance 366 d (s)", "its CPU (s)", "jobs run", "jobs/s", "load"],
+        rows,
+    )
     body += "\n\n" + table(
         ["over HTTP (ThreadedServer)", "value"],
         [
@@ -885,6 +896,12 @@ def section_advance(cfg: Config, report: Report) -> None:
                 "/".join(fmt(served.get(k), 1) for k in ("during_p50_ms", "during_p99_ms", "during_max_ms")),
             ],
             ["latency before the advance, p50 (ms)", fmt(served.get("idle_p50_ms"), 2)],
+            [
+                "collector passes meanwhile (gen 0/1/2), longest (ms)",
+                "/".join(str(n) for n in served.get("gc_passes") or ())
+                + f", {fmt(served.get('gc_longest_ms'), 1)}",
+            ],
+            ["1-min load average before the advance", fmt(served.get("load_1m"), 2)],
         ],
     )
     report.add(

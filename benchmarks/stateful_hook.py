@@ -165,6 +165,8 @@ def measure_with_stateful_speed(examples: int, steps: int) -> dict[str, Any] | N
         "steps": found["steps"],
         "seconds": found["seconds"],
         "steps_per_s": found["steps_per_s"],
+        "steps_per_cpu_s": found.get("steps_per_cpu_s"),
+        "load_1m": found.get("load_1m"),
         "via": "benchmarks/stateful_speed.py",
         "machines": [{"machine": "BENCHMARK_MACHINE", "examples": found.get("examples"), "error": None}],
     }

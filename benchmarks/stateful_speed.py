@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -64,15 +65,22 @@ def measure(n: int, seed: int = 0) -> dict[str, Any]:
         suppress_health_check=list(HealthCheck),
         print_blob=False,
     )
+    load = os.getloadavg()[0]
+    cpu = time.process_time()
     started = time.perf_counter()
     run_state_machine_as_test(fixed_seed(seed)(Counting), settings=config)
     elapsed = time.perf_counter() - started
+    cpu_s = time.process_time() - cpu
     steps = max(counts["steps"] - counts["built"], 0)
     return {
         "steps": steps,
         "examples": counts["built"],
         "seconds": elapsed,
         "steps_per_s": steps / elapsed if elapsed > 0 else 0.0,
+        # Steps per second of the CPU the run had: what an idle machine would see, near enough.
+        "cpu_s": cpu_s,
+        "steps_per_cpu_s": steps / cpu_s if cpu_s > 0 else 0.0,
+        "load_1m": load,
     }
 
 
