@@ -73,3 +73,39 @@ def test_pin_index_agrees_with_a_full_scan(ops: list[tuple[Any, ...]]) -> None:
         agree(fake)
     fake.settle()
     agree(fake)
+
+
+def test_generated_pins_come_from_the_index_and_are_the_ones_the_full_set_gives() -> None:
+    """A generated PIN asks the index one candidate at a time (a create no longer costs what
+    the device holds), and draws what the whole set of taken PINs drew: same seed, same PINs."""
+    fake = FakeSeam(frozen=True)
+    cloud = fake.cloud
+    # 4 digits from 1-6 only: 1,296 PINs, so later draws often hit a taken one and draw again.
+    device = fake.create_lock(
+        max_active_codes_supported=1000,
+        supported_code_lengths=[4],
+        code_constraints=[{"constraint_type": "cannot_contain_0789"}],
+    )
+    assert device.lock is not None
+    for _ in range(300):
+        same_draws = _rng_at(cloud.store.pin_rng.getstate())
+        expected = device.lock.rules.generate(same_draws, cloud.codes.taken_codes(device))
+        pin = cloud.codes.generate_pin(device)
+        assert pin == expected and not cloud.codes.pin_taken(device, pin)
+        cloud.codes.create(_caller(), device_id=device.device_id, code=pin)
+    pins = [c.code for c in cloud.store.codes_by_device[device.device_id].values()]
+    assert len(pins) == len(set(pins)) == 300
+
+
+def _rng_at(state: Any) -> Any:
+    import random
+
+    rng = random.Random()
+    rng.setstate(state)
+    return rng
+
+
+def _caller() -> Any:
+    from fake_seam.seam.store import Caller
+
+    return Caller("seed_workspace_1", "api_key")
