@@ -59,8 +59,9 @@ AFTER_DELETED = {"access_code.removed_from_device", "access_code.delay_in_removi
 
 
 class ReadAgain(httpx.BaseTransport):
-    """The fake's in-process transport (as `fake.client()` wires it), which also answers the
-    SDK reads the invariants repeat after every step without parsing the same bytes twice.
+    """Hands each request to the fake's `Api.handle`, as the in-process transport of
+    `fake.client()` does, and also answers the SDK reads the invariants repeat after every
+    step without parsing the same bytes twice.
 
     `read(call, **params)` makes the SDK call and keeps the one request it sent, the fake's answer
     and what the SDK made of it. Next time the fake answers that same request again; when the
