@@ -95,3 +95,13 @@ def test_every_setting_and_flag_says_what_it_sets() -> None:
     assert rows
     empty = [row.split("|")[1].strip() for row in rows if not row.split("|")[-2].strip()]
     assert not empty, empty
+
+
+def test_every_error_message_reads_with_example_values() -> None:
+    """No `{device_id}` or `(expression)` hole in the errors page: each message is shown as a
+    user would read it (the generator's EXAMPLES)."""
+    rows = [
+        line for line in (DOCS / "reference" / "errors.md").read_text().splitlines() if line.startswith("| `")
+    ]
+    holes = [row for row in rows if re.search(r"\{[^}]*\}|\| \(|: \(|<[a-z_]+>", row.split("|")[3])]
+    assert rows and not holes, holes
