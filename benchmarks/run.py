@@ -913,7 +913,7 @@ def compute_targets(report: Report) -> None:
                     get(d, "http_sequential", "fake-seam", route, "ops_per_s"),
                     get(d, "http_sequential", "Seam's fake", route, "ops_per_s"),
                 ),
-                1.5,
+                2.5,
                 "min",
             )
         )
@@ -924,7 +924,7 @@ def compute_targets(report: Report) -> None:
                 get(d, "http_sequential", "fake-seam", "devices/list", "ops_per_s"),
                 get(d, "http_sequential", "bare Starlette", "devices/list", "ops_per_s"),
             ),
-            0.70,
+            0.90,
             "min",
         )
     )
@@ -950,6 +950,18 @@ def compute_targets(report: Report) -> None:
                     get(d, "inprocess", "Seam's fake HTTP", call, "ops_per_s"),
                 ),
                 5.0,
+                "min",
+            )
+        )
+    for call in inprocess.SDK_CALLS:
+        t.append(
+            Target(
+                f"SDK {call}: in-process / SDK alone (floor) calls/s",
+                ratio(
+                    get(d, "inprocess", "in-process", call, "ops_per_s"),
+                    get(d, "inprocess", "SDK alone", call, "ops_per_s"),
+                ),
+                0.85,
                 "min",
             )
         )
@@ -1036,6 +1048,7 @@ def compute_targets(report: Report) -> None:
     t.append(
         Target("concurrency errors (32 clients)", None if errors is None else float(errors), 0.0, "max", "")
     )
+    t.append(Target("concurrency p99 (32 clients)", get(d, "concurrency", "p99_ms"), 25.0, "max", " ms"))
 
 
 # --------------------------------------------------------------------------- main
