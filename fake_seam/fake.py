@@ -88,9 +88,9 @@ class FakeSeam(ControlMethods):
 
     @property
     def app(self) -> Any:
-        """The ASGI app (Starlette) serving this fake."""
+        """The ASGI app serving this fake."""
         if self._app is None:
-            from fake_seam.api.app import build_app  # Starlette: ~55 ms, for ASGI servers only
+            from fake_seam.api.app import build_app  # for ASGI servers only
 
             self._app = build_app(self.api)
         return self._app

@@ -133,7 +133,7 @@ class FakeSeamServer(uvicorn.Server):
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         # uvicorn waits for open responses to end: the console's streams never would.
-        console = getattr(getattr(self.config.app, "state", None), "console", None)
+        console = getattr(self.config.app, "console", None)
         if console is not None:
             console.close_streams()
         await super().shutdown(sockets=sockets)

@@ -205,7 +205,7 @@ def routes_page() -> str:
 CONSTRUCTORS = {"SeamError": 0, "not_found": 0, "invalid_input": None, "naming": None}
 
 
-def message_text(node: ast.expr, functions: dict[str, str]) -> str:
+def message_text(node: ast.expr, functions: dict[str, ast.expr]) -> str:
     """A message argument as a reader would see it: a constant's words, a function's template."""
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "msgs":
         value = getattr(messages, node.attr, None)
@@ -217,38 +217,81 @@ def message_text(node: ast.expr, functions: dict[str, str]) -> str:
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if name in functions:
-            return functions[name]
+            returned = functions[name]
+            if isinstance(returned, ast.JoinedStr):
+                return template_of(returned)
+            return str(returned.value) if isinstance(returned, ast.Constant) else example(name)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
         return template_of(node)
     if isinstance(node, ast.IfExp):
         return f"{message_text(node.body, functions)} / {message_text(node.orelse, functions)}"
-    return f"({ast.unparse(node)})"
+    return example(ast.unparse(node))
+
+
+# What a message reads with a value in each hole: by the expression the code formats (or
+# passes on), a value a user could see. A message with a new hole fails the generator until
+# its example is here, so the errors page never shows a `{hole}`.
+EXAMPLES = {
+    "device_id": "august_device_1",
+    "code": "1234",
+    "path": "/access_codes/get",
+    "size": "2",
+    "text[:200]": "Bad Gateway",
+    "status": "502",
+    "sent": "text/plain",
+    "route": "/workspaces/create",
+    "provider": "schlage",
+    "param": "include_credentials",
+    "name": "Front Door",
+    "method": "DELETE",
+    "message": "Required",
+    "limit": "1048576",
+    "earliest": "1970-01-01T00:00:00Z",
+    "latest": "9000-01-01T00:00:00Z",
+    "key": "floor",
+    "host": "example.com",
+    "bound": "1",
+    "', '.join(accepted)": "august",
+    "' or '.join(sorted(allowed))": "POST",
+    # Messages passed on from where they were made:
+    "str(rejected).capitalize()": messages.PIN_NO_ZEROS.capitalize(),
+    "problem.message": "Expected string, received number",
+}
+# Parameter names held in a variable where the error is raised.
+PARAMS = {"param": "seconds", "name": "starts_at"}
+# Where the parameter decides what the passed-on message says.
+EXAMPLES_FOR = {("name", "str(rejected).capitalize()"): messages.NAME_NOT_UNIQUE.capitalize()}
+
+
+def example(expression: str) -> str:
+    if expression not in EXAMPLES:
+        raise SystemExit(f"gen_docs: no example value for {{{expression}}} of a message; add one to EXAMPLES")
+    return EXAMPLES[expression]
 
 
 def template_of(node: ast.JoinedStr) -> str:
-    """An f-string as its template: `{device_id}` where a value goes."""
+    """An f-string as a reader sees it: an example value where each value goes."""
     parts = []
     for part in node.values:
         if isinstance(part, ast.Constant):
             parts.append(str(part.value))
         elif isinstance(part, ast.FormattedValue):
-            parts.append("{" + ast.unparse(part.value) + "}")
+            parts.append(example(ast.unparse(part.value)))
     return "".join(parts)
 
 
-def message_templates() -> dict[str, str]:
-    """Each message function of `fake_seam.messages` as its template (`{device_id}` for a value)."""
+def message_templates() -> dict[str, ast.expr]:
+    """What each message function of `fake_seam.messages` returns (an f-string or a constant),
+    rendered where an error uses it."""
     tree = ast.parse((ROOT / "fake_seam" / "messages.py").read_text())
-    templates: dict[str, str] = {}
+    templates: dict[str, ast.expr] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             returns = [n for n in ast.walk(node) if isinstance(n, ast.Return) and n.value is not None]
-            if len(returns) == 1 and isinstance(returns[0].value, ast.JoinedStr):
-                templates[node.name] = template_of(returns[0].value)
-            elif len(returns) == 1 and isinstance(returns[0].value, ast.Constant):
-                templates[node.name] = str(returns[0].value.value)
+            if len(returns) == 1 and isinstance(returns[0].value, (ast.JoinedStr, ast.Constant)):
+                templates[node.name] = returns[0].value
     return templates
 
 
@@ -278,8 +321,11 @@ def raised_errors() -> Iterator[tuple[str, str, str, str]]:
             elif name == "not_found" and len(args) >= 2 and isinstance(args[0], ast.Constant):
                 yield f"{args[0].value!s}_not_found", "404", message_text(args[1], templates), module
             elif name in ("invalid_input", "naming") and len(args) >= 2:
-                param = str(args[0].value) if isinstance(args[0], ast.Constant) else ast.unparse(args[0])
-                message = f"{param}: {message_text(args[1], templates)}"
+                param = (
+                    str(args[0].value) if isinstance(args[0], ast.Constant) else PARAMS[ast.unparse(args[0])]
+                )
+                passed_on = EXAMPLES_FOR.get((param, ast.unparse(args[1])))
+                message = f"{param}: {passed_on or message_text(args[1], templates)}"
                 yield "invalid_input", "400", message, module
 
 
@@ -292,8 +338,9 @@ def errors_page() -> str:
         "",
         GENERATED.strip(),
         "",
-        "Every error the fake builds with a fixed `type`, its HTTP status and its message (a",
-        "`{name}` stands for a value the message names). The SDK raises them as",
+        "Every error the fake builds with a fixed `type`, its HTTP status and its message, shown",
+        "with example values (`august_device_1` where the message names the device). The SDK",
+        "raises them as",
         "`seam.exceptions.SeamHttpApiError` (404: `SeamHttpNotFoundError`, 401:",
         "`SeamHttpUnauthorizedError`, `invalid_input`: `SeamHttpInvalidInputError`) with `.code`",
         "the type. Validation errors (`invalid_input` with zod's `validation_errors`) from the",

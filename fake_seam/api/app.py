@@ -1,15 +1,14 @@
-"""The Starlette app: every path goes to `Api.handle` (handler.py), but the console's page and
+"""The ASGI app: every path goes to `Api.handle` (handler.py), but the console's page and
 stream (console.py). HTTP framing only."""
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import anyio.to_thread
-from starlette.applications import Starlette
-from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from fake_seam.api.console import ASSETS, CONSOLE_PATH, STREAM_PATH, ConsoleEndpoint
@@ -17,24 +16,61 @@ from fake_seam.api.control_access import CLOSED, IN_PROCESS, LOOPBACK_ONLY, Cont
 from fake_seam.api.handler import MAX_BODY_BYTES, Api, header_dict
 
 
-def build_app(api: Api, access: ControlAccess = LOOPBACK_ONLY) -> Starlette:
-    """Starlette routes every path to one ASGI endpoint that hands the request to `Api`;
-    `access` says who may use its `/_fake` routes."""
-    console = ConsoleEndpoint(api, access, lambda scope: access_for(access, scope))
-    paths = [CONSOLE_PATH, f"{CONSOLE_PATH}/", STREAM_PATH, *(f"{CONSOLE_PATH}/{name}" for name in ASSETS)]
-    app = Starlette(
-        routes=[
-            *(Route(path, console, methods=None) for path in paths),
-            Route("/{path:path}", SeamEndpoint(api, access), methods=None),
-        ]
-    )
-    app.state.console = console  # the server ends its streams when it stops
-    return app
+class FakeSeamApp:
+    """The whole app: a set lookup sends the console's paths to the console and every other
+    path to `SeamEndpoint`. A router and its middleware would match patterns and wrap every
+    request to reach the same two endpoints (a third of a served `devices/list` went there)."""
+
+    def __init__(self, api: Api, access: ControlAccess = LOOPBACK_ONLY) -> None:
+        self.console = ConsoleEndpoint(api, access, lambda scope: access_for(access, scope))
+        self.seam = SeamEndpoint(api, access)
+        self.console_paths = frozenset(
+            [CONSOLE_PATH, f"{CONSOLE_PATH}/", STREAM_PATH, *(f"{CONSOLE_PATH}/{name}" for name in ASSETS)]
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            if route_path(scope) in self.console_paths:
+                await self.console(scope, receive, send)
+            else:
+                await self.seam(scope, receive, send)
+        elif kind == "lifespan":
+            await lifespan(receive, send)
+        elif kind == "websocket":
+            await send({"type": "websocket.close", "code": 1000})  # no route takes a websocket
+
+
+def build_app(api: Api, access: ControlAccess = LOOPBACK_ONLY) -> FakeSeamApp:
+    """The ASGI app that hands each request to `Api`; `access` says who may use its `/_fake`
+    routes. The server ends the console's streams (`app.console`) when it stops."""
+    return FakeSeamApp(api, access)
+
+
+def route_path(scope: Scope) -> str:
+    """The path below the app's mount point (`root_path`), as ASGI routers match it."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("/", ""):
+        return path[len(root) :]
+    return path
+
+
+async def lifespan(receive: Receive, send: Send) -> None:
+    """Nothing to start or stop: each lifespan message is acknowledged."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
 
 
 class SeamEndpoint:
     """A plain ASGI endpoint rather than a Request/Response function: `Api.handle` already
-    works on bytes and header pairs, so Starlette's wrappers would only be built and dropped."""
+    works on bytes and header pairs, so request and response objects would only be built and
+    dropped."""
 
     def __init__(self, api: Api, access: ControlAccess = LOOPBACK_ONLY) -> None:
         self.api = api
@@ -85,11 +121,21 @@ def untokened(access: ControlAccess, scope: Scope) -> ControlAccess:
     server = scope.get("server")
     if not server or server[1] is None:  # a Unix socket: its file's permissions say who
         return access
-    try:
-        address = ipaddress.ip_address(str(server[0]))
-    except ValueError:
+    kind = address_kind(str(server[0]))
+    if kind is None:
         return IN_PROCESS
-    return access if is_loopback(str(address)) else CLOSED
+    return access if kind else CLOSED
+
+
+@lru_cache(maxsize=64)
+def address_kind(host: str) -> bool | None:
+    """Whether a listening address is loopback; None when it is no IP address at all. A
+    server listens on one or two addresses: each is parsed once, not at every request."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return is_loopback(str(address))
 
 
 def base_url(scope: Mapping[str, Any], headers: Mapping[str, str]) -> str:

@@ -119,14 +119,23 @@ def load_routes() -> dict[str, Endpoint]:
                 for name in ROUTE_MODULES:
                     import_module(f"fake_seam.api.{name}")
                 # pydantic and the generated models (~110 ms of imports), after the server listens.
-                from fake_seam.wire import params, validation  # noqa: F401
+                from fake_seam.wire import (
+                    params,  # noqa: F401
+                    validation,
+                )
 
+                global _invalid_input, _validate_params
+                _invalid_input, _validate_params = validation.InvalidInput, validation.validate_params
                 _routes_loaded = True
     return HANDLERS
 
 
 _routes_loaded = False
 _loading = threading.Lock()
+# `validation.InvalidInput` and `validation.validate_params`, bound by `load_routes` (pydantic
+# is not imported before): a request reads two globals instead of running two imports.
+_invalid_input: Any = None
+_validate_params: Any = None
 
 
 class Api:
@@ -304,8 +313,6 @@ class Api:
         base_url: str,
         access: ControlAccess,
     ) -> tuple[int, bytes, bytes]:
-        from fake_seam.wire.validation import InvalidInput  # loaded by load_routes (~110 ms)
-
         fake = self.fake
         methods = endpoint.methods or route_methods(path)
         if method not in methods:
@@ -356,7 +363,7 @@ class Api:
             ) from None
         try:
             params = parse(endpoint, pairs, parsed_body)
-        except InvalidInput as problem:
+        except _invalid_input as problem:
             raise SeamError(
                 "invalid_input", problem.message, 400, validation_errors=problem.validation_errors
             ) from None
@@ -409,12 +416,14 @@ def route_methods(path: str) -> frozenset[str]:
 def parse(endpoint: Endpoint, pairs: list[tuple[str, str]], body: Any) -> BaseModel:
     """The endpoint's params, validated once by the model the handler declared (Seam's routes
     and the control routes alike)."""
-    from fake_seam.wire.validation import validate_params  # loaded by load_routes (~110 ms)
-
-    return validate_params(endpoint.params, pairs, body)
+    if _validate_params is None:  # a route table filled by hand, without `load_routes`
+        load_routes()
+    validate: Callable[[type[BaseModel], list[tuple[str, str]], Any], BaseModel] = _validate_params
+    return validate(endpoint.params, pairs, body)
 
 
 def header_dict(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
     """Request headers as `Api.handle` reads them: lower-case names, the first of repeats
     (read last to first, so the first one is written last)."""
-    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in reversed(list(raw))}
+    pairs = raw if isinstance(raw, list) else list(raw)
+    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in reversed(pairs)}

@@ -12,7 +12,7 @@ import orjson
 
 from fake_seam import messages as msgs
 
-# Seam's fake's ids, which existing test suites use (seam-api/README.md), in one place.
+# Seam's fake's ids, which existing test suites use (docs/fleet-and-seeds.md), in one place.
 DEFAULT_ALIASES = {
     "seed_workspace_1": "seed_workspace_1",
     "seed_workspace_2": "seed_workspace_2",

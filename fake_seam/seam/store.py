@@ -41,16 +41,16 @@ class Settings:
     retry_seconds: float = 300.0  # a failed write is tried again this long after
     delay_warning_seconds: float = 300.0  # a write still not landed gets `delay_in_setting_on_device`
     native_preload_seconds: float = 72 * 3600.0  # natively scheduled codes are written this early
-    default_pool_size: int = 3
-    default_many_active_threshold: int = 2
+    default_pool_size: int = 3  # backups a device's pool holds ready, until set per device
+    default_many_active_threshold: int = 2  # active pulled backups that raise `many_active_backup_codes`
     # How long events and finished action attempts are kept, per workspace: by simulated age
     # and by count (None: no limit). Seam's docs state no retention period for either
     # (https://docs.seam.co/latest/api/events/list says nothing of one, nor does the webhooks
     # guide), so the defaults are the fake's own: no age limit, since a test that freezes
     # time years back and then reads its events at wall time would lose them all, and a
     # count cap that bounds memory whatever the clock does.
-    retention_seconds: float | None = None
-    retention_count: int | None = 10_000
+    retention_seconds: float | None = None  # events and finished action attempts older than this are dropped
+    retention_count: int | None = 10_000  # at most this many of each are kept per workspace, oldest dropped
 
 
 class EventHistory:

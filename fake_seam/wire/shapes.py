@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from fake_seam.clock import ts
+from fake_seam.clock import ts as iso_timestamp
 from fake_seam.seam.records import (
     AccessCode,
     ActionAttempt,
@@ -41,6 +41,11 @@ PROVIDER_NAMES = {
 }
 
 
+# The same instants come back in every list (a code's `created_at`, `starts_at`, `ends_at`):
+# each is formatted once while it is in use, not at every answer (`ts` is a pure function).
+ts = lru_cache(maxsize=8192)(iso_timestamp)
+
+
 @lru_cache(maxsize=256)
 def provider_name(manufacturer: str) -> str:
     return PROVIDER_NAMES.get(manufacturer, manufacturer.replace("_", " ").title())
@@ -49,52 +54,101 @@ def provider_name(manufacturer: str) -> str:
 # -- devices ----------------------------------------------------------------------------
 
 
+# What a device's shape takes from its maker alone, made once per maker rather than at every
+# list: (provider name, image URL, image alt text).
+@lru_cache(maxsize=256)
+def maker(manufacturer: str) -> tuple[str, str, str]:
+    provider = provider_name(manufacturer)
+    return (
+        provider,
+        f"https://connect.getseam.com/assets/images/devices/{manufacturer}.png",
+        f"{provider} device",
+    )
+
+
+# The capability flags, in the order Seam's shape lists them.
+FLAGS = {
+    "can_remotely_lock": False,
+    "can_remotely_unlock": False,
+    "can_program_online_access_codes": False,
+    "can_program_offline_access_codes": False,
+    "can_simulate_removal": True,
+    "can_simulate_connection": True,
+    "can_simulate_disconnection": True,
+}
+LOCK_FLAGS = {
+    **FLAGS,
+    "can_remotely_lock": True,
+    "can_remotely_unlock": True,
+    "can_program_online_access_codes": True,
+    "can_unlock_with_code": True,
+}
+LOCK_CAPABILITIES = ("access_code", "lock")
+# Properties read from the device record, not from its stored `properties`.
+OWN_PROPERTIES = frozenset({"online", "battery_level", "battery"})
+UNMANAGED_FIELDS = frozenset(
+    {
+        "device_id",
+        "device_type",
+        "connected_account_id",
+        "capabilities_supported",
+        "workspace_id",
+        "errors",
+        "warnings",
+        "created_at",
+        "is_managed",
+        "properties",
+        "custom_metadata",
+        "location",
+        "space_ids",
+        "display_name",
+        *LOCK_FLAGS,
+    }
+)
+
+
 def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
     lock = d.lock
-    online = lock.online if lock is not None else bool(d.properties.get("online", True))
+    stored = d.properties
+    online = lock.online if lock is not None else bool(stored.get("online", True))
     name = d.display_name
     level = d.battery_level
-    provider = provider_name(d.manufacturer)
+    manufacturer = d.manufacturer
+    provider, image_url, image_alt_text = maker(manufacturer)
+    model: dict[str, Any] = {"display_name": provider, "manufacturer_display_name": provider}
     properties: dict[str, Any] = {
         "name": name,
         "online": online,
-        "manufacturer": d.manufacturer,
+        "manufacturer": manufacturer,
         "appearance": {"name": name},
-        "model": {"display_name": provider, "manufacturer_display_name": provider},
-        "image_url": f"https://connect.getseam.com/assets/images/devices/{d.manufacturer}.png",
-        "image_alt_text": f"{provider} device",
+        "model": model,
+        "image_url": image_url,
+        "image_alt_text": image_alt_text,
         "battery_level": level,
         "battery": {"level": level, "status": battery_status(level)},
         "has_direct_power": False,
     }
-    extra = dict(d.properties)
-    model = extra.pop("model", None)
-    if isinstance(model, dict):
-        properties["model"] = {**properties["model"], **model}
-    # The record holds the battery (from these properties when the device was made).
-    properties.update({k: v for k, v in extra.items() if k not in ("online", "battery_level", "battery")})
+    if stored:
+        extra = dict(stored)
+        stored_model = extra.pop("model", None)
+        if isinstance(stored_model, dict):
+            model = properties["model"] = {**model, **stored_model}
+        # The record holds the battery (from these properties when the device was made).
+        properties.update({k: v for k, v in extra.items() if k not in OWN_PROPERTIES})
     capabilities: list[str] = []
-    flags = {
-        "can_remotely_lock": False,
-        "can_remotely_unlock": False,
-        "can_program_online_access_codes": False,
-        "can_program_offline_access_codes": False,
-        "can_simulate_removal": True,
-        "can_simulate_connection": True,
-        "can_simulate_disconnection": True,
-    }
+    flags = FLAGS
     if lock is not None:
-        capabilities = ["access_code", "lock"]
-        pool = d.pool
+        capabilities = list(LOCK_CAPABILITIES)
+        rules = lock.rules
         properties.update(
             {
                 "locked": lock.locked,
                 "door_open": False,
                 "max_active_codes_supported": lock.capacity,
-                "supported_code_lengths": list(lock.rules.supported_code_lengths),
-                "code_constraints": [dict(c) for c in lock.rules.code_constraints],
+                "supported_code_lengths": list(rules.supported_code_lengths),
+                "code_constraints": [dict(c) for c in rules.code_constraints],
                 "supports_backup_access_code_pool": d.supports_backup_access_code_pool,
-                "backup_access_code_pool_enabled": pool.is_on,
+                "backup_access_code_pool_enabled": d.pool.is_on,
                 "has_native_entry_events": True,
                 "supports_accessory_keypad": False,
                 "supports_offline_access_codes": False,
@@ -111,14 +165,7 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
                 "offline_access_codes_supported": False,
             }
         )
-        flags.update(
-            {
-                "can_remotely_lock": True,
-                "can_remotely_unlock": True,
-                "can_program_online_access_codes": True,
-                "can_unlock_with_code": True,
-            }
-        )
+        flags = LOCK_FLAGS
     elif d.device_type.endswith("thermostat"):
         capabilities = ["thermostat"]
     elif "sensor" in d.device_type:
@@ -143,24 +190,7 @@ def device(cloud: SeamCloud, d: Device) -> dict[str, Any]:
         out["nickname"] = d.nickname
     if not d.is_managed:
         # Unmanaged devices show only what Seam's `unmanaged_device` schema lists.
-        keep = {
-            "device_id",
-            "device_type",
-            "connected_account_id",
-            "capabilities_supported",
-            "workspace_id",
-            "errors",
-            "warnings",
-            "created_at",
-            "is_managed",
-            "properties",
-            "custom_metadata",
-            "location",
-            "space_ids",
-            "display_name",
-            *flags,
-        }
-        out = {k: v for k, v in out.items() if k in keep}
+        out = {k: v for k, v in out.items() if k in UNMANAGED_FIELDS}
     return out
 
 

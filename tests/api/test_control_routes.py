@@ -1,5 +1,5 @@
 """Seam's fake's own `/_fake` routes: the seed, the database, steering action attempts,
-and workspace outages (seam-api/README.md)."""
+and workspace outages (docs/control-routes.md)."""
 
 from __future__ import annotations
 

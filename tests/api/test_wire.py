@@ -1,4 +1,4 @@
-"""The wire protocol (seam-api/README.md "Requests" / "Responses"), over raw HTTP where the
+"""The wire protocol (docs/wire-protocol.md), over raw HTTP where the
 SDK cannot say it: methods, query-string encodings, coercion, request ids, error bodies."""
 
 from __future__ import annotations

@@ -82,3 +82,26 @@ def test_a_failing_marked_test_names_its_sentence(pytester: pytest.Pytester) -> 
     )
     result = pytester.runpytest("-p", "no:randomly")
     result.stdout.fnmatch_lines(["*Seam's guide*", "*4. Retrieve a backup access code: To retrieve*"])
+
+
+def test_every_setting_and_flag_says_what_it_sets() -> None:
+    """The settings page reads each description from the code (a flag's help, the comment on a
+    `Settings` field): a field added without one shows an empty cell."""
+    rows = [
+        line
+        for line in (DOCS / "reference" / "settings.md").read_text().splitlines()
+        if line.startswith("| `")
+    ]
+    assert rows
+    empty = [row.split("|")[1].strip() for row in rows if not row.split("|")[-2].strip()]
+    assert not empty, empty
+
+
+def test_every_error_message_reads_with_example_values() -> None:
+    """No `{device_id}` or `(expression)` hole in the errors page: each message is shown as a
+    user would read it (the generator's EXAMPLES)."""
+    rows = [
+        line for line in (DOCS / "reference" / "errors.md").read_text().splitlines() if line.startswith("| `")
+    ]
+    holes = [row for row in rows if re.search(r"\{[^}]*\}|\| \(|: \(|<[a-z_]+>", row.split("|")[3])]
+    assert rows and not holes, holes

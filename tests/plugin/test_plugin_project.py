@@ -10,7 +10,7 @@ A second project runs under pytest-xdist (`-n 2`): each worker has its own fakes
 HTTP server, and nothing is shared.
 
 A third (marked `slow`: it builds a wheel and installs it, with its dependencies from the
-package index, into a fresh virtualenv) is a user's project as the README's install section sets
+package index, into a fresh virtualenv) is a user's project as docs/getting-started.md sets
 it up, with nothing of this checkout but the wheel.
 """
 
@@ -227,7 +227,7 @@ def test_under_xdist_each_worker_has_its_own_fakes(tmp_path: Path, monkeypatch: 
     assert len(set().union(*servers.values())) == len(servers)
 
 
-# -- installed from a wheel, as the README's install section says -------------------------------
+# -- installed from a wheel, as docs/getting-started.md says ------------------------------------
 
 PROPERTIES = """\
 from datetime import UTC, datetime
