@@ -32,7 +32,10 @@ class SeamCloud:
         *,
         rng_seed: int | str = 0,
         settings: Settings | None = None,
+        clock_from_seed: bool = False,
     ) -> None:
+        """`clock_from_seed`: set the clock to the seed's `clock`, if it has one (a new fake;
+        a reset keeps the clock where it is)."""
         self.timeline = timeline
         self.settings = settings or Settings()
         self.store = Store(timeline, rng_seed, self.settings)
@@ -52,6 +55,11 @@ class SeamCloud:
         self.auth = Auth(self.store)
         self.connect_webviews = ConnectWebviews(self.store, self.events, self.workspaces)
         self.seed_spec = load_seed(seed)
+        clock = self.seed_spec.get("clock")
+        if clock_from_seed and clock:
+            # Before the codes: whether each is set yet depends on the time.
+            timeline.clock.freeze(bool(clock.get("frozen")))  # first: a frozen clock holds `now` exactly
+            timeline.clock.set(clock["now"])
         self.workspaces.apply_seed(self.seed_spec)
 
     def close(self) -> None:

@@ -38,6 +38,36 @@ class KeypadCode(Strict):
     name: str | None = None
 
 
+class AccessCodeSeed(Strict):
+    """A managed code as the lock holds it once settled (see docs/fleet-and-seeds.md)."""
+
+    access_code_id: str | None = None
+    name: str | None = None
+    code: str = Field(pattern=r"^\d+$")
+    # Both or neither (ongoing); an ends_at alone starts now, as a create does.
+    starts_at: str | None = None
+    ends_at: str | None = None
+    common_code_key: str | None = None
+    is_external_modification_allowed: bool | None = None
+    is_one_time_use: bool | None = None
+    is_offline_access_code: bool | None = None
+    use_backup_access_code_pool: bool | None = None
+    # A backup pulled from the device's pool for this code (of the same device).
+    pulled_backup_of: str | None = None
+
+
+class WebhookSeed(Strict):
+    webhook_id: str | None = None
+    url: str = Field(pattern=r"^https?://.+")
+    event_types: list[str] | None = None
+    secret: str | None = Field(None, pattern=r"^whsec_[A-Za-z0-9+/=]+$")
+
+
+class ClockSeed(Strict):
+    now: str
+    frozen: bool = False
+
+
 class DeviceSeed(Strict):
     device_id: str | None = None
     kind: Literal["lock", "thermostat", "noise_sensor"] = "lock"
@@ -59,6 +89,8 @@ class DeviceSeed(Strict):
     many_active_backup_codes_threshold: int | None = Field(None, ge=1)
     fault_plan: FaultPlanSeed | None = None
     keypad_codes: list[KeypadCode] | None = None
+    backup_access_code_pool_enabled: bool | None = None
+    access_codes: list[AccessCodeSeed] | None = None
 
 
 class ConnectedAccountSeed(Strict):
@@ -85,6 +117,7 @@ class WorkspaceSeed(Strict):
     client_session_tokens: list[ClientSessionSeed] = Field(default_factory=list)
     connected_accounts: list[ConnectedAccountSeed] = Field(default_factory=list)
     devices: list[DeviceSeed] = Field(default_factory=list)
+    webhooks: list[WebhookSeed] = Field(default_factory=list)
 
 
 class PersonalAccessTokenSeed(Strict):
@@ -96,6 +129,7 @@ class SeedFile(Strict):
     workspaces: list[WorkspaceSeed]
     personal_access_tokens: list[PersonalAccessTokenSeed] = Field(default_factory=list)
     aliases: dict[str, str] = Field(default_factory=dict)
+    clock: ClockSeed | None = None
 
 
 def seed_problems(seed: Any) -> list[str]:

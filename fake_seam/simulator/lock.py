@@ -400,6 +400,13 @@ class SimulatedLock:
             raise PinRejected(msgs.NO_FREE_SLOT)
         return self._place(key, code, name, SlotOrigin.KEYPAD, (None, None))
 
+    def hold(self, key: str, code: str, name: str | None, origin: SlotOrigin, window: Window) -> Slot:
+        """A code already on the lock when the fake starts (a seed): the lowest free slot, at
+        once, as a write would have left it. The caller checked the PIN against the rules."""
+        if not self._free:
+            raise PinRejected(msgs.NO_FREE_SLOT)
+        return self._place(key, code, name, origin, window)
+
     def edit_on_keypad(self, key: str, code: str | None) -> Slot | None:
         """Someone changes (or, with None, deletes) a code at the lock, behind Seam's back."""
         slot = self._slot_by_key.get(key)
