@@ -14,6 +14,7 @@ from typing import Any
 from fake_seam import messages as msgs
 from fake_seam.seam.access_codes import AccessCodes
 from fake_seam.seam.backup_pool import BackupPools
+from fake_seam.seam.errors import SeamError
 from fake_seam.seam.records import AccessCode, Device, Webhook
 from fake_seam.seam.seed import SeedError
 from fake_seam.seam.store import Store
@@ -23,106 +24,126 @@ from fake_seam.simulator.code_rules import PinRejected
 from fake_seam.simulator.lock import SlotOrigin
 
 
-def seconds_of(value: str | None, where: str) -> float | None:
+def seconds_of(value: str | None, where: str, index: int, name: str) -> float | None:
     if value is None:
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise SeedError(msgs.seed_entry_rejected(where, msgs.SEED_NOT_A_TIME)) from None
+        raise SeedError(msgs.seed_entry_rejected(f"{where}.{index}.{name}", msgs.SEED_NOT_A_TIME)) from None
     if moment.tzinfo is None:  # Seam's times are UTC
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
+
+
+def refuse(where: str, index: int, name: str | None, problem: str) -> SeedError:
+    return SeedError(msgs.seed_entry_rejected(f"{where}.{index}" + (f".{name}" if name else ""), problem))
 
 
 def seed_access_codes(
     codes: AccessCodes, pools: BackupPools, device: Device, specs: list[dict[str, Any]], where: str
 ) -> None:
     """The device's seeded codes, each set on its lock (or waiting for its window), and its
-    pool as settled (`pool_enabled`: the device's `backup_access_code_pool_enabled`)."""
+    backup pool on and full when a code asks for it or holds a pulled backup.
+
+    Built straight into the store's indexes (a seed's PINs are unique on their device, so
+    no PIN holder is looked for twice): the loop is most of what a big seed costs."""
     lock = device.lock
     if lock is None:
         raise SeedError(msgs.seed_entry_rejected(where, msgs.SEED_NOT_A_LOCK))
     store = codes.store
     now = store.now()
+    device_id, workspace_id = device.device_id, device.workspace_id
     taken = lock.codes_on_lock()
-    check_pin = lock.rules.check_pin
+    rules = lock.rules
+    lengths = set(rules.supported_code_lengths)
+    # The rules beyond length (and digits, which the schema checked) ask for the full check.
+    plain_rules = not rules.code_constraints
     names: set[str] | None = None
-    if lock.rules.kinds() & {"name_length", "name_must_be_unique"}:
-        names = {c.name for c in store.codes_by_device.get(device.device_id, {}).values() if c.name}
+    if rules.kinds() & {"name_length", "name_must_be_unique"}:
+        names = {c.name for c in store.codes_by_device.get(device_id, {}).values() if c.name}
+    all_codes = store.access_codes
+    by_device = store.codes_by_device.setdefault(device_id, {})
+    pins = store.pins_by_device.setdefault(device_id, {})
+    ids = store.ids
     wants_pool = False
-    pulled: list[tuple[AccessCode, str, str]] = []
+    pulled: list[tuple[AccessCode, str, int]] = []
     for index, spec in enumerate(specs):
-        here = f"{where}.{index}"
-        starts_at = seconds_of(spec.get("starts_at"), f"{here}.starts_at")
-        ends_at = seconds_of(spec.get("ends_at"), f"{here}.ends_at")
-        if ends_at is None and starts_at is not None:
-            raise SeedError(msgs.seed_entry_rejected(here, msgs.SEED_STARTS_AT_WITHOUT_ENDS_AT))
-        if ends_at is not None and starts_at is None:
-            starts_at = now
-        if ends_at is not None and starts_at is not None and ends_at <= starts_at:
-            raise SeedError(msgs.seed_entry_rejected(here, msgs.SEED_ENDS_BEFORE_STARTS))
-        if ends_at is not None and ends_at <= now:
-            continue  # over before the fake starts: nothing left on the lock to hold
-        pin = spec["code"]
-        try:
-            check_pin(pin, taken)
-        except PinRejected as rejected:
-            raise SeedError(msgs.seed_entry_rejected(f"{here}.code", str(rejected))) from None
-        if pin in taken:
-            raise SeedError(msgs.seed_entry_rejected(f"{here}.code", msgs.SEED_PIN_TAKEN))
-        if names is not None and spec.get("pulled_backup_of") is None:
-            try:
-                lock.rules.check_name(spec.get("name"), names)
-            except PinRejected as rejected:
-                raise SeedError(msgs.seed_entry_rejected(f"{here}.name", str(rejected))) from None
-            if spec.get("name"):
-                names.add(spec["name"])
-        taken.add(pin)
-        code_id = spec.get("access_code_id")
-        if code_id is None:
-            code_id = store.ids.uuid()
-        elif code_id in store.access_codes:
-            raise SeedError(msgs.seed_entry_rejected(f"{here}.access_code_id", msgs.SEED_ID_TAKEN))
+        get = spec.get
+        starts_at = seconds_of(get("starts_at"), where, index, "starts_at")
+        ends_at = seconds_of(get("ends_at"), where, index, "ends_at")
+        if ends_at is None:
+            if starts_at is not None:
+                raise refuse(where, index, None, msgs.SEED_STARTS_AT_WITHOUT_ENDS_AT)
         else:
-            store.ids.reserve(code_id)
+            if starts_at is None:
+                starts_at = now
+            elif ends_at <= starts_at:
+                raise refuse(where, index, None, msgs.SEED_ENDS_BEFORE_STARTS)
+            if ends_at <= now:
+                continue  # over before the fake starts: nothing left on the lock to hold
+        pin = spec["code"]
+        if not plain_rules or len(pin) not in lengths:
+            try:
+                rules.check_pin(pin, taken)
+            except PinRejected as rejected:
+                raise refuse(where, index, "code", str(rejected)) from None
+        if pin in taken:
+            raise refuse(where, index, "code", msgs.SEED_PIN_TAKEN)
+        taken.add(pin)
+        original = get("pulled_backup_of")
+        if names is not None and original is None:
+            name = get("name")
+            try:
+                rules.check_name(name, names)
+            except PinRejected as rejected:
+                raise refuse(where, index, "name", str(rejected)) from None
+            if name:
+                names.add(name)
+        code_id = get("access_code_id")
+        if code_id is None:
+            code_id = ids.uuid()
+        elif code_id in all_codes:
+            raise refuse(where, index, "access_code_id", msgs.SEED_ID_TAKEN)
+        else:
+            ids.reserve(code_id)
         record = AccessCode(
-            access_code_id=code_id,
-            workspace_id=device.workspace_id,
-            device_id=device.device_id,
-            name=spec.get("name"),
-            code=pin,
-            type="ongoing" if ends_at is None else "time_bound",
-            created_at=now,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            common_code_key=spec.get("common_code_key"),
-            is_external_modification_allowed=bool(spec.get("is_external_modification_allowed")),
-            is_one_time_use=bool(spec.get("is_one_time_use")),
-            is_offline_access_code=bool(spec.get("is_offline_access_code")),
+            code_id,
+            workspace_id,
+            device_id,
+            get("name"),
+            pin,
+            "ongoing" if ends_at is None else "time_bound",
+            now,
+            starts_at,
+            ends_at,
+            common_code_key=get("common_code_key"),
+            is_external_modification_allowed=get("is_external_modification_allowed") or False,
+            is_one_time_use=get("is_one_time_use") or False,
+            is_offline_access_code=get("is_offline_access_code") or False,
         )
-        original = spec.get("pulled_backup_of")
         if original is not None:
             record.is_backup = record.pulled = True
             record.pulled_for = original
             record.name = record.name_on_lock
-            pulled.append((record, original, here))
-        if spec.get("use_backup_access_code_pool"):
+            pulled.append((record, original, index))
+        if get("use_backup_access_code_pool"):
             try:
                 device.check_pool_allowed(ends_at is not None)
-            except Exception as refused:  # a SeamError: its message says why
-                raise SeedError(msgs.seed_entry_rejected(here, str(refused))) from None
+            except SeamError as refused:
+                raise refuse(where, index, "use_backup_access_code_pool", refused.message) from None
             wants_pool = True
-        store.add_code(record)
+        all_codes[code_id] = by_device[code_id] = record
+        pins[pin] = [record]
         try:
             settle(codes, record, lock, now)
         except PinRejected as full:
-            raise SeedError(msgs.seed_entry_rejected(here, str(full))) from None
-    for backup, original_id, here in pulled:
-        original = store.access_codes.get(original_id)
-        if original is None or original.device_id != device.device_id:
-            raise SeedError(msgs.seed_entry_rejected(here, msgs.seed_no_original(original_id)))
-        original.pulled_backup_access_code_id = backup.access_code_id
+            raise refuse(where, index, None, str(full)) from None
+    for backup, original_id, index in pulled:
+        first = all_codes.get(original_id)
+        if first is None or first.device_id != device_id:
+            raise refuse(where, index, "pulled_backup_of", msgs.seed_no_original(original_id))
+        first.pulled_backup_access_code_id = backup.access_code_id
         device.pool.pulled.append(backup.access_code_id)
         wants_pool = True
     if wants_pool:

@@ -287,14 +287,16 @@ def open_state(
     file = StateFile.open(path, create=made, synchronous=synchronous)
     try:
         meta = file.meta
+        snapshot = file.snapshot()
         fake = FakeSeam(
-            meta["seed"],
+            # With a snapshot to load, the seed is only kept (for a reset): not made first.
+            meta["seed"] if snapshot is None else "empty",
             rng_seed=meta["rng_seed"],
             webhook_urls=meta["webhook_urls"],
             call_log_size=0,
             settings=settings,
         )
-        snapshot = file.snapshot()
+        fake.seed = meta["seed"]
         if snapshot is None:
             if made is None:
                 raise StateFileError(msgs.state_file_damaged(str(path), "no snapshot"))
