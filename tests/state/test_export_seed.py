@@ -152,3 +152,71 @@ def test_a_seed_code_the_lock_refuses_is_named(tmp_path: Path, code: dict[str, A
     with pytest.raises(SeedError) as raised:
         FakeSeam(seed=str(path))
     assert problem in str(raised.value)
+
+
+SMALL = {
+    "clock": {"now": "2030-05-01T08:00:00Z", "frozen": True},
+    "workspaces": [
+        {
+            "workspace_id": "w",
+            "api_keys": ["seam_k1"],
+            "devices": [
+                {
+                    "device_id": "d",
+                    "access_codes": [
+                        {"access_code_id": "c1", "name": "owner", "code": "2468"},
+                        {
+                            "access_code_id": "c2",
+                            "name": "stay",
+                            "code": "1357",
+                            "starts_at": "2030-05-01T15:00:00Z",
+                            "ends_at": "2030-05-03T11:00:00Z",
+                        },
+                    ],
+                }
+            ],
+            "webhooks": [{"webhook_id": "h1", "url": "https://example.test/hooks"}],
+        }
+    ],
+}
+
+
+def listed(fake: FakeSeam) -> list[tuple[str, str, str]]:
+    seam = fake.client(api_key="seam_k1")
+    return [(c.access_code_id, c.code, c.status) for c in seam.access_codes.list(device_id="d")]
+
+
+def test_a_seed_sets_the_clock_and_its_codes_follow_it() -> None:
+    fake = FakeSeam(seed=SMALL)
+    assert fake.clock.frozen and fake.clock.now().isoformat() == "2030-05-01T08:00:00+00:00"
+    assert listed(fake) == [("c1", "2468", "set"), ("c2", "1357", "unset")]
+    fake.advance(timedelta(hours=8))  # the stay starts: written, then set once it lands
+    fake.settle()
+    assert listed(fake) == [("c1", "2468", "set"), ("c2", "1357", "set")]
+    assert [
+        e.event_type
+        for e in fake.client(api_key="seam_k1").events.list(access_code_id="c2", since="2000-01-01T00:00:00Z")
+    ] == ["access_code.set_on_device"]
+
+
+def test_a_reset_keeps_the_clock_and_brings_the_seeded_codes_back() -> None:
+    fake = FakeSeam(seed=SMALL)
+    seam = fake.client(api_key="seam_k1")
+    seam.access_codes.delete(access_code_id="c1")
+    seam.webhooks.create(url="https://example.test/other")
+    fake.advance(timedelta(hours=1))
+    seam.workspaces.reset_sandbox()
+    assert fake.clock.now().isoformat() == "2030-05-01T09:00:00+00:00"
+    assert listed(fake) == [("c1", "2468", "set"), ("c2", "1357", "unset")]
+    assert [w.webhook_id for w in seam.webhooks.list()].count("h1") == 1
+    fake.reset()
+    assert fake.clock.now().isoformat() == "2030-05-01T09:00:00+00:00"
+    assert listed(fake) == [("c1", "2468", "set"), ("c2", "1357", "unset")]
+
+
+def test_a_new_code_never_takes_an_id_the_seed_gave() -> None:
+    fake = driven()
+    given = {c.access_code_id for c in fake.cloud.store.access_codes.values()}
+    again = FakeSeam(seed=export_seed(fake))
+    made = again.client().access_codes.create(device_id="august_device_2", name="new", code="4321")
+    assert made.access_code_id not in given
