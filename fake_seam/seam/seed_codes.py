@@ -8,6 +8,9 @@ event, so a seed of 100,000 codes loads in about a second. See docs/fleet-and-se
 from __future__ import annotations
 
 import base64
+import contextlib
+import gc
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +25,20 @@ from fake_seam.seam.webhooks import SECRET_BYTES
 from fake_seam.simulator import SimulatedLock
 from fake_seam.simulator.code_rules import PinRejected
 from fake_seam.simulator.lock import SlotOrigin
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection while a seed is loaded (or a state file's snapshot made or read):
+    every object it makes lives on, and the passes its allocations trigger cost about a third
+    of the time for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def seconds_of(value: str | None, where: str, index: int, name: str) -> float | None:

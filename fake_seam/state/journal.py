@@ -10,15 +10,12 @@ of the clock, the timeline and the cloud) keep start-up to the journal's tail.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import pickle
 import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +25,7 @@ from fake_seam.api.control_access import IN_PROCESS
 from fake_seam.api.handler import KeptCall, load_routes
 from fake_seam.controls.control import READS
 from fake_seam.fake import FakeSeam
+from fake_seam.seam.seed_codes import collector_paused
 from fake_seam.seam.store import Settings
 from fake_seam.state.file import Entry, StateFile, StateFileError
 
@@ -243,19 +241,6 @@ class Journal:
 
 
 # -- the fake as a snapshot ----------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """No garbage collection while a snapshot is made or read: every object it makes lives
-    on, and the passes the allocations trigger cost about a third of the time for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def dump(fake: FakeSeam) -> bytes:
