@@ -102,12 +102,19 @@ class Journal:
         self.snapshot_failed: str | None = None
         self.in_child = False
         self.receiver: threading.Thread | None = None  # receiving a snapshot from a child
+        self.replayed = 0  # journal entries replayed at start, not in a snapshot yet
 
     def attach(self, snapshots_in_child: bool = False) -> None:
         """`snapshots_in_child`: take snapshots in a forked child, off the fake's lock (a
         server's own process; not where other threads of a test suite run)."""
         self.in_child = snapshots_in_child and hasattr(os, "fork")
         self.fake.api.journal = self
+        if self.replayed:
+            self.replayed = 0
+            if self.in_child:
+                self.snapshot_in_child()
+            else:
+                self.snapshot()
         self.fake.webhooks.on_attempt.append(self.delivery_tried)
 
     def keeps(self, method: str, path: str) -> bool:
@@ -321,13 +328,13 @@ def open_state(
     webhook_urls: tuple[str, ...] | list[str] = (),
     synchronous: str = "NORMAL",
     create: bool = True,
-    read_only: bool = False,
     settings: Settings | None = None,
 ) -> tuple[FakeSeam, Journal]:
     """The fake kept in `path`: restored (snapshot, then the journal's tail) when the file
     exists, else a new fake made from `seed` whose first snapshot starts the file. The
-    journal is not attached yet (`Journal.attach`). `read_only`: no snapshot after the replay
-    (`state check`, `state export`). Raises StateFileError, SeedError."""
+    journal is not attached yet (`Journal.attach`, which snapshots what was replayed): a
+    caller that only reads (`state check`, `state export`) writes nothing. Raises
+    StateFileError, SeedError."""
     path = Path(path)
     made: dict[str, Any] | None = None
     if create and not (path.exists() and path.stat().st_size > 0):
@@ -370,9 +377,9 @@ def open_state(
             replay(fake, entry, path)
             replayed += 1
         journal = Journal(fake, file, seq, cost)
-        if replayed and not read_only:
-            # The next start need not replay these again (and a crash now loses nothing).
-            journal.snapshot()
+        # The next start need not replay these again: a snapshot when the journal is attached
+        # (by then a server can make it in a child, and listen meanwhile).
+        journal.replayed = replayed
         return fake, journal
     except BaseException:
         file.close()

@@ -50,7 +50,7 @@ def test_snapshots_taken_in_a_child_bring_back_the_fake_that_answered(
     assert journal.snapshot_seq == forked_at == journal.last_seq - 1
     expected = fake.database(include_credentials=True)
     journal.file.close()  # dropped as kill -9 leaves it: the snapshot and the tail after it
-    back, again = open_state(path, create=False, read_only=True)
+    back, again = open_state(path, create=False)
     try:
         assert again.file.tail_length(forked_at) == 1
         assert back.database(include_credentials=True) == expected
@@ -71,7 +71,7 @@ def test_a_clean_stop_waits_for_the_child_and_snapshots_what_followed(
         http.post("/access_codes/create", json={"device_id": "august_device_1", "code": pin})
     expected = fake.database(include_credentials=True)
     journal.close()
-    back, again = open_state(path, create=False, read_only=True)
+    back, again = open_state(path, create=False)
     try:
         assert back.database(include_credentials=True) == expected
         assert again.file.tail_length(again.snapshot_seq) == 0  # nothing left to replay
