@@ -204,7 +204,10 @@ class Journal:
         with self.fake.lock:
             self.receiver = None
             if status != 0 or not data:
-                return  # no snapshot this time: the journal keeps everything, the next one tries
+                # No snapshot: the journal keeps everything. The next one is made here, under
+                # the lock, so that a pickling problem is said (once) rather than forked again.
+                self.in_child = False
+                return
             try:
                 self.file.replace_snapshot(seq, time.time(), data)
             except sqlite3.ProgrammingError:
