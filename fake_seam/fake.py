@@ -57,14 +57,23 @@ class FakeSeam(ControlMethods):
         self._api: Any = None
         # Called after each reset, e.g. by a server that tunes the collector for its process.
         self.after_reset: list[Callable[[], None]] = []
-        self._build()
+        # A seed's clock, unless `now` says otherwise (`frozen=True` freezes it either way).
+        self._build(clock_from_seed=now is None)
+        if frozen:
+            self.clock.freeze()
         # Webhook deliveries: sent by `fake.webhooks.flush()` (a served fake also sends them
         # as they fall due). Outside the cloud: a reset keeps the receivers registered here.
         self.webhooks = WebhookSender(self)
 
-    def _build(self) -> None:
+    def _build(self, clock_from_seed: bool = False) -> None:
         self.timeline = Timeline(self.clock)
-        self.cloud = SeamCloud(self.timeline, self.seed, rng_seed=self.rng_seed, settings=self.settings)
+        self.cloud = SeamCloud(
+            self.timeline,
+            self.seed,
+            rng_seed=self.rng_seed,
+            settings=self.settings,
+            clock_from_seed=clock_from_seed,
+        )
         self.outages = {}
         for url in self.webhook_urls:
             self.cloud.webhooks.stand(url)

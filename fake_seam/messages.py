@@ -349,6 +349,23 @@ def seed_entry_missing(missing: object) -> str:
     return f"seed: workspace entry is missing {missing}"
 
 
+def seed_entry_rejected(where: str, problem: str) -> str:
+    """A seed entry the model refuses (a PIN the lock does not take, a full lock, ...)."""
+    return f"seed: {where}: {problem}"
+
+
+SEED_STARTS_AT_WITHOUT_ENDS_AT = "starts_at needs an ends_at (a code with neither is ongoing)"
+SEED_ENDS_BEFORE_STARTS = "ends_at must be after starts_at"
+SEED_NOT_A_TIME = "not an ISO 8601 time"
+SEED_PIN_TAKEN = "PIN already on this lock"
+SEED_ID_TAKEN = "access_code_id already used"
+SEED_NOT_A_LOCK = "only locks hold access codes"
+
+
+def seed_no_original(original: str) -> str:
+    return f"pulled_backup_of names no code of this device ({original})"
+
+
 # -- Seam: events ------------------------------------------------------------------------
 
 SINCE_OR_BETWEEN_REQUIRED = "Either since or between is required"

@@ -110,7 +110,7 @@ def serve(args: argparse.Namespace, recording: Callable[[FakeSeam], Recording] |
         print(f"fake-seam: {problem}", file=sys.stderr)
         return 1
     if journal is not None:
-        journal.attach()
+        journal.attach(snapshots_in_child=True)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
     endpoint = f"http://{host}:{port}"

@@ -18,6 +18,7 @@ from fake_seam.seam.events import EventLog
 from fake_seam.seam.lock_reports import LockReports
 from fake_seam.seam.locks import Locks
 from fake_seam.seam.seed import load_seed
+from fake_seam.seam.seed_codes import collector_paused
 from fake_seam.seam.store import Settings, Store
 from fake_seam.seam.user_identities import UserIdentities
 from fake_seam.seam.webhooks import Webhooks
@@ -32,7 +33,10 @@ class SeamCloud:
         *,
         rng_seed: int | str = 0,
         settings: Settings | None = None,
+        clock_from_seed: bool = False,
     ) -> None:
+        """`clock_from_seed`: set the clock to the seed's `clock`, if it has one (a new fake;
+        a reset keeps the clock where it is)."""
         self.timeline = timeline
         self.settings = settings or Settings()
         self.store = Store(timeline, rng_seed, self.settings)
@@ -51,8 +55,15 @@ class SeamCloud:
         self.workspaces = Workspaces(self.store, self.devices, self.locks, self.client_sessions)
         self.auth = Auth(self.store)
         self.connect_webviews = ConnectWebviews(self.store, self.events, self.workspaces)
-        self.seed_spec = load_seed(seed)
-        self.workspaces.apply_seed(self.seed_spec)
+        with collector_paused():  # a seed of many codes: see seed_codes
+            self.seed_spec = load_seed(seed)
+            clock = self.seed_spec.get("clock")
+            if clock_from_seed and clock:
+                # Before the codes: whether each is set yet depends on the time. Frozen first:
+                # a frozen clock then holds `now` exactly.
+                timeline.clock.freeze(bool(clock.get("frozen")))
+                timeline.clock.set(clock["now"])
+            self.workspaces.apply_seed(self.seed_spec)
 
     def close(self) -> None:
         """This cloud is being replaced (a reset): drop its jobs and data at once, rather than

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any, Literal
 
 from fake_seam import messages as msgs
@@ -303,6 +304,20 @@ class AccessCode:
     def drop_warning(self, warning_code: str) -> None:
         if warning_code in self.warnings:
             self.warnings = {k: v for k, v in self.warnings.items() if k != warning_code}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A state file's snapshot holds every code: pickled as its constructor's arguments
+        # (no field names, about half the time to load), its jobs set after it is made, since
+        # each job refers back to its code (see docs/persistent-state.md).
+        jobs = {name: job for name, job in zip(_JOB_FIELDS, _code_jobs(self), strict=True) if job is not None}
+        return (AccessCode, _code_values(self), (None, jobs) if jobs else None)
+
+
+_JOB_FIELDS = tuple(f"{kind}_job" for kind in JOB_KINDS)
+_code_jobs = attrgetter(*_JOB_FIELDS)
+# The jobs come last among the fields: the others are the constructor's leading arguments.
+_code_values = attrgetter(*(f.name for f in fields(AccessCode) if f.name not in _JOB_FIELDS))
+assert [f.name for f in fields(AccessCode)][-len(_JOB_FIELDS) :] == list(_JOB_FIELDS)
 
 
 @dataclass(slots=True)  # one per code/event: no per-instance __dict__

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from typing_extensions import TypedDict  # pydantic refuses typing's before Python 3.12
 
 from fake_seam.seam.fault_aims import FaultAim
 from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
@@ -38,6 +39,39 @@ class KeypadCode(Strict):
     name: str | None = None
 
 
+class AccessCodeSeed(TypedDict):
+    """A managed code as the lock holds it once settled (see docs/fleet-and-seeds.md). A
+    TypedDict, not a model: a seed may hold 100,000 of these, and checking each as a dict
+    costs half as much as making a model of it."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[misc]
+    access_code_id: NotRequired[str | None]
+    name: NotRequired[str | None]
+    code: Annotated[str, StringConstraints(pattern=r"^\d+$")]
+    # Both or neither (ongoing); an ends_at alone starts now, as a create does.
+    starts_at: NotRequired[str | None]
+    ends_at: NotRequired[str | None]
+    common_code_key: NotRequired[str | None]
+    is_external_modification_allowed: NotRequired[bool | None]
+    is_one_time_use: NotRequired[bool | None]
+    is_offline_access_code: NotRequired[bool | None]
+    use_backup_access_code_pool: NotRequired[bool | None]
+    # A backup pulled from the device's pool for this code (of the same device).
+    pulled_backup_of: NotRequired[str | None]
+
+
+class WebhookSeed(Strict):
+    webhook_id: str | None = None
+    url: str = Field(pattern=r"^https?://.+")
+    event_types: list[str] | None = None
+    secret: str | None = Field(None, pattern=r"^whsec_[A-Za-z0-9+/=]+$")
+
+
+class ClockSeed(Strict):
+    now: str
+    frozen: bool = False
+
+
 class DeviceSeed(Strict):
     device_id: str | None = None
     kind: Literal["lock", "thermostat", "noise_sensor"] = "lock"
@@ -59,6 +93,8 @@ class DeviceSeed(Strict):
     many_active_backup_codes_threshold: int | None = Field(None, ge=1)
     fault_plan: FaultPlanSeed | None = None
     keypad_codes: list[KeypadCode] | None = None
+    backup_access_code_pool_enabled: bool | None = None
+    access_codes: list[AccessCodeSeed] | None = None
 
 
 class ConnectedAccountSeed(Strict):
@@ -85,6 +121,7 @@ class WorkspaceSeed(Strict):
     client_session_tokens: list[ClientSessionSeed] = Field(default_factory=list)
     connected_accounts: list[ConnectedAccountSeed] = Field(default_factory=list)
     devices: list[DeviceSeed] = Field(default_factory=list)
+    webhooks: list[WebhookSeed] = Field(default_factory=list)
 
 
 class PersonalAccessTokenSeed(Strict):
@@ -96,6 +133,7 @@ class SeedFile(Strict):
     workspaces: list[WorkspaceSeed]
     personal_access_tokens: list[PersonalAccessTokenSeed] = Field(default_factory=list)
     aliases: dict[str, str] = Field(default_factory=dict)
+    clock: ClockSeed | None = None
 
 
 def seed_problems(seed: Any) -> list[str]:

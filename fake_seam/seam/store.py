@@ -223,6 +223,22 @@ class Store:
         # back cannot put a new event before one a client has already seen.
         self.latest_event_at = float("-inf")
 
+    # A state file's snapshot leaves out the code indexes (about a third of the time to load
+    # 100,000 codes) and builds them again from the codes, in the codes' order.
+    _DERIVED = ("codes_by_device", "pins_by_device")
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: value for name, value in vars(self).items() if name not in self._DERIVED}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        by_device: dict[str, dict[str, AccessCode]] = {device_id: {} for device_id in self.devices}
+        pins: dict[str, dict[str, list[AccessCode]]] = {}
+        for code in self.access_codes.values():
+            by_device.setdefault(code.device_id, {})[code.access_code_id] = code
+            pins.setdefault(code.device_id, {}).setdefault(code.code, []).append(code)
+        self.codes_by_device, self.pins_by_device = by_device, pins
+
     def clear(self) -> None:
         """Let go of everything held (a reset replaces this store): what refers to the old
         store, even a cycle the collector never visits, then holds nothing big."""

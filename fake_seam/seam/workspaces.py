@@ -12,6 +12,7 @@ from fake_seam.seam.fault_aims import write_aim
 from fake_seam.seam.locks import Locks
 from fake_seam.seam.records import ConnectedAccount, Device, Workspace
 from fake_seam.seam.seed import SeedError
+from fake_seam.seam.seed_codes import enable_pool, seed_access_codes, seed_webhooks
 from fake_seam.seam.store import Store
 
 LOCK_FIELDS = (
@@ -44,15 +45,15 @@ class Workspaces:
     # -- seeding ----------------------------------------------------------------------
 
     def apply_seed(self, seed: dict[str, Any]) -> None:
-        for entry in seed.get("workspaces", []):
-            self.seed_workspace(entry)
+        for index, entry in enumerate(seed.get("workspaces", [])):
+            self.seed_workspace(entry, f"workspaces.{index}")
         for pat in seed.get("personal_access_tokens", []):
             self.store.credentials.personal_access_tokens.setdefault(pat["token"], set()).update(
                 pat.get("workspace_ids", [])
             )
         self.store.seed_aliases.update(seed.get("aliases", {}))
 
-    def seed_workspace(self, entry: dict[str, Any]) -> Workspace:
+    def seed_workspace(self, entry: dict[str, Any], where: str = "workspace") -> Workspace:
         try:
             workspace_id = entry["workspace_id"]
             workspace = Workspace(
@@ -77,6 +78,7 @@ class Workspaces:
                     user_identifier_key=cst.get("user_identifier_key"),
                 )
             for account in entry.get("connected_accounts", []):
+                self.store.ids.reserve(account["connected_account_id"])
                 self.store.connected_accounts[account["connected_account_id"]] = ConnectedAccount(
                     connected_account_id=account["connected_account_id"],
                     workspace_id=workspace_id,
@@ -85,14 +87,17 @@ class Workspaces:
                     user_identifier=dict(account.get("user_identifier", {})),
                     custom_metadata=dict(account.get("custom_metadata", {})),
                 )
-            for device in entry.get("devices", []):
-                self.seed_device(workspace_id, device)
+            for index, device in enumerate(entry.get("devices", [])):
+                self.seed_device(workspace_id, device, f"{where}.devices.{index}")
+            seed_webhooks(self.store, workspace_id, entry.get("webhooks", []))
         except KeyError as missing:
             raise SeedError(msgs.seed_entry_missing(missing)) from None
         return workspace
 
-    def seed_device(self, workspace_id: str, spec: dict[str, Any]) -> Device:
+    def seed_device(self, workspace_id: str, spec: dict[str, Any], where: str = "device") -> Device:
         kind = spec.get("kind", "lock")
+        if spec.get("device_id"):
+            self.store.ids.reserve(spec["device_id"])  # an exported seed's ids: not drawn again
         account_id = spec.get("connected_account_id")
         if account_id is None:
             account_id = next(
@@ -131,6 +136,14 @@ class Workspaces:
                 )
             for keypad_code in spec.get("keypad_codes", []):
                 self.locks.add_unmanaged_code(device, keypad_code["code"], keypad_code.get("name"))
+            pool_enabled = spec.get("backup_access_code_pool_enabled")
+            if pool_enabled is False:
+                device.pool.switched_off = True
+            if spec.get("access_codes"):
+                codes, pools = self.locks.codes, self.locks.pools
+                seed_access_codes(codes, pools, device, spec["access_codes"], f"{where}.access_codes")
+            if pool_enabled:
+                enable_pool(self.locks.pools, device)
             return device
         return self.devices.add_other_device(
             workspace_id=workspace_id,

@@ -157,6 +157,28 @@ class SimulatedLock:
         self._online_job: Job | None = None
         self.listener = listener
 
+    # A state file's snapshot keeps the occupied slots and the capacity; the slot table's
+    # empty entries and its indexes are made again on load (they are what a big, mostly
+    # empty lock is made of).
+    _DERIVED = ("slots", "_slot_by_key", "_free", "_by_code")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {name: value for name, value in vars(self).items() if name not in self._DERIVED}
+        state["capacity"] = len(self.slots)
+        state["occupied"] = self.occupied()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        capacity, occupied = state.pop("capacity"), state.pop("occupied")
+        vars(self).update(state)
+        self.slots = [None] * capacity
+        self._slot_by_key, self._by_code = {}, {}
+        for slot in occupied:
+            self.slots[slot.slot] = slot
+            self._slot_by_key[slot.key] = slot
+            self._by_code.setdefault(slot.code, {})[slot.slot] = slot
+        self._free = [index for index, slot in enumerate(self.slots) if slot is None]  # sorted: a heap
+
     # -- inspection -------------------------------------------------------------------
 
     @property
@@ -377,6 +399,13 @@ class SimulatedLock:
         if not self._free:
             raise PinRejected(msgs.NO_FREE_SLOT)
         return self._place(key, code, name, SlotOrigin.KEYPAD, (None, None))
+
+    def hold(self, key: str, code: str, name: str | None, origin: SlotOrigin, window: Window) -> Slot:
+        """A code already on the lock when the fake starts (a seed): the lowest free slot, at
+        once, as a write would have left it. The caller checked the PIN against the rules."""
+        if not self._free:
+            raise PinRejected(msgs.NO_FREE_SLOT)
+        return self._place(key, code, name, origin, window)
 
     def edit_on_keypad(self, key: str, code: str | None) -> Slot | None:
         """Someone changes (or, with None, deletes) a code at the lock, behind Seam's back."""

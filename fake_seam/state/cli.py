@@ -26,7 +26,7 @@ def register(commands: Any) -> None:
 def _open(path: str) -> Any:
     from fake_seam.state.journal import open_state
 
-    return open_state(path, create=False, read_only=True)
+    return open_state(path, create=False)
 
 
 def check_command(args: argparse.Namespace) -> int:

@@ -19,7 +19,8 @@ import orjson
 from fake_seam import __version__
 from fake_seam import messages as msgs
 
-FORMAT_VERSION = 1
+# 2: snapshots leave out what loading builds again (code and slot indexes, empty slots).
+FORMAT_VERSION = 2
 APPLICATION = "fake-seam state"
 
 SCHEMA = """

@@ -10,12 +10,12 @@ of the clock, the timeline and the cloud) keep start-up to the journal's tail.
 
 from __future__ import annotations
 
-import contextlib
-import gc
+import os
 import pickle
+import sqlite3
 import sys
+import threading
 import time
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from fake_seam.api.control_access import IN_PROCESS
 from fake_seam.api.handler import KeptCall, load_routes
 from fake_seam.controls.control import READS
 from fake_seam.fake import FakeSeam
+from fake_seam.seam.seed_codes import collector_paused
 from fake_seam.seam.store import Settings
 from fake_seam.state.file import Entry, StateFile, StateFileError
 
@@ -62,8 +63,16 @@ SEAM_READS = frozenset(
 )
 # A snapshot is taken once replaying the journal's tail would cost this long (seconds of
 # handling), or twice what the last snapshot cost, whichever is more: start-up stays short
-# and snapshots cost at most about a third of the time spent handling requests.
+# and snapshots cost at most about a third of the time spent handling requests. But never
+# later than MAX_TAIL_SECONDS: a restart after a crash replays the tail (measured: about 2 s
+# per second counted here), and on a fake whose snapshot takes a second (100,000 codes),
+# twice that would make the replay, not the snapshot's load, most of the start. A served
+# fake makes its snapshots in a child (`snapshot_in_child`): taking them sooner costs that
+# child's CPU time, not the requests' latency.
 MIN_TAIL_SECONDS = 0.25
+MAX_TAIL_SECONDS = 0.5
+# A snapshot's child closes every descriptor below this but its pipe.
+CHILD_FD_LIMIT = 65536
 
 
 @cache
@@ -91,9 +100,21 @@ class Journal:
         self.tail_seconds = 0.0  # handling time of the entries since the snapshot
         self.last_seq = file.last_seq()
         self.snapshot_failed: str | None = None
+        self.in_child = False
+        self.receiver: threading.Thread | None = None  # receiving a snapshot from a child
+        self.replayed = 0  # journal entries replayed at start, not in a snapshot yet
 
-    def attach(self) -> None:
+    def attach(self, snapshots_in_child: bool = False) -> None:
+        """`snapshots_in_child`: take snapshots in a forked child, off the fake's lock (a
+        server's own process; not where other threads of a test suite run)."""
+        self.in_child = snapshots_in_child and hasattr(os, "fork")
         self.fake.api.journal = self
+        if self.replayed:
+            self.replayed = 0
+            if self.in_child:
+                self.snapshot_in_child()
+            else:
+                self.snapshot()
         self.fake.webhooks.on_attempt.append(self.delivery_tried)
 
     def keeps(self, method: str, path: str) -> bool:
@@ -140,8 +161,60 @@ class Journal:
     # -- snapshots ---------------------------------------------------------------------------
 
     def maybe_snapshot(self) -> None:
-        if self.tail_seconds >= max(MIN_TAIL_SECONDS, 2 * self.snapshot_cost):
-            self.snapshot()
+        if self.tail_seconds >= max(MIN_TAIL_SECONDS, min(2 * self.snapshot_cost, MAX_TAIL_SECONDS)):
+            if self.in_child:
+                self.snapshot_in_child()
+            else:
+                self.snapshot()
+
+    def snapshot_in_child(self) -> None:
+        """Under the fake's lock: fork. The child pickles the fake as it is at this instant (its
+        memory is a copy) and sends it through a pipe while the server goes on answering; a
+        thread receives it and stores it. The lock is held for the fork, not for the pickle
+        (about a second for 100,000 codes)."""
+        if self.receiver is not None:
+            return  # one at a time: the next request after it is stored asks again
+        read, write = os.pipe()
+        seq, started = self.last_seq, time.perf_counter()
+        pid = os.fork()
+        if pid == 0:  # the child: pickle, send, and leave without any of the server's cleanup
+            status = 1
+            try:
+                # Nothing of the server stays open here (its socket, the state file): a server
+                # started again after a crash must not find them held by this child.
+                os.closerange(3, write)
+                os.closerange(write + 1, CHILD_FD_LIMIT)
+                view = memoryview(dump(self.fake))
+                while view:
+                    view = view[os.write(write, view) :]
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self.tail_seconds = 0.0
+        self.receiver = threading.Thread(
+            target=self.receive, args=(pid, read, seq, started), name="fake-seam snapshot", daemon=True
+        )
+        self.receiver.start()
+
+    def receive(self, pid: int, read: int, seq: int, started: float) -> None:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        with self.fake.lock:
+            self.receiver = None
+            if status != 0 or not data:
+                # No snapshot: the journal keeps everything. The next one is made here, under
+                # the lock, so that a pickling problem is said (once) rather than forked again.
+                self.in_child = False
+                return
+            try:
+                self.file.replace_snapshot(seq, time.time(), data)
+            except sqlite3.ProgrammingError:
+                return  # the file was closed meanwhile (the server stopping)
+            self.snapshot_seq = seq
+            # What it cost in all, not the moment it held the lock: snapshots stay as far apart.
+            self.snapshot_cost = time.perf_counter() - started
 
     def snapshot(self) -> None:
         """Replace the snapshot with the fake as it is now (under its lock)."""
@@ -167,6 +240,9 @@ class Journal:
 
     def close(self) -> None:
         """Snapshot and release the file (a clean stop: the next start replays nothing)."""
+        receiver = self.receiver
+        if receiver is not None:
+            receiver.join()
         if self.fake.api.journal is self:
             self.fake.api.journal = None
         if self.delivery_tried in self.fake.webhooks.on_attempt:
@@ -177,19 +253,6 @@ class Journal:
 
 
 # -- the fake as a snapshot ----------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """No garbage collection while a snapshot is made or read: every object it makes lives
-    on, and the passes the allocations trigger cost about a third of the time for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def dump(fake: FakeSeam) -> bytes:
@@ -268,13 +331,13 @@ def open_state(
     webhook_urls: tuple[str, ...] | list[str] = (),
     synchronous: str = "NORMAL",
     create: bool = True,
-    read_only: bool = False,
     settings: Settings | None = None,
 ) -> tuple[FakeSeam, Journal]:
     """The fake kept in `path`: restored (snapshot, then the journal's tail) when the file
     exists, else a new fake made from `seed` whose first snapshot starts the file. The
-    journal is not attached yet (`Journal.attach`). `read_only`: no snapshot after the replay
-    (`state check`, `state export`). Raises StateFileError, SeedError."""
+    journal is not attached yet (`Journal.attach`, which snapshots what was replayed): a
+    caller that only reads (`state check`, `state export`) writes nothing. Raises
+    StateFileError, SeedError."""
     path = Path(path)
     made: dict[str, Any] | None = None
     if create and not (path.exists() and path.stat().st_size > 0):
@@ -287,14 +350,16 @@ def open_state(
     file = StateFile.open(path, create=made, synchronous=synchronous)
     try:
         meta = file.meta
+        snapshot = file.snapshot()
         fake = FakeSeam(
-            meta["seed"],
+            # With a snapshot to load, the seed is only kept (for a reset): not made first.
+            meta["seed"] if snapshot is None else "empty",
             rng_seed=meta["rng_seed"],
             webhook_urls=meta["webhook_urls"],
             call_log_size=0,
             settings=settings,
         )
-        snapshot = file.snapshot()
+        fake.seed = meta["seed"]
         if snapshot is None:
             if made is None:
                 raise StateFileError(msgs.state_file_damaged(str(path), "no snapshot"))
@@ -308,15 +373,16 @@ def open_state(
         except Exception as problem:  # a pickle from other code, or damaged bytes
             raise StateFileError(msgs.state_file_damaged(str(path), f"snapshot: {problem}")) from None
         cost = time.perf_counter() - started
-        load_routes()
+        # The route table (pydantic, ~0.3 s of imports) loads with the first entry replayed;
+        # with no tail, after the server listens, as it does without --state.
         replayed = 0
         for entry in file.entries(seq):
             replay(fake, entry, path)
             replayed += 1
         journal = Journal(fake, file, seq, cost)
-        if replayed and not read_only:
-            # The next start need not replay these again (and a crash now loses nothing).
-            journal.snapshot()
+        # The next start need not replay these again: a snapshot when the journal is attached
+        # (by then a server can make it in a child, and listen meanwhile).
+        journal.replayed = replayed
         return fake, journal
     except BaseException:
         file.close()

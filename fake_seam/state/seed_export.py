@@ -1,22 +1,25 @@
 """A fake as a seed file (`fake-seam state export`): what `--seed` can make again.
 
-A seed describes workspaces, their keys, connected accounts, devices with their hardware
-(capacity, PIN rules, programming delay, online, fault plan, backup pool size) and the codes
-typed on their keypads. It has no place for what happened since (managed access codes, events,
-action attempts, webhooks, the clock): those are not exported.
+A seed describes workspaces, their keys, connected accounts and webhooks, devices with their
+hardware (capacity, PIN rules, programming delay, online, fault plan, backup pool), the codes
+typed on their keypads and the managed codes on them, and the clock. A seed loads each code as
+settled (set on its lock, or waiting for its start), so a write in flight or a failed one comes
+back set. History (events, action attempts, webhook deliveries) is not state: not exported.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from fake_seam.clock import iso, ts
 from fake_seam.fake import FakeSeam
 from fake_seam.seam.fault_aims import aim_json
-from fake_seam.seam.records import Device
+from fake_seam.seam.records import AccessCode, Device
 
 
 def export_seed(fake: FakeSeam) -> dict[str, Any]:
     store = fake.cloud.store
+    standing = set(fake.cloud.webhooks.standing_ids)
     workspaces = []
     for workspace in store.workspaces.values():
         wid = workspace.workspace_id
@@ -56,13 +59,29 @@ def export_seed(fake: FakeSeam) -> dict[str, Any]:
                     for d in store.devices_by_workspace.get(wid, {}).values()
                     if not d.removed
                 ],
+                "webhooks": [
+                    {
+                        "webhook_id": w.webhook_id,
+                        "url": w.url,
+                        "event_types": list(w.event_types),
+                        "secret": w.secret,
+                    }
+                    for w in store.webhooks_by_workspace.get(wid, {}).values()
+                    # `serve --webhook` makes these again, from the state file's own record
+                    if w.webhook_id not in standing
+                ],
             }
         )
     tokens = [
         {"token": token, "workspace_ids": sorted(ids)}
         for token, ids in store.credentials.personal_access_tokens.items()
     ]
-    return {"workspaces": workspaces, "personal_access_tokens": tokens, "aliases": dict(store.seed_aliases)}
+    return {
+        "workspaces": workspaces,
+        "personal_access_tokens": tokens,
+        "aliases": dict(store.seed_aliases),
+        "clock": {"now": iso(fake.clock.now()), "frozen": fake.clock.frozen},
+    }
 
 
 def device_seed(fake: FakeSeam, device: Device) -> dict[str, Any]:
@@ -119,4 +138,32 @@ def device_seed(fake: FakeSeam, device: Device) -> dict[str, Any]:
     ]
     if keypad:
         spec["keypad_codes"] = keypad
+    if device.pool.active or device.pool.switched_off:
+        spec["backup_access_code_pool_enabled"] = device.pool.is_on
+    codes = [
+        code_seed(c)
+        for c in fake.cloud.store.codes_by_device.get(device.device_id, {}).values()
+        # gone from the API, or leaving its lock, or a backup still in the pool (made again)
+        if not (c.deleted or c.status == "removing" or c.is_hidden_backup)
+    ]
+    if codes:
+        spec["access_codes"] = codes
+    return spec
+
+
+def code_seed(code: AccessCode) -> dict[str, Any]:
+    spec: dict[str, Any] = {"access_code_id": code.access_code_id}
+    if code.pulled_for is not None:
+        spec["pulled_backup_of"] = code.pulled_for  # its name is the pool's
+    elif code.name is not None:
+        spec["name"] = code.name
+    spec["code"] = code.code
+    if code.type == "time_bound":
+        spec["starts_at"] = ts(code.starts_at)
+        spec["ends_at"] = ts(code.ends_at)
+    if code.common_code_key is not None:
+        spec["common_code_key"] = code.common_code_key
+    for flag in ("is_external_modification_allowed", "is_one_time_use", "is_offline_access_code"):
+        if getattr(code, flag):
+            spec[flag] = True
     return spec

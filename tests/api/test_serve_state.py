@@ -22,6 +22,7 @@ from test_serve import Served, serve
 
 from fake_seam.cli import main
 from fake_seam.fake import FakeSeam
+from fake_seam.state import FORMAT_VERSION
 from fake_seam.state.journal import open_state
 
 TOKEN = "state-test-token"
@@ -184,7 +185,7 @@ def test_a_clean_stop_leaves_one_snapshot_and_no_journal(
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["state", "check", str(path)]) == 0
-    assert "format 1" in out.getvalue() and "1 access codes" in out.getvalue()
+    assert f"format {FORMAT_VERSION}" in out.getvalue() and "1 access codes" in out.getvalue()
     again = started(path)
     seam = Seam(api_key=again.api_key, endpoint=again.endpoint)
     assert [c.code for c in seam.access_codes.list(device_id="august_device_1")] == ["4321"]
