@@ -10,8 +10,10 @@ of the clock, the timeline and the cloud) keep start-up to the journal's tail.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sqlite3
 import sys
 import threading
@@ -73,6 +75,9 @@ MIN_TAIL_SECONDS = 0.25
 MAX_TAIL_SECONDS = 0.5
 # A snapshot's child closes every descriptor below this but its pipe.
 CHILD_FD_LIMIT = 65536
+# How long a stopping server waits for a snapshot being pickled in a child (about a second
+# for 100,000 codes on a busy machine).
+CHILD_PATIENCE_SECONDS = 60.0
 
 
 @cache
@@ -102,6 +107,7 @@ class Journal:
         self.snapshot_failed: str | None = None
         self.in_child = False
         self.receiver: threading.Thread | None = None  # receiving a snapshot from a child
+        self.child: int | None = None  # that child's pid
         self.replayed = 0  # journal entries replayed at start, not in a snapshot yet
 
     def attach(self, snapshots_in_child: bool = False) -> None:
@@ -191,6 +197,7 @@ class Journal:
             finally:
                 os._exit(status)
         os.close(write)
+        self.child = pid
         self.tail_seconds = 0.0
         self.receiver = threading.Thread(
             target=self.receive, args=(pid, read, seq, started), name="fake-seam snapshot", daemon=True
@@ -242,7 +249,14 @@ class Journal:
         """Snapshot and release the file (a clean stop: the next start replays nothing)."""
         receiver = self.receiver
         if receiver is not None:
-            receiver.join()
+            receiver.join(CHILD_PATIENCE_SECONDS)
+            if receiver.is_alive() and self.child is not None:
+                # A child that never finished (it has no other threads, so only a lock taken
+                # at the fork could hold it) must not keep the server from stopping: the
+                # journal still holds everything its snapshot would have.
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.child, signal.SIGKILL)
+                receiver.join()
         if self.fake.api.journal is self:
             self.fake.api.journal = None
         if self.delivery_tried in self.fake.webhooks.on_attempt:
