@@ -1011,86 +1011,70 @@ def section_advance(cfg: Config, report: Report) -> None:
 def compute_targets(report: Report) -> None:
     d = report.data
     t = report.targets
-    t.append(
-        Target(
-            "start-up: fake-seam / Seam's fake",
-            ratio(get(d, "startup", "fake-seam", "median_ms"), get(d, "startup", "Seam's fake", "median_ms")),
-            0.6,
-            "max",
-        )
+
+    def ratio_of(label: str, over: tuple[str, ...], under: tuple[str, ...], limit: float, kind: str) -> None:
+        """A target on the ratio of two figures, each named by its path in the report's data."""
+        t.append(Target(label, ratio(get(d, *over), get(d, *under)), limit, kind))
+
+    ratio_of(
+        "start-up: fake-seam / Seam's fake",
+        ("startup", "fake-seam", "median_ms"),
+        ("startup", "Seam's fake", "median_ms"),
+        0.6,
+        "max",
     )
     for route in http_bench.ROUTES:
-        t.append(
-            Target(
-                f"HTTP {route}: fake-seam / Seam's fake req/s",
-                ratio(
-                    get(d, "http_sequential", "fake-seam", route, "ops_per_s"),
-                    get(d, "http_sequential", "Seam's fake", route, "ops_per_s"),
-                ),
-                2.5,
-                "min",
-            )
-        )
-    t.append(
-        Target(
-            "HTTP devices/list: fake-seam / bare Starlette req/s",
-            ratio(
-                get(d, "http_sequential", "fake-seam", "devices/list", "ops_per_s"),
-                get(d, "http_sequential", "bare Starlette", "devices/list", "ops_per_s"),
-            ),
-            0.90,
+        ratio_of(
+            f"HTTP {route}: fake-seam / Seam's fake req/s",
+            ("http_sequential", "fake-seam", route, "ops_per_s"),
+            ("http_sequential", "Seam's fake", route, "ops_per_s"),
+            2.5,
             "min",
         )
+    ratio_of(
+        "HTTP devices/list: fake-seam / bare Starlette req/s",
+        ("http_sequential", "fake-seam", "devices/list", "ops_per_s"),
+        ("http_sequential", "bare Starlette", "devices/list", "ops_per_s"),
+        0.90,
+        "min",
     )
-    t.append(
-        Target(
-            "HTTP access_codes/create with an unreachable webhook / without, req/s",
-            ratio(
-                get(d, "webhooks", "unreachable_webhook", "ops_per_s"),
-                get(d, "webhooks", "no_webhook", "ops_per_s"),
-            ),
-            0.9,
-            "min",
-        )
+    ratio_of(
+        "HTTP access_codes/create with an unreachable webhook / without, req/s",
+        ("webhooks", "unreachable_webhook", "ops_per_s"),
+        ("webhooks", "no_webhook", "ops_per_s"),
+        0.9,
+        "min",
     )
     import inprocess
 
-    for call in inprocess.SDK_CALLS:
-        t.append(
-            Target(
-                f"SDK {call}: in-process / HTTP to Seam's fake calls/s",
-                ratio(
-                    get(d, "inprocess", "in-process", call, "ops_per_s"),
-                    get(d, "inprocess", "Seam's fake HTTP", call, "ops_per_s"),
-                ),
-                5.0,
-                "min",
+    # (label, numerator's transport, denominator's transport, figure, limit, kind)
+    for label, over, under, figure, limit, kind in (
+        (
+            "in-process / HTTP to Seam's fake calls/s",
+            "in-process",
+            "Seam's fake HTTP",
+            "ops_per_s",
+            5.0,
+            "min",
+        ),
+        ("in-process / SDK alone (floor) calls/s", "in-process", "SDK alone", "ops_per_s", 0.85, "min"),
+        (
+            "in-process / threaded HTTP time per call (p50)",
+            "in-process",
+            "threaded HTTP",
+            "p50_ms",
+            0.25,
+            "max",
+        ),
+    ):
+        for call in inprocess.SDK_CALLS:
+            ratio_of(
+                f"SDK {call}: {label}",
+                ("inprocess", over, call, figure),
+                ("inprocess", under, call, figure),
+                limit,
+                kind,
             )
-        )
-    for call in inprocess.SDK_CALLS:
-        t.append(
-            Target(
-                f"SDK {call}: in-process / SDK alone (floor) calls/s",
-                ratio(
-                    get(d, "inprocess", "in-process", call, "ops_per_s"),
-                    get(d, "inprocess", "SDK alone", call, "ops_per_s"),
-                ),
-                0.85,
-                "min",
-            )
-        )
-    for call in inprocess.SDK_CALLS:
-        t.append(
-            Target(
-                f"SDK {call}: in-process / threaded HTTP time per call (p50)",
-                ratio(
-                    get(d, "inprocess", "in-process", call, "p50_ms"),
-                    get(d, "inprocess", "threaded HTTP", call, "p50_ms"),
-                ),
-                0.25,
-                "max",
-            )
-        )
     t.append(
         Target("per-test fixture cost (mean)", get(d, "inprocess", "fixture", "mean_ms"), 2.0, "max", " ms")
     )
@@ -1114,16 +1098,12 @@ def compute_targets(report: Report) -> None:
         )
     )
     t.append(Target(f"scale RSS with {big.get('codes', 0):,} codes", big.get("rss_mb"), 300.0, "max", " MiB"))
-    t.append(
-        Target(
-            "HTTP access_codes/create time per request, --state / without",
-            ratio(
-                get(d, "state", "no state", "ops_per_s"),
-                get(d, "state", "--state", "ops_per_s"),
-            ),
-            1.3,
-            "max",
-        )
+    ratio_of(
+        "HTTP access_codes/create time per request, --state / without",
+        ("state", "no state", "ops_per_s"),
+        ("state", "--state", "ops_per_s"),
+        1.3,
+        "max",
     )
     t.append(
         Target(
