@@ -52,8 +52,10 @@ class AccessCodes:
         self.timeline = timeline
         self.settings = settings
         self.hooks: list[CodeLifecycle] = []
-        # `reconcile`, bound once: two jobs per code hold it, and a bound method is 64 bytes.
+        # `reconcile` and `delay_noticed`, bound once: jobs on every code hold them, and a
+        # bound method is 64 bytes and one more object for the collector to pass over.
         self._reconcile: Callable[[AccessCode], None] = self.reconcile
+        self._delay_noticed: Callable[[AccessCode], None] = self.delay_noticed
         # The timeline's time, read several times per request: bound here, not through the store.
         self.now: Callable[[], float] = timeline.timestamp
         # Per device, the codes whose last write found no free slot (a superset of those still
@@ -429,7 +431,7 @@ class AccessCodes:
         record.status = "unset" if native_early else "setting"
         if not record.has_job("delay"):
             record.delay_job = self.timeline.after(
-                self.settings.delay_warning_seconds, self.delay_noticed, arg=record
+                self.settings.delay_warning_seconds, self._delay_noticed, arg=record
             )
 
     def delay_noticed(self, record: AccessCode) -> None:
@@ -473,7 +475,7 @@ class AccessCodes:
         if lock.slot_of(key) is not None:
             lock.erase(key)
             record.delay_job = self.timeline.after(
-                self.settings.delay_warning_seconds, self.delay_noticed, arg=record
+                self.settings.delay_warning_seconds, self._delay_noticed, arg=record
             )
         else:
             lock.cancel(key)
