@@ -16,6 +16,9 @@ from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import PinRejected, SimulatedLock, SlotOrigin
 from fake_seam.simulator.code_rules import PinsInUse
 
+# The `code_constraints` that look at a code's name rather than its PIN.
+NAME_RULES = frozenset({"name_length", "name_must_be_unique"})
+
 
 def claims_pin(code: AccessCode, besides: str | None) -> bool:
     """Whether a code holds its PIN on the device: not deleted, not being erased (a write
@@ -101,10 +104,11 @@ class AccessCodes:
 
     def visible_codes(self, device: Device) -> list[AccessCode]:
         """What `access_codes/list` shows: managed codes, and backups once pulled."""
+        # `not c.is_hidden_backup`, spelled out: this runs for every code of every list.
         return [
             c
             for c in self.store.codes_by_device.get(device.device_id, {}).values()
-            if not c.deleted and not c.is_hidden_backup
+            if not c.deleted and (c.pulled or not c.is_backup)
         ]
 
     # -- create -----------------------------------------------------------------------
@@ -138,7 +142,7 @@ class AccessCodes:
     def check_name(self, device: Device, name: str | None, *, besides: str | None = None) -> None:
         lock = device.lock
         assert lock is not None
-        if not lock.rules.kinds() & {"name_length", "name_must_be_unique"}:
+        if not any(c["constraint_type"] in NAME_RULES for c in lock.rules.code_constraints):
             return  # most locks put no rule on names: skip gathering them
         names = {
             c.name
@@ -555,8 +559,9 @@ class AccessCodes:
         }
         if with_state and device is not None:
             fields.update(issue_fields(device, record))
-        fields.update(extra)
-        self.events.emit(record.workspace_id, event_type, **fields)
+        if extra:
+            fields.update(extra)
+        self.events.emit_fields(record.workspace_id, event_type, fields)
 
     def slot_freed(self, device: Device) -> None:
         """A slot came free: codes that found none try again now rather than at their retry.

@@ -60,7 +60,8 @@ class CodeRules:
 
     @property
     def allows_custom_pin(self) -> bool:
-        return "cannot_specify_pin_code" not in self.kinds()
+        # Asked at every create with a PIN: no set of kinds built for one look.
+        return not any(c["constraint_type"] == "cannot_specify_pin_code" for c in self.code_constraints)
 
     def check_pin(self, pin: str, taken: Iterable[str] = frozenset()) -> None:
         """Raise PinRejected naming the first rule the PIN breaks."""
