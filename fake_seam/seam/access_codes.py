@@ -16,6 +16,9 @@ from fake_seam.seam.store import Caller, Settings, Store
 from fake_seam.simulator import PinRejected, SimulatedLock, SlotOrigin
 from fake_seam.simulator.code_rules import PinsInUse
 
+# The `code_constraints` that look at a code's name rather than its PIN.
+NAME_RULES = frozenset({"name_length", "name_must_be_unique"})
+
 
 def claims_pin(code: AccessCode, besides: str | None) -> bool:
     """Whether a code holds its PIN on the device: not deleted, not being erased (a write
@@ -52,8 +55,10 @@ class AccessCodes:
         self.timeline = timeline
         self.settings = settings
         self.hooks: list[CodeLifecycle] = []
-        # `reconcile`, bound once: two jobs per code hold it, and a bound method is 64 bytes.
+        # `reconcile` and `delay_noticed`, bound once: jobs on every code hold them, and a
+        # bound method is 64 bytes and one more object for the collector to pass over.
         self._reconcile: Callable[[AccessCode], None] = self.reconcile
+        self._delay_noticed: Callable[[AccessCode], None] = self.delay_noticed
         # The timeline's time, read several times per request: bound here, not through the store.
         self.now: Callable[[], float] = timeline.timestamp
         # Per device, the codes whose last write found no free slot (a superset of those still
@@ -99,10 +104,11 @@ class AccessCodes:
 
     def visible_codes(self, device: Device) -> list[AccessCode]:
         """What `access_codes/list` shows: managed codes, and backups once pulled."""
+        # `not c.is_hidden_backup`, spelled out: this runs for every code of every list.
         return [
             c
             for c in self.store.codes_by_device.get(device.device_id, {}).values()
-            if not c.deleted and not c.is_hidden_backup
+            if not c.deleted and (c.pulled or not c.is_backup)
         ]
 
     # -- create -----------------------------------------------------------------------
@@ -136,7 +142,7 @@ class AccessCodes:
     def check_name(self, device: Device, name: str | None, *, besides: str | None = None) -> None:
         lock = device.lock
         assert lock is not None
-        if not lock.rules.kinds() & {"name_length", "name_must_be_unique"}:
+        if not any(c["constraint_type"] in NAME_RULES for c in lock.rules.code_constraints):
             return  # most locks put no rule on names: skip gathering them
         names = {
             c.name
@@ -429,7 +435,7 @@ class AccessCodes:
         record.status = "unset" if native_early else "setting"
         if not record.has_job("delay"):
             record.delay_job = self.timeline.after(
-                self.settings.delay_warning_seconds, self.delay_noticed, arg=record
+                self.settings.delay_warning_seconds, self._delay_noticed, arg=record
             )
 
     def delay_noticed(self, record: AccessCode) -> None:
@@ -473,7 +479,7 @@ class AccessCodes:
         if lock.slot_of(key) is not None:
             lock.erase(key)
             record.delay_job = self.timeline.after(
-                self.settings.delay_warning_seconds, self.delay_noticed, arg=record
+                self.settings.delay_warning_seconds, self._delay_noticed, arg=record
             )
         else:
             lock.cancel(key)
@@ -553,8 +559,9 @@ class AccessCodes:
         }
         if with_state and device is not None:
             fields.update(issue_fields(device, record))
-        fields.update(extra)
-        self.events.emit(record.workspace_id, event_type, **fields)
+        if extra:
+            fields.update(extra)
+        self.events.emit_fields(record.workspace_id, event_type, fields)
 
     def slot_freed(self, device: Device) -> None:
         """A slot came free: codes that found none try again now rather than at their retry.

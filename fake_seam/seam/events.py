@@ -33,6 +33,10 @@ class EventLog:
         return unsubscribe
 
     def emit(self, workspace_id: str, event_type: str, **fields: Any) -> Event:
+        return self.emit_fields(workspace_id, event_type, fields)
+
+    def emit_fields(self, workspace_id: str, event_type: str, fields: dict[str, Any]) -> Event:
+        """`emit`, for a caller that has built the fields already: the event keeps that dict."""
         store = self.store
         # Never before the latest event, even if the clock was moved back: a client polling
         # `events/list` with `since` = the last `occurred_at` it saw still gets this one.

@@ -21,9 +21,10 @@ class IdFactory:
 
     def uuid(self) -> str:
         """`str(uuid.UUID(int=rng.getrandbits(128), version=4))`, without building the UUID
-        object: three of these per access code created."""
+        object: three of these per access code created. (`bytes.hex` is about twice as fast
+        as formatting the int with `:032x`.)"""
         while True:
-            h = f"{(self._rng.getrandbits(128) & _CLEAR) | _SET:032x}"
+            h = ((self._rng.getrandbits(128) & _CLEAR) | _SET).to_bytes(16).hex()
             drawn = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
             if drawn not in self._reserved:
                 return drawn

@@ -57,7 +57,7 @@ class Snapshot:
     def of(cls, shape: dict[str, Any]) -> Snapshot:
         keys = tuple(shape)
         keys = _KEY_TUPLES.setdefault(keys, keys)
-        return cls(keys, tuple(EMPTY if v == [] and isinstance(v, list) else v for v in shape.values()))
+        return cls(keys, tuple([EMPTY if isinstance(v, list) and not v else v for v in shape.values()]))
 
     def thaw(self) -> dict[str, Any]:
         return {k: ([] if v is EMPTY else v) for k, v in zip(self.keys, self.values, strict=True)}

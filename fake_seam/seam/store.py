@@ -32,6 +32,8 @@ from fake_seam.seam.records import (
 
 # How many deliveries `deliveries` keeps for inspection (the oldest go first).
 DELIVERY_HISTORY = 10_000
+# A device no code was given a PIN on (read only).
+NO_PINS: dict[str, list[AccessCode]] = {}
 
 
 @dataclass
@@ -392,13 +394,18 @@ class Store:
         if not any(c is code for c in holders):
             holders.append(code)
 
-    def codes_with_pin(self, device_id: str, pin: str) -> list[AccessCode]:
-        """The device's codes whose PIN is `pin` now: costs what the answer costs."""
-        holders = self.pins_by_device.get(device_id, {}).get(pin)
+    def codes_with_pin(self, device_id: str, pin: str) -> tuple[AccessCode, ...]:
+        """The device's codes whose PIN is `pin` now: costs what the answer costs. (Asked at
+        every create and update: the entries are rebuilt only when one is stale, and a PIN
+        no code was given answers without building anything.)"""
+        holders = self.pins_by_device.get(device_id, NO_PINS).get(pin)
         if not holders:
-            return []
-        holders[:] = [c for c in holders if c.code == pin]
-        return list(holders)
+            return ()
+        for code in holders:
+            if code.code != pin:
+                holders[:] = [c for c in holders if c.code == pin]
+                break
+        return tuple(holders)
 
     def drop_code(self, code: AccessCode) -> None:
         code.cancel_jobs()

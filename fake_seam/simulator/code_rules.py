@@ -28,6 +28,9 @@ PIN_CONSTRAINTS = frozenset(
 NAME_CONSTRAINTS = frozenset({"name_length", "name_must_be_unique"})
 
 
+NO_KINDS: frozenset[str] = frozenset()
+
+
 class PinRejected(ValueError):
     """The lock would refuse this PIN; the message says why, in words a user can act on."""
 
@@ -55,12 +58,15 @@ class CodeRules:
     supported_code_lengths: list[int] = field(default_factory=lambda: [4, 5, 6, 7, 8])
     code_constraints: list[dict[str, Any]] = field(default_factory=list)
 
-    def kinds(self) -> set[str]:
-        return {c["constraint_type"] for c in self.code_constraints}
+    def kinds(self) -> frozenset[str]:
+        if not self.code_constraints:  # most locks: asked at every PIN check, nothing built
+            return NO_KINDS
+        return frozenset([c["constraint_type"] for c in self.code_constraints])
 
     @property
     def allows_custom_pin(self) -> bool:
-        return "cannot_specify_pin_code" not in self.kinds()
+        # Asked at every create with a PIN: no set of kinds built for one look.
+        return not any(c["constraint_type"] == "cannot_specify_pin_code" for c in self.code_constraints)
 
     def check_pin(self, pin: str, taken: Iterable[str] = frozenset()) -> None:
         """Raise PinRejected naming the first rule the PIN breaks."""

@@ -156,11 +156,13 @@ class SimulatedLock:
         self.fault_plan = FaultPlan()
         self._online_job: Job | None = None
         self.listener = listener
+        # `_land`, bound once: each queued write's job holds it (one object less per write).
+        self._land_write = self._land
 
     # A state file's snapshot keeps the occupied slots and the capacity; the slot table's
     # empty entries and its indexes are made again on load (they are what a big, mostly
     # empty lock is made of).
-    _DERIVED = ("slots", "_slot_by_key", "_free", "_by_code")
+    _DERIVED = ("slots", "_slot_by_key", "_free", "_by_code", "_land_write")
 
     def __getstate__(self) -> dict[str, Any]:
         state = {name: value for name, value in vars(self).items() if name not in self._DERIVED}
@@ -178,6 +180,7 @@ class SimulatedLock:
             self._slot_by_key[slot.key] = slot
             self._by_code.setdefault(slot.code, {})[slot.slot] = slot
         self._free = [index for index, slot in enumerate(self.slots) if slot is None]  # sorted: a heap
+        self._land_write = self._land
 
     # -- inspection -------------------------------------------------------------------
 
@@ -273,7 +276,7 @@ class SimulatedLock:
 
     def _schedule(self, write: Write) -> None:
         write.held = False
-        write.job = self.timeline.after(self.programming_delay, self._land, arg=write)
+        write.job = self.timeline.after(self.programming_delay, self._land_write, arg=write)
 
     def _land(self, write: Write) -> None:
         if self.pending.get(write.key) is not write:
