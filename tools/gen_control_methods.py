@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import shutil
-import subprocess
 import sys
-import tempfile
 import types
 import typing
 from pathlib import Path
@@ -30,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "fake_seam" / "control_methods.py"
 REMOTE_OUT = ROOT / "fake_seam" / "remote_methods.py"
 sys.path.insert(0, str(ROOT))
+
+from formatting import format_source  # noqa: E402  (tools/, beside this script)
 
 from fake_seam.controls import CONTROLS, Control  # noqa: E402
 from fake_seam.controls.methods import signature  # noqa: E402
@@ -174,21 +173,7 @@ def generate(*, remote: bool = False) -> str:
             imports.append(f"from {module} import {names}")
     header = REMOTE_HEADER if remote else HEADER
     source = header.format(imports="\n".join(imports), checking="\n".join(checking)) + "\n".join(methods)
-    return format_source(source)
-
-
-def format_source(source: str) -> str:
-    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
-    if not Path(ruff).exists():
-        return source
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "methods.py"
-        path.write_text(source)
-        # --no-cache: the freshness test runs this, and tests write nothing into the tree.
-        config = ["--no-cache", "--config", str(ROOT / "pyproject.toml")]
-        subprocess.run([ruff, "check", "--fix", "--quiet", *config, str(path)], check=False)
-        subprocess.run([ruff, "format", "--quiet", *config, str(path)], check=True)
-        return path.read_text()
+    return format_source(source) or source
 
 
 def main() -> int:

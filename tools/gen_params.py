@@ -22,13 +22,12 @@ import argparse
 import json
 import keyword
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from formatting import format_source  # tools/, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPEC = ROOT / "spec" / "seam-openapi.json"
@@ -454,17 +453,6 @@ class Generator:
         return text
 
 
-def ruff_format(path: Path) -> bool:
-    """Sort the imports and format the file with the project's ruff settings."""
-    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
-    if not Path(ruff).exists():
-        return False
-    # --no-cache: the freshness test runs this, and tests write nothing into the tree.
-    subprocess.run([ruff, "check", "--quiet", "--no-cache", "--fix", "--select", "I", str(path)], cwd=ROOT)
-    subprocess.run([ruff, "format", "--quiet", "--no-cache", str(path)], check=True, cwd=ROOT)
-    return True
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
@@ -483,16 +471,11 @@ def main(argv: list[str] | None = None) -> int:
         for note in generator.notes:
             print(note)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        # Format inside the repository tree so ruff picks up the project's settings.
-        staged = args.out.with_name(f".{args.out.name}.{Path(tmp).name}.py")
-        staged.write_text(text)
-        try:
-            if not ruff_format(staged):
-                print("ruff not found: params.py left unformatted", file=sys.stderr)
-            text = staged.read_text()
-        finally:
-            staged.unlink(missing_ok=True)
+    formatted = format_source(text, fix=("I",))
+    if formatted is None:
+        print("ruff not found: params.py left unformatted", file=sys.stderr)
+    else:
+        text = formatted
 
     if args.check:
         current = args.out.read_text() if args.out.exists() else ""
