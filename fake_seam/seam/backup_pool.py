@@ -113,24 +113,33 @@ class BackupPools:
             spare = sorted(reversed(self.pool_codes(device)), key=lambda c: c.status == "set")[0]
             self.codes.remove(spare)
         while len(pool.members) < pool.target_size:
-            try:
-                pin = device.lock.rules.generate(self.store.pin_rng, self.codes.taken_codes(device))
-            except PinRejected:
+            backup = self.add_backup(device)
+            if backup is None:
                 break
-            backup = AccessCode(
-                access_code_id=self.store.ids.uuid(),
-                workspace_id=device.workspace_id,
-                device_id=device.device_id,
-                name=None,
-                code=pin,
-                type="ongoing",
-                created_at=self.now(),
-                is_backup=True,
-            )
-            backup.name = backup.name_on_lock
-            self.store.add_code(backup)
-            pool.members.append(backup.access_code_id)
             self.codes.write(backup)
+
+    def add_backup(self, device: Device) -> AccessCode | None:
+        """A new backup in the device's pool, its PIN generated, not yet on the lock (None
+        when the lock's rules leave no PIN to give)."""
+        assert device.lock is not None
+        try:
+            pin = device.lock.rules.generate(self.store.pin_rng, self.codes.taken_codes(device))
+        except PinRejected:
+            return None
+        backup = AccessCode(
+            access_code_id=self.store.ids.uuid(),
+            workspace_id=device.workspace_id,
+            device_id=device.device_id,
+            name=None,
+            code=pin,
+            type="ongoing",
+            created_at=self.now(),
+            is_backup=True,
+        )
+        backup.name = backup.name_on_lock
+        self.store.add_code(backup)
+        device.pool.members.append(backup.access_code_id)
+        return backup
 
     # -- what access codes announce (CodeLifecycle) ------------------------------------
 

@@ -7,7 +7,6 @@ event, so a seed of 100,000 codes loads in about a second. See docs/fleet-and-se
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import gc
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from fake_seam.seam.errors import SeamError
 from fake_seam.seam.records import AccessCode, Device, Webhook
 from fake_seam.seam.seed import SeedError
 from fake_seam.seam.store import Store
-from fake_seam.seam.webhooks import SECRET_BYTES
+from fake_seam.seam.webhooks import new_secret
 from fake_seam.simulator import SimulatedLock
 from fake_seam.simulator.code_rules import PinRejected
 from fake_seam.simulator.lock import SlotOrigin
@@ -195,26 +194,11 @@ def enable_pool(pools: BackupPools, device: Device) -> None:
     if pool.switched_off or lock is None:
         return
     pool.active = True
-    store = pools.store
-    now = store.now()
+    now = pools.store.now()
     while len(pool.members) < pool.target_size and lock.free_slot_count():
-        try:
-            pin = lock.rules.generate(store.pin_rng, pools.codes.taken_codes(device))
-        except PinRejected:
+        backup = pools.add_backup(device)
+        if backup is None:
             break
-        backup = AccessCode(
-            access_code_id=store.ids.uuid(),
-            workspace_id=device.workspace_id,
-            device_id=device.device_id,
-            name=None,
-            code=pin,
-            type="ongoing",
-            created_at=now,
-            is_backup=True,
-        )
-        backup.name = backup.name_on_lock
-        store.add_code(backup)
-        pool.members.append(backup.access_code_id)
         settle(pools.codes, backup, lock, now)
     pools.pool_changed(device)
 
@@ -230,8 +214,6 @@ def seed_webhooks(store: Store, workspace_id: str, specs: list[dict[str, Any]]) 
             continue
         else:
             store.webhook_ids.reserve(webhook_id)
-        secret = spec.get("secret") or (
-            "whsec_" + base64.b64encode(store.webhook_rng.randbytes(SECRET_BYTES)).decode()
-        )
+        secret = spec.get("secret") or new_secret(store)
         event_types = spec.get("event_types")
         store.add_webhook(Webhook(webhook_id, workspace_id, spec["url"], list(event_types or ["*"]), secret))

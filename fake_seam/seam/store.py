@@ -101,23 +101,10 @@ class EventHistory:
     def append(self, event: Event) -> None:
         self._items.append(event)
 
-    def oldest(self) -> Event | None:
-        return self._items[self._head] if self else None
-
-    def drop_oldest(self) -> Event:
-        event = self._items[self._head]
-        assert event is not None
-        self._items[self._head] = None  # freed now, not at the next compaction
-        self._head += 1
-        if self._head >= 64 and self._head * 2 >= len(self._items):
-            del self._items[: self._head]
-            self._head = 0
-        return event
-
     def drop_expired(self, cutoff: float, most: int | None) -> list[Event]:
         """Drop, from the front, each event from `cutoff` or before and each past the newest
-        `most`; return them. (What `oldest`/`drop_oldest` in a loop do, without a method
-        call per look: every event emitted asks.)"""
+        `most`; return them, oldest first. (One pass, no method call per look: every event
+        emitted asks.)"""
         items, head = self._items, self._head
         # Past the newest `most` means before this index.
         keep_from = head if most is None else len(items) - most

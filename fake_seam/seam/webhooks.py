@@ -27,6 +27,12 @@ SECRET_BYTES = 24
 OUTBOX_LIMIT = 10_000
 
 
+def new_secret(store: Store) -> str:
+    """A signing secret in Svix's format: `whsec_` and the key's bytes in base64 (what
+    `SeamWebhook` reads), drawn from the store's webhook stream."""
+    return "whsec_" + base64.b64encode(store.webhook_rng.randbytes(SECRET_BYTES)).decode()
+
+
 class Webhooks:
     def __init__(self, store: Store, events: EventLog) -> None:
         self.store = store
@@ -40,14 +46,12 @@ class Webhooks:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise invalid_input("url", msgs.WEBHOOK_URL_NOT_HTTP)
         store = self.store
-        # Svix's format: `whsec_` and the key's bytes in base64 (what `SeamWebhook` reads).
-        secret = "whsec_" + base64.b64encode(store.webhook_rng.randbytes(SECRET_BYTES)).decode()
         webhook = Webhook(
             store.webhook_ids.uuid(),
             caller.workspace_id,
             url,
             list(event_types) if event_types is not None else ["*"],
-            secret,
+            new_secret(store),
         )
         store.add_webhook(webhook)
         return webhook

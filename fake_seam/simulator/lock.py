@@ -399,13 +399,12 @@ class SimulatedLock:
         self.rules.check_pin(code, self.codes_on_lock())
         if code in self.codes_on_lock():
             raise PinRejected(msgs.pin_already_on_lock(code))
-        if not self._free:
-            raise PinRejected(msgs.NO_FREE_SLOT)
-        return self._place(key, code, name, SlotOrigin.KEYPAD, (None, None))
+        return self.hold(key, code, name, SlotOrigin.KEYPAD, (None, None))
 
     def hold(self, key: str, code: str, name: str | None, origin: SlotOrigin, window: Window) -> Slot:
-        """A code already on the lock when the fake starts (a seed): the lowest free slot, at
-        once, as a write would have left it. The caller checked the PIN against the rules."""
+        """A code that takes the lowest free slot at once, no radio involved (one made on the
+        keypad, or already on the lock when a seed starts the fake). The caller checked the
+        PIN against the rules."""
         if not self._free:
             raise PinRejected(msgs.NO_FREE_SLOT)
         return self._place(key, code, name, origin, window)

@@ -20,13 +20,13 @@ def _event(n: int, at: float) -> Event:
         max_size=12,
     ),
 )
-def test_dropping_expired_events_is_dropping_the_oldest_one_at_a_time(
+def test_dropping_expired_events_drops_the_oldest_that_retention_refuses(
     gaps: list[int], batches: list[tuple[int, int, int | None]]
 ) -> None:
     """Whatever was appended and however the limits move, `drop_expired(cutoff, most)` leaves
-    and returns what a loop of `oldest()`/`drop_oldest()` would: each event from `cutoff` or
-    before, and each past the newest `most`, oldest first."""
-    history, reference = EventHistory(), EventHistory()
+    and returns what dropping the oldest one at a time from a plain list would: each event from
+    `cutoff` or before, and each past the newest `most`, oldest first."""
+    history, reference = EventHistory(), []
     at, n = 0.0, 0
     pending = list(gaps)
     for count, cutoff, most in batches:
@@ -36,10 +36,10 @@ def test_dropping_expired_events_is_dropping_the_oldest_one_at_a_time(
             history.append(_event(n, at))
             reference.append(_event(n, at))
         expected = []
-        while (oldest := reference.oldest()) is not None and (
-            oldest.occurred_at <= cutoff or (most is not None and len(reference) > most)
+        while reference and (
+            reference[0].occurred_at <= cutoff or (most is not None and len(reference) > most)
         ):
-            expected.append(reference.drop_oldest().event_id)
+            expected.append(reference.pop(0).event_id)
         assert [e.event_id for e in history.drop_expired(float(cutoff), most)] == expected
         assert [e.event_id for e in history] == [e.event_id for e in reference]
         assert len(history) == len(reference)
