@@ -363,7 +363,10 @@ SEED_NOT_A_LOCK = "only locks hold access codes"
 
 
 def seed_no_original(original: str) -> str:
-    return f"pulled_backup_of names no code of this device ({original})"
+    return (
+        f"pulled_backup_of must name a code of this device that is no backup and has no other "
+        f"pulled backup ({original})"
+    )
 
 
 # -- Seam: events ------------------------------------------------------------------------

@@ -157,7 +157,12 @@ def seed_access_codes(
             raise refuse(where, index, None, str(full)) from None
     for backup, original_id, index in pulled:
         first = all_codes.get(original_id)
-        if first is None or first.device_id != device_id:
+        if (
+            first is None
+            or first.device_id != device_id
+            or first.is_backup
+            or first.pulled_backup_access_code_id
+        ):
             raise refuse(where, index, "pulled_backup_of", msgs.seed_no_original(original_id))
         first.pulled_backup_access_code_id = backup.access_code_id
         device.pool.pulled.append(backup.access_code_id)

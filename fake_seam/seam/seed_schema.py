@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from typing_extensions import TypedDict  # pydantic refuses typing's before Python 3.12
 
+from fake_seam import messages as msgs
+from fake_seam.clock import EARLIEST, LATEST, iso, to_datetime
 from fake_seam.seam.fault_aims import FaultAim
 from fake_seam.simulator.code_rules import NAME_CONSTRAINTS, PIN_CONSTRAINTS
 from fake_seam.simulator.lock import WriteErrorCode
@@ -70,6 +72,17 @@ class WebhookSeed(Strict):
 class ClockSeed(Strict):
     now: str
     frozen: bool = False
+
+    @field_validator("now")
+    @classmethod
+    def a_time_the_clock_can_show(cls, now: str) -> str:
+        try:
+            moment = to_datetime(now)
+        except ValueError:
+            raise ValueError(msgs.SEED_NOT_A_TIME) from None
+        if not EARLIEST <= moment <= LATEST:
+            raise ValueError(msgs.clock_out_of_range(iso(EARLIEST) or "", iso(LATEST) or ""))
+        return now
 
 
 class DeviceSeed(Strict):

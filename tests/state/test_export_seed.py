@@ -154,6 +154,49 @@ def test_a_seed_code_the_lock_refuses_is_named(tmp_path: Path, code: dict[str, A
     assert problem in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("codes", "problem"),
+    [
+        (
+            [{"access_code_id": "a", "code": "1234", "pulled_backup_of": "a"}],
+            "access_codes.0.pulled_backup_of: pulled_backup_of must name a code",
+        ),
+        (
+            [
+                {"access_code_id": "a", "code": "1234"},
+                {"access_code_id": "b", "code": "5678", "pulled_backup_of": "a"},
+                {"access_code_id": "c", "code": "9012", "pulled_backup_of": "a"},
+            ],
+            "access_codes.2.pulled_backup_of: ",
+        ),
+        (
+            [
+                {"access_code_id": "a", "code": "1234"},
+                {"access_code_id": "b", "code": "5678", "pulled_backup_of": "a"},
+                {"access_code_id": "c", "code": "9012", "pulled_backup_of": "b"},
+            ],
+            "access_codes.2.pulled_backup_of: ",
+        ),
+    ],
+    ids=["of itself", "a second for one code", "of a backup"],
+)
+def test_a_pulled_backup_must_stand_for_one_guest_code(codes: list[dict[str, Any]], problem: str) -> None:
+    seed = {"workspaces": [{"workspace_id": "w", "devices": [{"device_id": "d", "access_codes": codes}]}]}
+    with pytest.raises(SeedError) as raised:
+        FakeSeam(seed=seed)
+    assert problem in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("now", "problem"),
+    [("noon", "clock.now: Value error, not an ISO 8601 time"), ("9999-01-01T00:00:00Z", "clock.now: ")],
+)
+def test_a_seed_clock_the_fake_cannot_show_is_named(now: str, problem: str) -> None:
+    with pytest.raises(SeedError) as raised:
+        FakeSeam(seed={"clock": {"now": now}, "workspaces": []})
+    assert problem in str(raised.value)
+
+
 SMALL = {
     "clock": {"now": "2030-05-01T08:00:00Z", "frozen": True},
     "workspaces": [
